@@ -1,0 +1,25 @@
+/* fixtures.h - helpers shared by the Check suites: files under the source
+ * tree, hex test vectors, example programs. */
+#ifndef VIR0_TEST_FIXTURES_H
+#define VIR0_TEST_FIXTURES_H
+
+#include "vir0.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whole file at `relpath` below the source tree, malloc'd and NUL-terminated
+ * (the NUL is not counted in *size). Aborts the test when unreadable. */
+uint8_t *fixture_read(const char *relpath, size_t *size);
+
+/* Bytes of a hex vector: hex digit pairs; whitespace is ignored and '#'
+ * starts a comment to the end of the line. malloc'd; aborts on bad input. */
+uint8_t *fixture_hex(const char *text, size_t *size);
+
+/* The bytes of tests/vectors/NAME.hex. */
+uint8_t *fixture_vector(const char *name, size_t *size);
+
+/* examples/NAME.vir0s assembled and validated; aborts the test on error. */
+vir0_program *fixture_example(const char *name);
+
+#endif

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fixture_die(const char *what, const char *detail)
+void fixture_die(const char *what, const char *detail)
 {
 	fprintf(stderr, "fixture error: %s: %s\n", what, detail);
 	abort();
@@ -80,21 +80,4 @@ uint8_t *fixture_vector(const char *name, size_t *size)
 	uint8_t *bytes = fixture_hex((const char *)text, size);
 	free(text);
 	return bytes;
-}
-
-vir0_program *fixture_example(const char *name)
-{
-	char rel[512];
-	size_t size;
-	struct vir0_error err;
-	vir0_program *p = NULL;
-	snprintf(rel, sizeof(rel), "examples/%s.vir0s", name);
-	uint8_t *text = fixture_read(rel, &size);
-	int rc = vir0_assemble((const char *)text, size, &p, &err);
-	free(text);
-	if (rc != VIR0_OK)
-		fixture_die(rel, err.message);
-	if (vir0_validate(p, &err) != VIR0_OK)
-		fixture_die(rel, err.message);
-	return p;
 }

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Print what went wrong and abort the test process. */
+void fixture_die(const char *what, const char *detail) __attribute__((noreturn));
+
 /* Whole file at `relpath` below the source tree, malloc'd and NUL-terminated
  * (the NUL is not counted in *size). Aborts the test when unreadable. */
 uint8_t *fixture_read(const char *relpath, size_t *size);
@@ -19,7 +22,8 @@ uint8_t *fixture_hex(const char *text, size_t *size);
 /* The bytes of tests/vectors/NAME.hex. */
 uint8_t *fixture_vector(const char *name, size_t *size);
 
-/* examples/NAME.vir0s assembled and validated; aborts the test on error. */
+/* examples/NAME.vir0s assembled and validated; aborts the test on error.
+ * In tests/libfixtures_examples.la (it needs the assembler and validator). */
 vir0_program *fixture_example(const char *name);
 
 #endif

@@ -1,0 +1,1 @@
+# tests/semantics.mk - operator and statement semantics suites.

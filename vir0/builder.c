@@ -4,6 +4,7 @@
 #include "vir0.h"
 
 #include "arena.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -157,6 +158,7 @@ struct vir0_expr *vir0_atomic(vir0_program *p, enum vir0_atomic_op op, const cha
 	if (!e)
 		return NULL;
 	e->op = (uint8_t)op;
+	e->ordering = VIR0_ORDER_SEQ_CST;
 	e->arg[1] = expected;
 	e->arg[2] = value;
 	return e;
@@ -220,9 +222,14 @@ struct vir0_node *vir0_block(vir0_program *p)
 	return node_new(p, VIR0_NODE_BLOCK, NULL);
 }
 
+/* Barriers and atomics get SeqCst, vyre's default ordering (fmt §6.4);
+ * Relaxed is not a valid barrier. */
 struct vir0_node *vir0_barrier(vir0_program *p)
 {
-	return node_new(p, VIR0_NODE_BARRIER, NULL);
+	struct vir0_node *n = node_new(p, VIR0_NODE_BARRIER, NULL);
+	if (n)
+		n->ordering = VIR0_ORDER_SEQ_CST;
+	return n;
 }
 
 struct vir0_node *vir0_return(vir0_program *p)

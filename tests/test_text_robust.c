@@ -188,6 +188,13 @@ START_TEST(depth_limit_matches_the_decoder)
 	text = nested("let x = ", "-", "y", "", max - 1);
 	ck_assert_int_eq(assemble_status(text), VIR0_EDEPTH);
 	free(text);
+	/* parenthesised right operands cost the parser the most frames */
+	text = nested("let x = ", "1u - (", "1u", ")", max - 2);
+	ck_assert_int_eq(assemble_status(text), VIR0_OK);
+	free(text);
+	text = nested("let x = ", "1u - (", "1u", ")", max - 1);
+	ck_assert_int_eq(assemble_status(text), VIR0_EDEPTH);
+	free(text);
 	/* data types have their own levels */
 	text = nested("buffer b ", "vec<", "u32", ", 2>", max - 1);
 	strcat(text, "[1] read");

@@ -51,7 +51,8 @@ static int decode_header(struct vir0_wire_reader *r)
 	if (r->size < 4 || memcmp(r->data, magic, 4) != 0)
 		return vir0_error_at(r->err, VIR0_EMAGIC, 0,
 				     "the input does not start with the magic \"VIR0\" "
-				     "(56 49 52 30); it is not a VIR0 program (fmt D2)");
+				     "(56 49 52 30) at offset 0; it is not a VIR0 program, "
+				     "pass the bytes of a .vir0 file (fmt D2)");
 	r->pos = 4;
 	uint16_t version, flags;
 	int rc = vir0_wire_u16(r, "the version", &version);

@@ -104,7 +104,7 @@ static int decode_atomic(struct vir0_decoder *d, uint32_t level, struct vir0_exp
 	return rc ? rc : vir0_decode_expr(d, level + 1, &e->arg[2]);
 }
 
-static int decode_payload(struct vir0_decoder *d, struct vir0_expr *e)
+static int decode_leaf(struct vir0_decoder *d, struct vir0_expr *e)
 {
 	struct vir0_wire_reader *r = &d->reader;
 	uint8_t flag;
@@ -168,7 +168,7 @@ static int decode_operands(struct vir0_decoder *d, uint32_t level, struct vir0_e
 	case VIR0_EXPR_SUBGROUP_SHUFFLE:
 		return decode_args(d, level, e, 2);
 	default:
-		return decode_payload(d, e);
+		return decode_leaf(d, e);
 	}
 }
 

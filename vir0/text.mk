@@ -5,7 +5,8 @@ libvir0_la_SOURCES += \
 	vir0/text_lexer.c vir0/text_lexer.h \
 	vir0/text_syntax.c vir0/text_syntax.h \
 	vir0/text_parse.c vir0/text_parse.h \
-	vir0/text_parse_expr.c \
+	vir0/text_parse_expr.c vir0/text_parse_forms.c \
+	vir0/text_parse_decl.c \
 	vir0/text_assemble.c
 libvir0_la_SOURCES += \
 	vir0/text_print.c vir0/text_print.h \

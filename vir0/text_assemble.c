@@ -1,7 +1,7 @@
-/* text_assemble.c - vir0_assemble: declarations and statements of the .vir0s
- * text form (doc/vir0s-text.md §5-§6). One statement per line (or separated
- * by ';'); blocks in { }. Expressions and types are in text_parse_expr.c
- * and text_parse.c. */
+/* text_assemble.c - vir0_assemble: the statements of the .vir0s text form
+ * (doc/vir0s-text.md §5), one per line (or separated by ';'), blocks in
+ * { }. Declarations are in text_parse_decl.c, expressions in
+ * text_parse_expr.c and text_parse_forms.c, types in text_parse.c. */
 #include "vir0.h"
 
 #include "arena.h"
@@ -14,12 +14,6 @@
 
 static int parse_statements(struct vir0_parser *ps, struct vir0_node_list *list,
 			    uint32_t depth, const struct vir0_token *open);
-
-static int out_of_memory(struct vir0_parser *ps)
-{
-	return vir0_error_line(ps->err, VIR0_ENOMEM, ps->tok.line, ps->tok.column,
-			       "out of memory");
-}
 
 /* An expression of a statement `depth` levels deep. */
 static int parse_value(struct vir0_parser *ps, uint32_t depth, struct vir0_expr **out)
@@ -42,127 +36,6 @@ static int parse_block(struct vir0_parser *ps, struct vir0_node_list *list, uint
 	if (rc == VIR0_OK)
 		vir0_parse_advance(ps); /* the '}' */
 	return rc;
-}
-
-/* ---- declarations (top level only) ---- */
-
-static int parse_workgroup(struct vir0_parser *ps, int *seen)
-{
-	struct vir0_token at = ps->tok;
-	if ((*seen)++)
-		return vir0_parse_fail(ps, &at, "the workgroup size is declared twice: keep one");
-	vir0_parse_advance(ps);
-	for (int axis = 0; axis < 3; axis++) {
-		struct vir0_token size_at = ps->tok;
-		int rc = vir0_parse_u32(ps, &ps->program->workgroup_size[axis],
-					"the workgroup size (three numbers, x y z)");
-		if (rc)
-			return rc;
-		if (ps->program->workgroup_size[axis] == 0)
-			return vir0_parse_fail(ps, &size_at, "each workgroup size is at least 1");
-	}
-	return VIR0_OK;
-}
-
-static int parse_buffer(struct vir0_parser *ps, uint32_t *capacity)
-{
-	vir0_program *p = ps->program;
-	if (p->nbuffers == *capacity) {
-		if (*capacity > UINT32_MAX / 2)
-			return out_of_memory(ps);
-		*capacity = *capacity ? *capacity * 2 : 8;
-		struct vir0_buffer *grown = vir0_arena_alloc(p->arena,
-							     (size_t)*capacity * sizeof(*grown));
-		if (!grown)
-			return out_of_memory(ps);
-		if (p->nbuffers)
-			memcpy(grown, p->buffers, (size_t)p->nbuffers * sizeof(*grown));
-		p->buffers = grown;
-	}
-	struct vir0_buffer *b = &p->buffers[p->nbuffers];
-	memset(b, 0, sizeof(*b));
-	b->binding = p->nbuffers;
-	vir0_parse_advance(ps);
-	int rc;
-	if ((rc = vir0_parse_name(ps, &b->name, "the buffer name")) ||
-	    (rc = vir0_parse_type(ps, &b->element)) ||
-	    (rc = vir0_parse_expect(ps, VIR0_P_LBRACKET, "after the element type: write "
-				    "the element count as f32[1024], or [0] when the "
-				    "caller sizes it")) ||
-	    (rc = vir0_parse_u32(ps, &b->count, "the element count")) ||
-	    (rc = vir0_parse_expect(ps, VIR0_P_RBRACKET, "after the element count")))
-		return rc;
-	int access = ps->tok.kind == VIR0_TOK_IDENT ?
-		     vir0_access_from_name(ps->tok.start, ps->tok.len) : -1;
-	if (access < 0)
-		return vir0_parse_fail(ps, &ps->tok, "expected the access mode: read, "
-				       "read_write, uniform or workgroup");
-	b->access = (uint8_t)access;
-	vir0_parse_advance(ps);
-	if (vir0_parse_is_word(&ps->tok, "output")) {
-		b->is_output = 1;
-		vir0_parse_advance(ps);
-	}
-	if (vir0_parse_is_word(&ps->tok, "binding")) {
-		vir0_parse_advance(ps);
-		if ((rc = vir0_parse_u32(ps, &b->binding, "the binding number")))
-			return rc;
-	}
-	p->nbuffers++;
-	return VIR0_OK;
-}
-
-static int parse_attach(struct vir0_parser *ps, uint32_t *capacity)
-{
-	vir0_program *p = ps->program;
-	if (p->nattachments == *capacity) {
-		if (*capacity > UINT32_MAX / 2)
-			return out_of_memory(ps);
-		*capacity = *capacity ? *capacity * 2 : 4;
-		struct vir0_attachment *grown = vir0_arena_alloc(
-			p->arena, (size_t)*capacity * sizeof(*grown));
-		if (!grown)
-			return out_of_memory(ps);
-		if (p->nattachments)
-			memcpy(grown, p->attachments, (size_t)p->nattachments * sizeof(*grown));
-		p->attachments = grown;
-	}
-	struct vir0_attachment *a = &p->attachments[p->nattachments];
-	vir0_parse_advance(ps);
-	int rc = vir0_parse_name(ps, &a->key, "the attachment key");
-	if (rc)
-		return rc;
-	if (ps->tok.kind != VIR0_TOK_HEX)
-		return vir0_parse_fail(ps, &ps->tok, "expected the attachment bytes as x\"0aff\"");
-	if ((rc = vir0_token_hex(&ps->tok, p->arena, &a->data, &a->size, ps->err)))
-		return rc;
-	vir0_parse_advance(ps);
-	p->nattachments++;
-	return VIR0_OK;
-}
-
-struct declarations {
-	int entry_seen, workgroup_seen;
-	uint32_t buffer_capacity, attachment_capacity;
-};
-
-/* A declaration at the top level: 1 when `ps->tok` starts none. */
-static int parse_declaration(struct vir0_parser *ps, struct declarations *seen)
-{
-	if (vir0_parse_is_word(&ps->tok, "workgroup"))
-		return parse_workgroup(ps, &seen->workgroup_seen);
-	if (vir0_parse_is_word(&ps->tok, "buffer"))
-		return parse_buffer(ps, &seen->buffer_capacity);
-	if (vir0_parse_is_word(&ps->tok, "attach"))
-		return parse_attach(ps, &seen->attachment_capacity);
-	if (vir0_parse_is_word(&ps->tok, "entry")) {
-		if (seen->entry_seen++)
-			return vir0_parse_fail(ps, &ps->tok, "the entry op id is declared "
-					       "twice: keep one");
-		vir0_parse_advance(ps);
-		return vir0_parse_name(ps, &ps->program->entry_op_id, "the entry op id");
-	}
-	return 1;
 }
 
 /* ---- statements ---- */
@@ -191,14 +64,14 @@ static int parse_if(struct vir0_parser *ps, struct vir0_node *n, uint32_t depth)
 	struct vir0_token at = ps->tok;
 	struct vir0_node *inner = new_node(ps, VIR0_NODE_IF);
 	if (!inner)
-		return out_of_memory(ps);
+		return vir0_parse_out_of_memory(ps);
 	if ((rc = vir0_parse_check_depth(ps, &at, depth + 1)) ||
 	    (rc = vir0_parse_enter(ps)))
 		return rc;
 	rc = parse_if(ps, inner, depth + 1);
 	vir0_parse_leave(ps);
 	if (rc == VIR0_OK && vir0_append(ps->program, &n->otherwise, inner))
-		return out_of_memory(ps);
+		return vir0_parse_out_of_memory(ps);
 	return rc;
 }
 
@@ -333,14 +206,12 @@ static int parse_statement(struct vir0_parser *ps, struct vir0_node_list *list,
 	if (vir0_parse_is_word(&at, "else"))
 		return vir0_parse_fail(ps, &at, "else without if: write it on the line of "
 				       "the if's closing brace, as in } else {");
-	if (kind < 0 && at.kind == VIR0_TOK_IDENT && vir0_text_is_reserved(at.start, at.len))
-		return vir0_parse_fail(ps, &at, "expected a statement (let, store, if, "
-				       "loop, barrier, a declaration or name = value)");
-	if (kind < 0 && !vir0_parse_is_punct(&ps->next, VIR0_P_ASSIGN))
+	if (kind < 0 && ((at.kind == VIR0_TOK_IDENT && vir0_text_is_reserved(at.start, at.len)) ||
+			 !vir0_parse_is_punct(&ps->next, VIR0_P_ASSIGN)))
 		return vir0_parse_fail(ps, &at, "expected a statement (let, store, if, "
 				       "loop, barrier, name = value, ...)");
 	if (!(n = new_node(ps, kind < 0 ? VIR0_NODE_ASSIGN : (uint8_t)kind)))
-		return out_of_memory(ps);
+		return vir0_parse_out_of_memory(ps);
 	if (kind < 0) {
 		if ((rc = vir0_parse_name(ps, &n->name, "the assigned variable")))
 			return rc;
@@ -353,7 +224,7 @@ static int parse_statement(struct vir0_parser *ps, struct vir0_node_list *list,
 		rc = parse_node(ps, n, depth);
 	}
 	if (rc == VIR0_OK && vir0_append(ps->program, list, n))
-		return out_of_memory(ps);
+		return vir0_parse_out_of_memory(ps);
 	return rc;
 }
 
@@ -362,7 +233,8 @@ static int parse_statement(struct vir0_parser *ps, struct vir0_node_list *list,
 static int parse_statements(struct vir0_parser *ps, struct vir0_node_list *list,
 			    uint32_t depth, const struct vir0_token *open)
 {
-	struct declarations seen = { 0, 0, 0, 0 };
+	struct vir0_declarations seen;
+	memset(&seen, 0, sizeof(seen));
 	for (;;) {
 		while (ps->tok.kind == VIR0_TOK_NEWLINE ||
 		       vir0_parse_is_punct(&ps->tok, VIR0_P_SEMICOLON))
@@ -378,13 +250,7 @@ static int parse_statements(struct vir0_parser *ps, struct vir0_node_list *list,
 		}
 		if (!open && vir0_parse_is_punct(&ps->tok, VIR0_P_RBRACE))
 			return vir0_parse_fail(ps, &ps->tok, "this '}' closes no block");
-		int rc = open ? 1 : parse_declaration(ps, &seen);
-		if (rc == 1 && open && (vir0_parse_is_word(&ps->tok, "buffer") ||
-					vir0_parse_is_word(&ps->tok, "workgroup") ||
-					vir0_parse_is_word(&ps->tok, "attach") ||
-					vir0_parse_is_word(&ps->tok, "entry")))
-			return vir0_parse_fail(ps, &ps->tok, "declarations belong at the top "
-					       "level, outside every block");
+		int rc = vir0_parse_declaration(ps, open ? NULL : &seen);
 		if (rc == 1)
 			rc = parse_statement(ps, list, depth);
 		if (rc)

@@ -61,6 +61,16 @@ static int is_ident_char(int c)
 	return is_ident_start(c) || is_digit(c);
 }
 
+int vir0_text_is_identifier(const char *s, size_t len)
+{
+	if (len == 0 || !is_ident_start((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if (!is_ident_char((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
 void vir0_lexer_init(struct vir0_lexer *lexer, const char *text, size_t size)
 {
 	memset(lexer, 0, sizeof(*lexer));

@@ -67,6 +67,9 @@ void vir0_lexer_next(struct vir0_lexer *lexer, struct vir0_token *token);
 
 void vir0_token_number(const struct vir0_token *token, struct vir0_number *out);
 
+/* Whether `len` bytes at `s` form one identifier token. */
+int vir0_text_is_identifier(const char *s, size_t len);
+
 /* Spelling of a punctuator, for messages ("'..'"). */
 const char *vir0_punct_text(enum vir0_punct punct);
 

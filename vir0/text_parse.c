@@ -127,8 +127,7 @@ int vir0_parse_name(struct vir0_parser *ps, const char **out, const char *what)
 					       "in quotes, as \"%.*s\"", (int)tok.len,
 					       tok.start, (int)tok.len, tok.start);
 		*out = vir0_arena_strndup(ps->program->arena, tok.start, tok.len);
-		rc = *out ? VIR0_OK : vir0_error_line(ps->err, VIR0_ENOMEM, tok.line,
-						      tok.column, "out of memory");
+		rc = *out ? VIR0_OK : vir0_parse_out_of_memory(ps);
 	} else {
 		return vir0_parse_fail(ps, &tok, "expected %s (an identifier or a "
 				       "\"quoted name\")", what);
@@ -215,8 +214,7 @@ static int parse_dims(struct vir0_parser *ps, int first, const uint32_t **dims,
 			uint32_t *grown = vir0_arena_alloc(ps->program->arena,
 							   (size_t)capacity * sizeof(*grown));
 			if (!grown)
-				return vir0_error_line(ps->err, VIR0_ENOMEM, ps->tok.line,
-						       ps->tok.column, "out of memory");
+				return vir0_parse_out_of_memory(ps);
 			if (count)
 				memcpy(grown, items, (size_t)count * sizeof(*items));
 			items = grown;
@@ -236,8 +234,7 @@ static int parse_element(struct vir0_parser *ps, struct vir0_type *out, uint32_t
 {
 	struct vir0_type *element = vir0_arena_alloc(ps->program->arena, sizeof(*element));
 	if (!element)
-		return vir0_error_line(ps->err, VIR0_ENOMEM, ps->tok.line, ps->tok.column,
-				       "out of memory");
+		return vir0_parse_out_of_memory(ps);
 	out->element = element;
 	return parse_type_at(ps, element, level + 1);
 }

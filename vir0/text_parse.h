@@ -44,6 +44,20 @@ void vir0_parse_leave(struct vir0_parser *ps);
 int vir0_parse_check_depth(struct vir0_parser *ps, const struct vir0_token *at,
 			   uint64_t depth);
 
+/* ---- declarations (text_parse_decl.c) ---- */
+
+/* What the top level has declared so far. */
+struct vir0_declarations {
+	int entry_seen, workgroup_seen;
+	uint32_t buffer_capacity, attachment_capacity;
+};
+
+/* A declaration at the top level; 1 when `ps->tok` starts none. Inside a
+ * block (`seen` NULL) a declaration is an error. */
+int vir0_parse_declaration(struct vir0_parser *ps, struct vir0_declarations *seen);
+/* VIR0_ENOMEM at the current token. */
+int vir0_parse_out_of_memory(struct vir0_parser *ps);
+
 /* ---- names, numbers, types (text_parse.c) ---- */
 
 /* A name: an unreserved identifier or a quoted string. `what` names it in
@@ -61,5 +75,15 @@ int vir0_parse_type(struct vir0_parser *ps, struct vir0_type *out);
 
 /* `height` is the nesting depth of the parsed tree (1 for a leaf). */
 int vir0_parse_expr(struct vir0_parser *ps, struct vir0_expr **out, uint32_t *height);
+/* A zeroed expression in the program's arena (VIR0_ENOMEM filled in err). */
+struct vir0_expr *vir0_parse_new_expr(struct vir0_parser *ps, uint8_t kind);
+uint32_t vir0_parse_taller(uint32_t a, uint32_t b);
+
+/* ---- reserved-word forms (text_parse_forms.c) ---- */
+
+/* The form that reserved word `word` (already consumed) starts; `height`
+ * is that of its operands, 0 when it has none. */
+int vir0_parse_keyword_form(struct vir0_parser *ps, const struct vir0_token *word,
+			    struct vir0_expr **out, uint32_t *height);
 
 #endif

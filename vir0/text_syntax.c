@@ -111,12 +111,5 @@ int vir0_text_is_reserved(const char *s, size_t len)
 int vir0_text_is_plain_name(const char *s)
 {
 	size_t len = strlen(s);
-	if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-			  s[0] == '_'))
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-			return 0;
-	return !vir0_text_is_reserved(s, len);
+	return vir0_text_is_identifier(s, len) && !vir0_text_is_reserved(s, len);
 }

@@ -382,8 +382,9 @@ size_t vir0_type_size(const struct vir0_type *type);
 int vir0_default_grid(const vir0_program *program, const struct vir0_binding *bindings,
 		      uint32_t groups[3], struct vir0_error *err);
 
-/* Run a validated program over `groups` workgroups with the reference
- * tree-walking interpreter: the semantics of fmt §9, slow and plain. */
+/* Run a program over `groups` workgroups (NULL: the default grid) with the
+ * reference tree-walking interpreter: the semantics of fmt §9, slow and
+ * plain. The program is validated first; its errors are returned as is. */
 int vir0_run_reference(const vir0_program *program, const uint32_t groups[3],
 		       struct vir0_binding *bindings, uint32_t nbindings,
 		       struct vir0_error *err);

@@ -170,11 +170,11 @@ END_TEST
 START_TEST(store_out_of_bounds)
 {
 	/* §9.9: i >= len has no effect. */
-	STORE(U8, 2, 2, 0x77u, BYTES(0xAA, 0xBB, 0xCC), BYTES(0xAA, 0xBB, 0xCC));
-	STORE(U16, 1, 1, 0x7777u, BYTES(1, 2, 3, 4), BYTES(1, 2, 3, 4));
-	STORE(U32, 1, 0xFFFFFFFFu, 7u, BYTES(1, 2, 3, 4, 5, 6, 7, 8),
+	STORE(U8, 3, 3, 0x77u, BYTES(0xAA, 0xBB, 0xCC), BYTES(0xAA, 0xBB, 0xCC));
+	STORE(U16, 2, 2, 0x7777u, BYTES(1, 2, 3, 4), BYTES(1, 2, 3, 4));
+	STORE(U32, 2, 0xFFFFFFFFu, 7u, BYTES(1, 2, 3, 4, 5, 6, 7, 8),
 	      BYTES(1, 2, 3, 4, 5, 6, 7, 8));
-	STORE(F32, 1, 1, 0x3F800000u, BYTES(1, 2, 3, 4, 5, 6, 7, 8),
+	STORE(F32, 2, 2, 0x3F800000u, BYTES(1, 2, 3, 4, 5, 6, 7, 8),
 	      BYTES(1, 2, 3, 4, 5, 6, 7, 8));
 	/* Run-time-sized buffer of two U16: element 2 is out of bounds. */
 	STORE(U16, 0, 2, 0x7777u, BYTES(1, 2, 3, 4), BYTES(1, 2, 3, 4));

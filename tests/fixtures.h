@@ -26,4 +26,16 @@ uint8_t *fixture_vector(const char *name, size_t *size);
  * In tests/libfixtures_examples.la (it needs the assembler and validator). */
 vir0_program *fixture_example(const char *name);
 
+/* One binding per declared buffer of `program` filled from `seed`
+ * (Workgroup buffers unbound); count-0 buffers get `runtime_count`
+ * elements. Free with fixture_bindings_free. In tests/libfixtures.la. */
+struct vir0_binding *fixture_bindings_random(const vir0_program *program, uint64_t seed,
+					     uint32_t runtime_count);
+struct vir0_binding *fixture_bindings_copy(const struct vir0_binding *bindings, uint32_t n);
+void fixture_bindings_free(struct vir0_binding *bindings, uint32_t n);
+/* 1 when every buffer holds the same bytes; else 0 and `why` names the
+ * buffer and the first differing byte. */
+int fixture_bindings_equal(const vir0_program *program, const struct vir0_binding *a,
+			   const struct vir0_binding *b, char *why, size_t why_size);
+
 #endif

@@ -389,6 +389,15 @@ int vir0_run_reference(const vir0_program *program, const uint32_t groups[3],
 		       struct vir0_binding *bindings, uint32_t nbindings,
 		       struct vir0_error *err);
 
+/* Run with the vectorised CPU interpreter; threads = 0 means one per online
+ * CPU, 1 = the calling thread only (inside a StarPU worker). It validates,
+ * lowers to bytecode and verifies it on every call; results are those of
+ * vir0_run_reference, bit for bit (fmt §9). `groups` NULL: the default
+ * grid. */
+int vir0_run_cpu(const vir0_program *program, const uint32_t groups[3],
+		 struct vir0_binding *bindings, uint32_t nbindings, unsigned threads,
+		 struct vir0_error *err);
+
 #ifdef __cplusplus
 }
 #endif

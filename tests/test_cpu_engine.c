@@ -1,0 +1,654 @@
+/* test_cpu_engine.c - the vectorised CPU interpreter (vir0_run_cpu)
+ * against the reference interpreter, bit for bit: every example, divergent
+ * control flow, loops left by Return, barriers in workgroups larger than a
+ * block of lanes, Workgroup memory, ids over 3-D grids, threads, and the
+ * caller mistakes it must refuse. */
+#include "cpu_diff.h"
+#include "cpu_engine.h"
+#include "fixtures.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned thread_counts[] = { 1, 4 };
+#define NTHREAD_COUNTS (sizeof(thread_counts) / sizeof(thread_counts[0]))
+
+static uint32_t *random_u32(uint32_t n, uint32_t seed, uint32_t mask)
+{
+	uint32_t *values = malloc((n + 1) * sizeof(*values));
+	ck_assert_ptr_nonnull(values);
+	for (uint32_t i = 0; i < n; i++)
+		values[i] = cpu_diff_random(&seed) & mask;
+	return values;
+}
+
+static uint32_t word(const struct cpu_diff_buffers *set, uint32_t buffer, uint32_t index)
+{
+	uint32_t value;
+	memcpy(&value, (const uint8_t *)set->bindings[buffer].data + (size_t)index * 4, 4);
+	return value;
+}
+
+/* ---- the examples ---------------------------------------------------- */
+
+START_TEST(example_vector_add)
+{
+	vir0_program *p = fixture_example("vector_add");
+	const uint32_t n = 1000; /* not a multiple of the block */
+	uint32_t *a = random_u32(n, 11, ~0u), *b = random_u32(n, 12, ~0u);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, a, n * 4);
+	cpu_diff_buffer(&in, 1, b, n * 4);
+	cpu_diff_buffer(&in, 2, NULL, n * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_vector_add", p, NULL, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < n; i++)
+			ck_assert_uint_eq(word(&out, 2, i), a[i] + b[i]);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(a);
+	free(b);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_saxpy)
+{
+	vir0_program *p = fixture_example("saxpy");
+	const uint32_t n = 777;
+	uint32_t alpha = cpu_diff_f32(1.5f);
+	uint32_t *x = random_u32(n, 21, ~0u), *y = random_u32(n, 22, ~0u);
+	/* Special values among the random bits: NaN payloads, subnormals. */
+	x[0] = 0x7FA00001u;
+	x[1] = 0x00000001u;
+	y[2] = 0x807FFFFFu;
+	x[3] = cpu_diff_f32(1e-38f);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, &alpha, 4);
+	cpu_diff_buffer(&in, 1, x, n * 4);
+	cpu_diff_buffer(&in, 2, y, n * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_saxpy", p, NULL, &in, thread_counts[t]);
+		ck_assert_uint_eq(word(&out, 2, 0), 0x7FC00000u);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(x);
+	free(y);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_reduction_atomic)
+{
+	vir0_program *p = fixture_example("reduction_atomic");
+	const uint32_t n = 5000;
+	uint32_t *input = random_u32(n, 31, ~0u), sum = 0;
+	for (uint32_t i = 0; i < n; i++)
+		sum += input[i];
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(2);
+	cpu_diff_buffer(&in, 0, input, n * 4);
+	cpu_diff_buffer(&in, 1, NULL, 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_reduction_atomic", p, NULL, &in, thread_counts[t]);
+		ck_assert_uint_eq(word(&out, 1, 0), sum);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(input);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_histogram)
+{
+	vir0_program *p = fixture_example("histogram");
+	const uint32_t n = 3001;
+	uint8_t *data = malloc(n);
+	uint32_t bins[256] = { 0 }, seed = 41;
+	ck_assert_ptr_nonnull(data);
+	for (uint32_t i = 0; i < n; i++) {
+		data[i] = (uint8_t)(cpu_diff_random(&seed) % 40); /* crowded bins */
+		bins[data[i]]++;
+	}
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, data, n);
+	cpu_diff_buffer(&in, 1, NULL, sizeof(bins));
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_histogram", p, NULL, &in, thread_counts[t]);
+		ck_assert_mem_eq(out.bindings[1].data, bins, sizeof(bins));
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(data);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_dfa_scan)
+{
+	vir0_program *p = fixture_example("dfa_scan");
+	/* The "ab" matcher of the example's header. */
+	const uint32_t n = 2000;
+	uint32_t *table = calloc(4 * 256, 4), accepting[4] = { 0, 0, 0, 1 };
+	uint8_t *text = malloc(n);
+	uint32_t seed = 51, matches = 0;
+	ck_assert(table && text);
+	table[1 * 256 + 'a'] = 2;
+	table[2 * 256 + 'b'] = 3;
+	for (uint32_t i = 0; i < n; i++)
+		text[i] = (uint8_t)("abc"[cpu_diff_random(&seed) % 3]);
+	for (uint32_t i = 0; i + 1 < n; i++)
+		matches += text[i] == 'a' && text[i + 1] == 'b';
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(5);
+	cpu_diff_buffer(&in, 0, table, 4 * 256 * 4);
+	cpu_diff_buffer(&in, 1, accepting, sizeof(accepting));
+	cpu_diff_buffer(&in, 2, text, n);
+	cpu_diff_buffer(&in, 3, NULL, n * 4);
+	cpu_diff_buffer(&in, 4, NULL, 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_dfa_scan", p, NULL, &in, thread_counts[t]);
+		ck_assert_uint_eq(word(&out, 4, 0), matches);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(table);
+	free(text);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_prefix_sum)
+{
+	vir0_program *p = fixture_example("prefix_sum");
+	const uint32_t n = 1000; /* the last workgroup reads past the end */
+	uint32_t *input = random_u32(n, 61, 0xFFFF);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, input, n * 4);
+	cpu_diff_buffer(&in, 1, NULL, n * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_prefix_sum", p, NULL, &in, thread_counts[t]);
+		uint32_t running = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			running = (i % 256 ? running : 0) + input[i];
+			ck_assert_uint_eq(word(&out, 1, i), running);
+		}
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(input);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(example_matmul_tiled)
+{
+	vir0_program *p = fixture_example("matmul_tiled");
+	const uint32_t n = 40, tiles = (n + 15) / 16;
+	const uint32_t grid[3] = { tiles * tiles, 1, 1 };
+	uint32_t *a = malloc(n * n * 4), *b = malloc(n * n * 4), seed = 71;
+	ck_assert(a && b);
+	for (uint32_t i = 0; i < n * n; i++) {
+		a[i] = cpu_diff_f32((float)(cpu_diff_random(&seed) % 1000) / 37.0f);
+		b[i] = cpu_diff_f32((float)(cpu_diff_random(&seed) % 1000) / 91.0f - 5.0f);
+	}
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(5);
+	cpu_diff_buffer(&in, 0, a, n * n * 4);
+	cpu_diff_buffer(&in, 1, b, n * n * 4);
+	cpu_diff_buffer(&in, 2, NULL, n * n * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("example_matmul_tiled", p, grid, &in, thread_counts[t]);
+		/* c[0] in k order, each product rounded, as the example says. */
+		float acc = 0.0f, x, y;
+		for (uint32_t k = 0; k < n; k++) {
+			memcpy(&x, &a[k], 4);
+			memcpy(&y, &b[k * n], 4);
+			float product = x * y;
+			acc = acc + product;
+		}
+		ck_assert_uint_eq(word(&out, 2, 0), cpu_diff_f32(acc));
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(a);
+	free(b);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* ---- control flow ----------------------------------------------------- */
+
+START_TEST(divergent_if_else)
+{
+	vir0_program *p = cpu_diff_assemble(
+		"workgroup 64 1 1\n"
+		"buffer out u32[0] read_write output\n"
+		"let i = gid.x\n"
+		"if i < len(out) {\n"
+		"	let v = 0u\n"
+		"	if i % 3u == 0u {\n"
+		"		v = i * 2u\n"
+		"		if i % 2u == 0u { v = v + 1u } else { v = v + 5u }\n"
+		"	} else if i % 3u == 1u {\n"
+		"		v = i + 100u\n"
+		"	} else {\n"
+		"		v = 7u\n"
+		"	}\n"
+		"	store out[i] = v + 1000000u\n"
+		"}\n");
+	const uint32_t n = 200;
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(1);
+	cpu_diff_buffer(&in, 0, NULL, n * 4);
+	struct cpu_diff_buffers out = cpu_diff_run("divergent_if_else", p, NULL, &in, 1);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v = i % 3 == 0 ? i * 2 + (i % 2 == 0 ? 1 : 5) : i % 3 == 1 ? i + 100 : 7;
+		ck_assert_uint_eq(word(&out, 0, i), v + 1000000);
+	}
+	cpu_diff_buffers_free(&out);
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* Model of the nested_loops_return program for invocation i: out[i]. */
+static uint32_t nested_loops_model(uint32_t i)
+{
+	uint32_t acc = 0;
+	for (uint32_t j = 0; j < i % 5 + 1; j++) {
+		for (int32_t k = -2; k < (int32_t)(i % 4) - 1; k++) {
+			acc += j * 4 + (uint32_t)(k + 2);
+			if (acc > i * 3)
+				return acc;
+		}
+		if (j == 3)
+			return 0; /* returned without a store: the output's zero */
+	}
+	return acc + 100000;
+}
+
+START_TEST(nested_loops_return)
+{
+	vir0_program *p = cpu_diff_assemble(
+		"workgroup 32 1 1\n"
+		"buffer out u32[0] read_write output\n"
+		"let i = gid.x\n"
+		"let acc = 0u\n"
+		"loop j = 0u .. i % 5u + 1u {\n"
+		"	loop k = -2i .. cast<i32>(i % 4u) - 1i {\n"
+		"		acc = acc + j * 4u + cast<u32>(k + 2i)\n"
+		"		if acc > i * 3u {\n"
+		"			store out[i] = acc\n"
+		"			return\n"
+		"		}\n"
+		"	}\n"
+		"	if j == 3u { return }\n"
+		"}\n"
+		"store out[i] = acc + 100000u\n");
+	const uint32_t n = 100; /* 4 workgroups: the last one stores out of bounds */
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(1);
+	cpu_diff_buffer(&in, 0, NULL, n * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("nested_loops_return", p, NULL, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < n; i++)
+			ck_assert_uint_eq(word(&out, 0, i), nested_loops_model(i));
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* ---- barriers and Workgroup memory ------------------------------------ */
+
+/* Each step reads a slot another block of the workgroup wrote before the
+ * barrier; invocations that return early skip the last barrier. */
+static void check_barriers(uint32_t sx, uint32_t sy, uint32_t sz, uint32_t groups)
+{
+	uint32_t size = sx * sy * sz;
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "workgroup %u %u %u\n"
+		 "buffer out u32[0] read_write output\n"
+		 "buffer scratch u32[%u] workgroup\n"
+		 "let l = lid.x + %uu * (lid.y + %uu * lid.z)\n"
+		 "let g = wgid.x * %uu + l\n"
+		 "store scratch[l] = g * 3u + 1u\n"
+		 "barrier\n"
+		 "let v = scratch[(l + 1u) %% %uu]\n"
+		 "barrier\n"
+		 "store scratch[l] = v + l\n"
+		 "barrier\n"
+		 "loop r = 0u .. 3u {\n"
+		 "	let w = scratch[(l + 7u * r + 1u) %% %uu]\n"
+		 "	barrier\n"
+		 "	store scratch[l] = w + r\n"
+		 "	barrier\n"
+		 "}\n"
+		 "if l %% 7u == 3u { return }\n"
+		 "barrier\n"
+		 "store out[g] = scratch[%uu - l]\n",
+		 sx, sy, sz, size, sx, sy, size, size, size, size - 1);
+	vir0_program *p = cpu_diff_assemble(text);
+	uint32_t *model = calloc(size, 4), *next = calloc(size, 4);
+	ck_assert(model && next);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(2);
+	cpu_diff_buffer(&in, 0, NULL, (size_t)size * groups * 4);
+	const uint32_t grid[3] = { groups, 1, 1 };
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("check_barriers", p, grid, &in, thread_counts[t]);
+		for (uint32_t w = 0; w < groups; w++) {
+			for (uint32_t l = 0; l < size; l++)
+				model[l] = (w * size + l) * 3 + 1;
+			for (uint32_t l = 0; l < size; l++)
+				next[l] = model[(l + 1) % size] + l;
+			memcpy(model, next, size * 4);
+			for (uint32_t r = 0; r < 3; r++) {
+				for (uint32_t l = 0; l < size; l++)
+					next[l] = model[(l + 7 * r + 1) % size] + r;
+				memcpy(model, next, size * 4);
+			}
+			for (uint32_t l = 0; l < size; l++)
+				ck_assert_uint_eq(word(&out, 0, w * size + l),
+						  l % 7 == 3 ? 0 : model[size - 1 - l]);
+		}
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(model);
+	free(next);
+	vir0_program_free(p);
+}
+
+START_TEST(barriers_256_lanes)
+{
+	check_barriers(256, 1, 1, 5);
+}
+END_TEST
+
+START_TEST(barriers_1000_lanes)
+{
+	check_barriers(1000, 1, 1, 3);
+}
+END_TEST
+
+START_TEST(barriers_3d_workgroup)
+{
+	check_barriers(10, 10, 10, 2);
+}
+END_TEST
+
+START_TEST(barriers_small_workgroup)
+{
+	check_barriers(24, 1, 1, 9);
+}
+END_TEST
+
+/* Without a barrier, blocks of one workgroup run one after another; each
+ * workgroup must still start from a zeroed copy of its memory. */
+static void check_workgroup_memory(uint32_t size, uint32_t groups)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "workgroup %u 1 1\n"
+		 "buffer out u32[0] read_write output\n"
+		 "buffer scratch u32[%u] workgroup\n"
+		 "let l = lid.x\n"
+		 "let before = scratch[l]\n"
+		 "store scratch[l] = gid.x + 1u\n"
+		 "let counted = atomic_add(scratch[%uu], 1u)\n"
+		 "store out[gid.x] = before * 65536u + scratch[l]\n",
+		 size, size + 1, size);
+	vir0_program *p = cpu_diff_assemble(text);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(2);
+	cpu_diff_buffer(&in, 0, NULL, (size_t)size * groups * 4);
+	const uint32_t grid[3] = { groups, 1, 1 };
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("check_workgroup_memory", p, grid, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < size * groups; i++)
+			ck_assert_uint_eq(word(&out, 0, i), i + 1);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+
+START_TEST(workgroup_memory_fresh)
+{
+	check_workgroup_memory(48, 50);
+	check_workgroup_memory(200, 7);
+}
+END_TEST
+
+/* ---- ids --------------------------------------------------------------- */
+
+static void check_ids(uint32_t sx, uint32_t sy, uint32_t sz, const uint32_t grid[3])
+{
+	char text[1024];
+	uint32_t lanes = sx * sy * sz, total = lanes * grid[0] * grid[1] * grid[2];
+	snprintf(text, sizeof(text),
+		 "workgroup %u %u %u\n"
+		 "buffer out u32[0] read_write output\n"
+		 "let w = wgid.x + %uu * (wgid.y + %uu * wgid.z)\n"
+		 "let at = 9u * (w * %uu + lid.x + %uu * (lid.y + %uu * lid.z))\n"
+		 "store out[at] = gid.x\n"
+		 "store out[at + 1u] = gid.y\n"
+		 "store out[at + 2u] = gid.z\n"
+		 "store out[at + 3u] = wgid.x\n"
+		 "store out[at + 4u] = wgid.y\n"
+		 "store out[at + 5u] = wgid.z\n"
+		 "store out[at + 6u] = lid.x\n"
+		 "store out[at + 7u] = lid.y\n"
+		 "store out[at + 8u] = lid.z\n",
+		 sx, sy, sz, grid[0], grid[1], lanes, sx, sy);
+	vir0_program *p = cpu_diff_assemble(text);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(1);
+	cpu_diff_buffer(&in, 0, NULL, (size_t)total * 9 * 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("check_ids", p, grid, &in, thread_counts[t]);
+		/* The last invocation of the grid, worked out by hand. */
+		uint32_t last = 9 * (total - 1);
+		ck_assert_uint_eq(word(&out, 0, last + 0), grid[0] * sx - 1);
+		ck_assert_uint_eq(word(&out, 0, last + 1), grid[1] * sy - 1);
+		ck_assert_uint_eq(word(&out, 0, last + 2), grid[2] * sz - 1);
+		ck_assert_uint_eq(word(&out, 0, last + 8), sz - 1);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+
+START_TEST(ids_packed_and_3d)
+{
+	/* Blocks holding lanes of several workgroups, and 3-D everything. */
+	const uint32_t grid_a[3] = { 7, 3, 2 }, grid_b[3] = { 2, 3, 4 }, grid_c[3] = { 3, 1, 1 };
+	check_ids(5, 1, 1, grid_a);
+	check_ids(4, 3, 2, grid_b);
+	check_ids(100, 1, 1, grid_c);
+	check_ids(1, 1, 1, grid_b);
+}
+END_TEST
+
+/* ---- threads and the bytecode entry ----------------------------------- */
+
+START_TEST(threads_default_and_bytecode_entry)
+{
+	vir0_program *p = fixture_example("vector_add");
+	const uint32_t n = 4096;
+	uint32_t *a = random_u32(n, 81, ~0u), *b = random_u32(n, 82, ~0u);
+	uint32_t *c = calloc(n, 4);
+	struct vir0_binding bind[3] = { { a, n * 4 }, { b, n * 4 }, { c, n * 4 } };
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_run_cpu(p, NULL, bind, 3, 0, &err), VIR0_OK);
+	ck_assert_uint_eq(c[n - 1], a[n - 1] + b[n - 1]);
+
+	/* Lower once, run twice. */
+	struct vir0_bytecode *bc = NULL;
+	ck_assert_int_eq(vir0_lower(p, &bc, &err), VIR0_OK);
+	ck_assert_int_eq(vir0_bytecode_verify(bc, &err), VIR0_OK);
+	for (int run = 0; run < 2; run++) {
+		a[run] = 1000u + (uint32_t)run;
+		ck_assert_int_eq(vir0_cpu_run_bytecode(p, bc, NULL, bind, 3, 1, &err), VIR0_OK);
+		ck_assert_uint_eq(c[run], a[run] + b[run]);
+	}
+	vir0_bytecode_free(bc);
+	free(a);
+	free(b);
+	free(c);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* ---- refusals ----------------------------------------------------------- */
+
+static void expect_refusal(int line, int status, int code, const struct vir0_error *err)
+{
+	ck_assert_msg(status == code, "line %d: status %d, expected %d", line, status, code);
+	ck_assert_int_eq(err->code, code);
+	ck_assert_msg(strlen(err->message) > 10, "line %d: message too short: '%s'", line,
+		      err->message);
+}
+#define EXPECT_REFUSAL(status, code, err) expect_refusal(__LINE__, (status), (code), (err))
+
+START_TEST(bad_calls)
+{
+	vir0_program *p = fixture_example("vector_add");
+	uint32_t a[64] = { 0 }, b[64] = { 0 }, c[64] = { 0 };
+	struct vir0_binding bind[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, 10 } };
+	const uint32_t grid[3] = { 1, 1, 1 }, zero[3] = { 1, 0, 1 };
+	struct vir0_error err;
+
+	memset(&err, 0, sizeof(err)); /* 10 bytes is not a whole number of u32 */
+	EXPECT_REFUSAL(vir0_run_cpu(p, grid, bind, 3, 1, &err), VIR0_EARG, &err);
+	bind[2].size = sizeof(c);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(p, zero, bind, 3, 1, &err), VIR0_EARG, &err);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(p, grid, bind, 2, 1, &err), VIR0_EARG, &err);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(NULL, grid, bind, 3, 1, &err), VIR0_EARG, &err);
+	memset(&err, 0, sizeof(err));
+	const uint32_t wrapping[3] = { 0x04000001u, 1, 1 }; /* x 64 > 2^32 */
+	EXPECT_REFUSAL(vir0_run_cpu(p, wrapping, bind, 3, 1, &err), VIR0_EARG, &err);
+
+	/* A declared count with memory of another size; Workgroup buffers
+	 * take no memory. */
+	vir0_program *h = fixture_example("histogram");
+	uint8_t data[64] = { 0 };
+	uint32_t bins[255], local[256];
+	struct vir0_binding hb[3] = { { data, sizeof(data) }, { bins, sizeof(bins) }, { NULL, 0 } };
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(h, NULL, hb, 3, 1, &err), VIR0_EARG, &err);
+	hb[1].size = 256 * 4;
+	hb[1].data = local;
+	hb[2].data = local;
+	hb[2].size = sizeof(local);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(h, NULL, hb, 3, 1, &err), VIR0_EARG, &err);
+
+	/* Bytecode of another program. */
+	struct vir0_bytecode *bc = NULL;
+	ck_assert_int_eq(vir0_lower(h, &bc, &err), VIR0_OK);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, bc, grid, bind, 3, 1, &err), VIR0_EARG, &err);
+	vir0_bytecode_free(bc);
+	vir0_program_free(h);
+
+	/* An invalid program: a barrier in divergent control flow. */
+	vir0_program *bad = vir0_program_new();
+	struct vir0_node *branch = vir0_if(bad, vir0_binop(bad, VIR0_BIN_EQ, vir0_local_id(bad, 0),
+							   vir0_lit_u32(bad, 0)));
+	ck_assert_int_eq(vir0_append(bad, &branch->body, vir0_barrier(bad)), VIR0_OK);
+	ck_assert_int_eq(vir0_append(bad, &bad->body, branch), VIR0_OK);
+	memset(&err, 0, sizeof(err));
+	EXPECT_REFUSAL(vir0_run_cpu(bad, grid, NULL, 0, 1, &err), VIR0_EINVALID, &err);
+	vir0_program_free(bad);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* Bytecode no validated program lowers to: the two blocks of a
+ * 128-invocation workgroup wait at different barriers. The engine must
+ * say so rather than release them. */
+START_TEST(barrier_mismatch_detected)
+{
+	vir0_program *p = cpu_diff_assemble("workgroup 128 1 1\n");
+	const unsigned N = VIR0_BC_NO_REG;
+	struct vir0_insn insns[] = {
+		vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, 0, N, N, N, VIR0_BC_ID_LOCAL, 0),
+		vir0_insn_make(VIR0_BC_CONST, VIR0_TYPE_U32, 1, N, N, N, 0, 64),
+		vir0_insn_make(VIR0_BC_BINOP, VIR0_TYPE_U32, 2, 0, 1, N, VIR0_BIN_LT, 0),
+		vir0_insn_make(VIR0_BC_IF, VIR0_TYPE_BOOL, N, 2, N, N, 0, 5),
+		vir0_insn_make(VIR0_BC_BARRIER, 0, N, N, N, N, 0, 0),
+		vir0_insn_make(VIR0_BC_ELSE, 0, N, N, N, N, 0, 7),
+		vir0_insn_make(VIR0_BC_BARRIER, 0, N, N, N, N, 0, 0),
+		vir0_insn_make(VIR0_BC_END_IF, 0, N, N, N, N, 0, 3),
+		vir0_insn_make(VIR0_BC_HALT, 0, N, N, N, N, 0, 0),
+	};
+	struct vir0_bytecode bc = {
+		.insns = insns, .ninsns = sizeof(insns) / sizeof(insns[0]), .nregs = 3,
+		.max_nesting = 1, .flags = VIR0_BC_HAS_BARRIER, .workgroup_size = { 128, 1, 1 },
+	};
+	struct vir0_error err = { 0 };
+	ck_assert_msg(vir0_bytecode_verify(&bc, &err) == VIR0_OK, "verify: %s", err.message);
+	const uint32_t grid[3] = { 2, 1, 1 };
+	EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, &bc, grid, NULL, 0, 1, &err), VIR0_EINVALID,
+		       &err);
+	ck_assert_ptr_nonnull(strstr(err.message, "different barriers"));
+	vir0_program_free(p);
+}
+END_TEST
+
+static Suite *cpu_engine_suite(void)
+{
+	Suite *s = suite_create("cpu_engine");
+	TCase *examples = tcase_create("examples");
+	tcase_set_timeout(examples, 120);
+	tcase_add_test(examples, example_vector_add);
+	tcase_add_test(examples, example_saxpy);
+	tcase_add_test(examples, example_reduction_atomic);
+	tcase_add_test(examples, example_histogram);
+	tcase_add_test(examples, example_dfa_scan);
+	tcase_add_test(examples, example_prefix_sum);
+	tcase_add_test(examples, example_matmul_tiled);
+	suite_add_tcase(s, examples);
+	TCase *flow = tcase_create("control_flow");
+	tcase_set_timeout(flow, 120);
+	tcase_add_test(flow, divergent_if_else);
+	tcase_add_test(flow, nested_loops_return);
+	tcase_add_test(flow, barriers_256_lanes);
+	tcase_add_test(flow, barriers_1000_lanes);
+	tcase_add_test(flow, barriers_3d_workgroup);
+	tcase_add_test(flow, barriers_small_workgroup);
+	tcase_add_test(flow, workgroup_memory_fresh);
+	tcase_add_test(flow, ids_packed_and_3d);
+	suite_add_tcase(s, flow);
+	TCase *calls = tcase_create("calls");
+	tcase_add_test(calls, threads_default_and_bytecode_entry);
+	tcase_add_test(calls, bad_calls);
+	tcase_add_test(calls, barrier_mismatch_detected);
+	suite_add_tcase(s, calls);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(cpu_engine_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

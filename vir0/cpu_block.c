@@ -1,0 +1,261 @@
+/* cpu_block.c - running the bytecode over one block of lanes: dispatch
+ * once per instruction for the whole block, the lanes in lockstep under
+ * an active mask. Structured control flow moves masks on a stack (IF
+ * saves the mask it found and the lanes owed the ELSE; LOOP saves the mask
+ * it found); lanes that RETURN leave the live mask for good, and every
+ * mask taken back from the stack is cut down to the live lanes. */
+#include "cpu_block.h"
+
+#include <stdlib.h>
+
+int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+		    struct vir0_cpu_code *code)
+{
+	code->insns = malloc((size_t)bc->ninsns * sizeof(*code->insns));
+	if (!code->insns)
+		return VIR0_ENOMEM;
+	code->ninsns = bc->ninsns;
+	code->zero_reg = bc->nregs;
+	code->discard_reg = bc->nregs + 1;
+	code->nregs = bc->nregs + 2;
+	code->stack_slots = 2 * bc->max_nesting;
+	code->has_barrier = 0;
+	for (uint32_t i = 0; i < bc->ninsns; i++) {
+		const struct vir0_insn *in = &bc->insns[i];
+		struct vir0_cpu_insn *out = &code->insns[i];
+		unsigned dst = vir0_insn_dst(in), a = vir0_insn_a(in);
+		unsigned b = vir0_insn_b(in), c = vir0_insn_c(in);
+		out->op = (uint8_t)vir0_insn_op(in);
+		out->type = (uint8_t)vir0_insn_type(in);
+		out->aux = (uint16_t)vir0_insn_aux(in);
+		out->imm = vir0_insn_imm(in);
+		out->dst = dst == VIR0_BC_NO_REG ? code->discard_reg : dst;
+		out->a = a == VIR0_BC_NO_REG ? code->zero_reg : a;
+		out->b = b == VIR0_BC_NO_REG ? code->zero_reg : b;
+		out->c = c == VIR0_BC_NO_REG ? code->zero_reg : c;
+		if (out->op == VIR0_BC_BUF_LEN) {
+			/* Lengths are fixed for the whole dispatch. */
+			out->op = VIR0_BC_CONST;
+			out->imm = views[out->aux].length;
+		}
+		if (out->op == VIR0_BC_LOOP || out->op == VIR0_BC_END_LOOP)
+			out->compute = vir0_cpu_lane_fn_for(VIR0_BC_BINOP, out->type, VIR0_BIN_LT);
+		else
+			out->compute = vir0_cpu_lane_fn_for(out->op, out->type, out->aux);
+		code->has_barrier |= out->op == VIR0_BC_BARRIER;
+	}
+	for (int axis = 0; axis < 3; axis++)
+		code->workgroup_size[axis] = bc->workgroup_size[axis];
+	return VIR0_OK;
+}
+
+/* The steps below are inlined into vir0_cpu_block_run, so that each of its
+ * builds (VIR0_CPU_VECTOR_CLONES) has them in its own instruction set. */
+#define BLOCK_STEP static inline __attribute__((always_inline))
+
+BLOCK_STEP int any_on(const uint32_t *restrict mask)
+{
+	uint32_t on = 0;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		on |= mask[l];
+	return on != 0;
+}
+
+VIR0_CPU_VECTOR_CLONES
+void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane, uint32_t nlanes)
+{
+	block->first_lane = first_lane;
+	block->nlanes = nlanes;
+	block->pc = 0;
+	block->depth = 0;
+	block->finished = 0;
+	block->ids = VIR0_CPU_IDS_UNKNOWN;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		block->live[l] = l < nlanes ? VIR0_CPU_LANE_ON : 0;
+		block->exec[l] = block->live[l];
+	}
+	block->full = nlanes == VIR0_CPU_LANES;
+}
+
+
+/* The lanes running now changed: note whether all are on; 1 when any is. */
+BLOCK_STEP int exec_changed(struct vir0_cpu_block *block)
+{
+	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		all &= block->exec[l];
+		any |= block->exec[l];
+	}
+	block->full = all == VIR0_CPU_LANE_ON;
+	return any != 0;
+}
+
+/* exec = saved & live: a mask back from the stack, less finished lanes. */
+BLOCK_STEP int restore(struct vir0_cpu_block *block, const uint32_t *saved)
+{
+#pragma GCC ivdep
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		block->exec[l] = saved[l] & block->live[l];
+	return exec_changed(block);
+}
+
+BLOCK_STEP uint32_t *stack_slot(const struct vir0_cpu_block *block, uint32_t slot)
+{
+	return block->stack + (size_t)slot * VIR0_CPU_LANES;
+}
+
+/* IF: lanes with a != 0 run the then-list; slot 2d keeps the mask found,
+ * slot 2d + 1 the lanes owed the else-list. No lane on: go to ELSE /
+ * END_IF, which take over. */
+BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_insn *in,
+		       uint32_t pc)
+{
+	uint32_t *outer = stack_slot(block, 2 * block->depth);
+	uint32_t *other = stack_slot(block, 2 * block->depth + 1);
+	const uint32_t *cond = vir0_cpu_reg(block, in->a);
+#pragma GCC ivdep
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		uint32_t taken = 0u - (cond[l] != 0), exec = block->exec[l];
+		outer[l] = exec;
+		other[l] = exec & ~taken;
+		block->exec[l] = exec & taken;
+	}
+	block->depth++;
+	return exec_changed(block) ? pc + 1 : in->imm;
+}
+
+/* exec &= (test != 0), lane by lane; 1 when any lane is left. */
+BLOCK_STEP int keep_where(struct vir0_cpu_block *block, const uint32_t *restrict test)
+{
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		block->exec[l] &= 0u - (test[l] != 0);
+	return exec_changed(block);
+}
+
+/* LOOP: the variable starts at `from` and lanes below `to` enter. */
+BLOCK_STEP uint32_t run_loop(struct vir0_cpu_block *block, const struct vir0_cpu_insn *in,
+			 uint32_t pc)
+{
+	uint32_t *saved = stack_slot(block, 2 * block->depth);
+	memcpy(saved, block->exec, sizeof(block->exec));
+	block->depth++;
+	uint32_t *variable = vir0_cpu_reg(block, in->dst);
+	memcpy(block->scratch, vir0_cpu_reg(block, in->a), sizeof(block->scratch));
+	vir0_cpu_blend(variable, block->scratch, block->exec);
+	in->compute(block->scratch, variable, vir0_cpu_reg(block, in->b), variable, NULL, in);
+	if (keep_where(block, block->scratch))
+		return pc + 1;
+	block->depth--;
+	restore(block, saved);
+	return in->imm + 1;
+}
+
+/* END_LOOP: step the variable of the lanes still in; those below `to` go
+ * round again, and when none is left the loop's entry mask comes back. */
+BLOCK_STEP uint32_t run_end_loop(struct vir0_cpu_block *block, const struct vir0_cpu_insn *in,
+			     uint32_t pc)
+{
+	uint32_t *variable = vir0_cpu_reg(block, in->dst);
+#pragma GCC ivdep
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		variable[l] += block->exec[l] & 1u;
+	in->compute(block->scratch, variable, vir0_cpu_reg(block, in->b), variable, NULL, in);
+	if (keep_where(block, block->scratch))
+		return in->imm + 1;
+	block->depth--;
+	restore(block, stack_slot(block, 2 * block->depth));
+	return pc + 1;
+}
+
+/* RETURN: the lanes running now finish for good. */
+BLOCK_STEP int run_return(struct vir0_cpu_block *block)
+{
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		block->live[l] &= ~block->exec[l];
+		block->exec[l] = 0;
+	}
+	block->full = 0;
+	return any_on(block->live);
+}
+
+VIR0_CPU_VECTOR_CLONES
+enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
+				      const struct vir0_cpu_code *code,
+				      const struct vir0_buffer_view *views)
+{
+	uint32_t pc = block->pc;
+	for (;;) {
+		const struct vir0_cpu_insn *in = &code->insns[pc];
+		switch (in->op) {
+		case VIR0_BC_LOAD:
+			vir0_cpu_load(vir0_cpu_reg(block, in->dst), &views[in->aux],
+				      vir0_cpu_reg(block, in->a), block->exec, block->full);
+			pc++;
+			break;
+		case VIR0_BC_STORE:
+			vir0_cpu_store(&views[in->aux], vir0_cpu_reg(block, in->a),
+				       vir0_cpu_reg(block, in->b), block->exec, block->full);
+			pc++;
+			break;
+		case VIR0_BC_ATOMIC: {
+			const struct vir0_buffer_view *view = &views[in->aux];
+			/* A workgroup's own memory is only ever touched by the
+			 * thread running that workgroup. */
+			int shared = code->shared_atomics && view->access != VIR0_ACCESS_WORKGROUP;
+			vir0_cpu_atomic(block->scratch, view, (uint8_t)in->imm, shared,
+					vir0_cpu_reg(block, in->a), vir0_cpu_reg(block, in->b),
+					vir0_cpu_reg(block, in->c), block->exec);
+			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec);
+			pc++;
+			break;
+		}
+		case VIR0_BC_ID:
+			vir0_cpu_block_ids(block, code, in->aux, in->imm, block->scratch);
+			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec);
+			pc++;
+			break;
+		case VIR0_BC_IF:
+			pc = run_if(block, in, pc);
+			break;
+		case VIR0_BC_ELSE:
+			/* The lanes owed the else-list, saved by the IF. */
+			if (restore(block, stack_slot(block, 2 * block->depth - 1)))
+				pc++;
+			else
+				pc = in->imm;
+			break;
+		case VIR0_BC_END_IF:
+			block->depth--;
+			restore(block, stack_slot(block, 2 * block->depth));
+			pc++;
+			break;
+		case VIR0_BC_LOOP:
+			pc = run_loop(block, in, pc);
+			break;
+		case VIR0_BC_END_LOOP:
+			pc = run_end_loop(block, in, pc);
+			break;
+		case VIR0_BC_RETURN:
+			if (!run_return(block)) {
+				block->finished = 1;
+				return VIR0_CPU_HALTED;
+			}
+			pc++;
+			break;
+		case VIR0_BC_BARRIER:
+			block->pc = pc + 1;
+			return VIR0_CPU_AT_BARRIER;
+		case VIR0_BC_HALT:
+			block->finished = 1;
+			return VIR0_CPU_HALTED;
+		default:
+			/* CONST, MOV, BINOP, UNOP, CAST, SELECT, FMA: the lane
+			 * loop writes the active lanes of dst. */
+			in->compute(vir0_cpu_reg(block, in->dst), vir0_cpu_reg(block, in->a),
+				    vir0_cpu_reg(block, in->b), vir0_cpu_reg(block, in->c),
+				    block->full ? NULL : block->exec, in);
+			pc++;
+			break;
+		}
+	}
+}

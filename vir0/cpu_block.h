@@ -1,0 +1,161 @@
+/* cpu_block.h - internal to the CPU engine: the bytecode as the engine
+ * runs it (decoded once per dispatch), one block of lanes with its active
+ * mask and mask stack, and the lane loops every instruction is made of.
+ * doc/cpu-engine.md explains the design.
+ *
+ * Every register holds one u32 per lane and is stored as an array of
+ * VIR0_CPU_LANES words (structure of arrays), so an instruction is a loop
+ * over the lanes that the compiler vectorises. Masks are arrays of the
+ * same shape holding 0 (lane off) or 0xFFFFFFFF (lane on), so a masked
+ * write is a bitwise blend. */
+#ifndef VIR0_CPU_BLOCK_H
+#define VIR0_CPU_BLOCK_H
+
+#include "bytecode.h"
+#include "dispatch.h"
+
+#include <stdint.h>
+
+/* Lanes in one block. A compile-time constant, so every lane loop has a
+ * fixed trip count and gcc -O2 vectorises it without a scalar epilogue. */
+#define VIR0_CPU_LANES 64u
+
+/* Bytes every lane array is aligned to (one cache line). */
+#define VIR0_CPU_ALIGN 64u
+
+#define VIR0_CPU_LANE_ON 0xFFFFFFFFu
+
+/* The lane loops are built twice on x86-64 with GCC: for the baseline
+ * (SSE2) and for x86-64-v3 (AVX2, FMA), picked when the library loads.
+ * Twice the lanes per instruction, and per-lane shifts and fused
+ * multiply-adds vectorise too. Results are the same bits: the loops do
+ * the same IEEE operations, and contraction stays off. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#define VIR0_CPU_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define VIR0_CPU_VECTOR_CLONES
+#endif
+
+struct vir0_cpu_insn;
+
+/* A value instruction over the lanes: out[l] = op(a[l], b[l], c[l]) in the
+ * lanes on in `mask`, or in every lane when mask is NULL (all on, the
+ * common case, which saves the blend). `out` may be one of a, b, c: each
+ * lane reads its operands before it writes. Unused operands point at the
+ * zero register. */
+typedef void (*vir0_cpu_lane_fn)(uint32_t *out, const uint32_t *a, const uint32_t *b,
+				 const uint32_t *c, const uint32_t *mask,
+				 const struct vir0_cpu_insn *insn);
+
+/* One instruction, decoded once per dispatch. Register fields are indices
+ * into the block's register file, where VIR0_BC_NO_REG has been replaced by
+ * the zero register (sources) or the discard register (dst). */
+struct vir0_cpu_insn {
+	vir0_cpu_lane_fn compute;  /* value instructions: the lane loop for (op, type, aux) */
+	uint8_t op;                /* enum vir0_bc_op (BUF_LEN is decoded as CONST) */
+	uint8_t type;
+	uint16_t aux;
+	uint32_t dst, a, b, c;
+	uint32_t imm;
+};
+
+/* The decoded program and what the lanes of a dispatch share. */
+struct vir0_cpu_code {
+	struct vir0_cpu_insn *insns;
+	uint32_t ninsns;
+	uint32_t nregs;             /* the program's registers + zero + discard */
+	uint32_t zero_reg, discard_reg;
+	uint32_t stack_slots;       /* mask arrays on the mask stack */
+	int has_barrier;
+	uint32_t workgroup_size[3];
+	uint32_t workgroup_lanes;   /* product of workgroup_size */
+	uint32_t groups[3];
+	/* Atomics on caller buffers must be real atomics: several threads run. */
+	int shared_atomics;
+};
+
+/* Where a block stopped. */
+enum vir0_cpu_stop {
+	VIR0_CPU_HALTED,      /* every lane finished */
+	VIR0_CPU_AT_BARRIER,  /* the live lanes wait at the barrier before pc */
+};
+
+/* What a block knows of its lanes' ids (cpu_ids.c). */
+enum vir0_cpu_ids {
+	VIR0_CPU_IDS_UNKNOWN,  /* not asked for yet */
+	VIR0_CPU_IDS_LINEAR,   /* one 1-D workgroup holds the block */
+	VIR0_CPU_IDS_LANES,    /* in local_id and group_id */
+};
+
+/* One block of up to VIR0_CPU_LANES invocations: consecutive lanes of the
+ * dispatch in linear order (workgroup-major, then linear local index). */
+struct vir0_cpu_block {
+	_Alignas(VIR0_CPU_ALIGN) uint32_t exec[VIR0_CPU_LANES]; /* running now */
+	_Alignas(VIR0_CPU_ALIGN) uint32_t live[VIR0_CPU_LANES]; /* not finished */
+	_Alignas(VIR0_CPU_ALIGN) uint32_t scratch[VIR0_CPU_LANES];
+	_Alignas(VIR0_CPU_ALIGN) uint32_t local_id[3][VIR0_CPU_LANES];
+	_Alignas(VIR0_CPU_ALIGN) uint32_t group_id[3][VIR0_CPU_LANES];
+	uint32_t *regs;       /* code->nregs arrays of VIR0_CPU_LANES */
+	uint32_t *stack;      /* code->stack_slots arrays of VIR0_CPU_LANES */
+	uint64_t first_lane;  /* linear index of lane 0 in the dispatch */
+	uint32_t nlanes;
+	uint32_t pc;
+	uint32_t depth;       /* IF/LOOP levels open */
+	int full;             /* every lane of exec on: lane loops skip the mask */
+	int finished;         /* every lane finished */
+	enum vir0_cpu_ids ids;
+	uint32_t first_local[3], first_group[3]; /* ids of lane 0 */
+};
+
+static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_t reg)
+{
+	return block->regs + (size_t)reg * VIR0_CPU_LANES;
+}
+
+/* Decode `bc`, which has passed vir0_bytecode_verify, so nothing is checked
+ * again. BUF_LEN becomes CONST of the buffer's length in `views`. Returns
+ * VIR0_ENOMEM or VIR0_OK; free code->insns. */
+int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+		    struct vir0_cpu_code *code);
+
+/* Start `block` at the beginning of the program over lanes
+ * [first_lane, first_lane + nlanes) of the dispatch. */
+void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane,
+			  uint32_t nlanes);
+
+/* Run `block` from its pc until every lane finished or the live lanes
+ * reach a barrier. `views` are the buffers, Workgroup ones bound to the
+ * block's workgroup copy. */
+enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
+				      const struct vir0_cpu_code *code,
+				      const struct vir0_buffer_view *views);
+
+/* out = id `kind` (enum vir0_bc_id_kind) along `axis` of every lane. */
+void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
+			unsigned kind, unsigned axis, uint32_t *restrict out);
+
+/* The lane loop of a value instruction (cpu_ops.c). */
+vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux);
+
+/* dst = value in the lanes on in mask; the others keep theirs. */
+static inline void vir0_cpu_blend(uint32_t *restrict dst, const uint32_t *restrict value,
+				  const uint32_t *restrict mask)
+{
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		dst[l] = (value[l] & mask[l]) | (dst[l] & ~mask[l]);
+}
+
+/* Memory instructions (cpu_mem.c), over the lanes on in `mask`; `full`
+ * says they all are. LOAD writes `out` in those lanes, and `out` may be
+ * the index register. ATOMIC writes `out` (not an operand) in those lanes;
+ * STORE writes only their elements. */
+void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index,
+		   const uint32_t *mask, int full);
+void vir0_cpu_store(const struct vir0_buffer_view *view, const uint32_t *index,
+		    const uint32_t *value, const uint32_t *mask, int full);
+void vir0_cpu_atomic(uint32_t *restrict out, const struct vir0_buffer_view *view,
+		     uint8_t op, int shared, const uint32_t *restrict index,
+		     const uint32_t *restrict value, const uint32_t *restrict expected,
+		     const uint32_t *restrict mask);
+
+#endif

@@ -1,0 +1,369 @@
+/* cpu_engine.c - vir0_run_cpu and vir0_cpu_run_bytecode: the dispatch of
+ * fmt §9.1 on the vectorised interpreter. The lanes of the grid are cut
+ * into blocks (cpu_block.c); OpenMP threads share out the blocks, or the
+ * workgroups when blocks must keep to one workgroup (Workgroup memory,
+ * barriers). doc/cpu-engine.md explains the choices. */
+#include "cpu_engine.h"
+
+#include "cpu_block.h"
+#include "dispatch.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Past this much block state per thread (a workgroup with barriers keeps
+ * all its blocks at once) the engine refuses the workgroup (fmt V6). */
+#define VIR0_CPU_MAX_THREAD_BYTES ((size_t)1 << 30)
+
+/* Lanes in one OpenMP chunk, so that handing out work costs little next
+ * to doing it. */
+#define VIR0_CPU_CHUNK_LANES 4096u
+
+struct cpu_dispatch {
+	struct vir0_cpu_code code;
+	const vir0_program *program;
+	struct vir0_buffer_view *views;   /* Workgroup views unbound */
+	size_t *workgroup_offsets;
+	size_t workgroup_bytes;
+	uint64_t nlanes;                  /* in the whole grid */
+	uint64_t ntasks;                  /* blocks (packed) or workgroups */
+	uint64_t chunk;                   /* tasks per OpenMP chunk */
+	uint32_t blocks_per_group;
+	uint32_t worker_blocks;           /* block states one thread keeps */
+	size_t block_lane_bytes;          /* registers and mask stack of one block */
+	/* Lanes of several workgroups may share a block: the program has no
+	 * barrier and no Workgroup memory. */
+	int packed;
+	int status;                       /* the first failure */
+	uint64_t failed_group;
+	uint32_t failed_pc[2];
+};
+
+/* What one thread owns: its Workgroup memory and its block states. */
+struct cpu_worker {
+	struct vir0_buffer_view *views;   /* Workgroup views bound to workgroup_memory */
+	uint8_t *workgroup_memory;
+	struct vir0_cpu_block *blocks;
+	uint32_t *lanes;
+};
+
+static void fail(struct cpu_dispatch *d, int status, uint64_t group, uint32_t pc0,
+		 uint32_t pc1)
+{
+	int ok = VIR0_OK;
+	if (__atomic_compare_exchange_n(&d->status, &ok, status, 0, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST)) {
+		d->failed_group = group;
+		d->failed_pc[0] = pc0;
+		d->failed_pc[1] = pc1;
+	}
+}
+
+static size_t round_up(size_t size)
+{
+	return (size + VIR0_CPU_ALIGN - 1) / VIR0_CPU_ALIGN * VIR0_CPU_ALIGN;
+}
+
+static void worker_free(struct cpu_worker *w)
+{
+	free(w->views);
+	free(w->workgroup_memory);
+	free(w->blocks);
+	free(w->lanes);
+}
+
+static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
+{
+	const vir0_program *program = d->program;
+	size_t nblocks = d->worker_blocks;
+	memset(w, 0, sizeof(*w));
+	w->views = malloc((program->nbuffers + 1) * sizeof(*w->views));
+	w->workgroup_memory = malloc(d->workgroup_bytes + 1);
+	w->blocks = aligned_alloc(VIR0_CPU_ALIGN, round_up(nblocks * sizeof(*w->blocks)));
+	w->lanes = aligned_alloc(VIR0_CPU_ALIGN, nblocks * d->block_lane_bytes);
+	if (!w->views || !w->workgroup_memory || !w->blocks || !w->lanes) {
+		worker_free(w);
+		return VIR0_ENOMEM;
+	}
+	/* Zeroed once: the zero register must read 0, and no lane ever
+	 * reads a register the program has not written first. */
+	memset(w->lanes, 0, nblocks * d->block_lane_bytes);
+	memcpy(w->views, d->views, program->nbuffers * sizeof(*w->views));
+	for (uint32_t i = 0; i < program->nbuffers; i++)
+		if (program->buffers[i].access == VIR0_ACCESS_WORKGROUP)
+			w->views[i].data = w->workgroup_memory + d->workgroup_offsets[i];
+	size_t words = d->block_lane_bytes / sizeof(uint32_t);
+	for (size_t k = 0; k < nblocks; k++) {
+		w->blocks[k].regs = w->lanes + k * words;
+		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code.nregs * VIR0_CPU_LANES;
+	}
+	return VIR0_OK;
+}
+
+static uint32_t lanes_from(uint64_t first, uint64_t end)
+{
+	return end - first < VIR0_CPU_LANES ? (uint32_t)(end - first) : VIR0_CPU_LANES;
+}
+
+/* Barriers: every block of the workgroup runs up to the barrier (or to its
+ * end) before any goes on, so all of the workgroup's writes before the
+ * barrier are done when any lane reads after it (fmt §9.12). */
+static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t group)
+{
+	const struct vir0_cpu_code *code = &d->code;
+	uint64_t base = group * code->workgroup_lanes;
+	uint64_t end = base + code->workgroup_lanes;
+	for (uint32_t k = 0; k < d->blocks_per_group; k++) {
+		uint64_t first = base + (uint64_t)k * VIR0_CPU_LANES;
+		vir0_cpu_block_start(&w->blocks[k], first, lanes_from(first, end));
+	}
+	for (;;) {
+		uint32_t waiting = 0, barrier_pc = 0;
+		for (uint32_t k = 0; k < d->blocks_per_group; k++) {
+			struct vir0_cpu_block *block = &w->blocks[k];
+			if (block->finished ||
+			    vir0_cpu_block_run(block, code, w->views) != VIR0_CPU_AT_BARRIER)
+				continue;
+			if (waiting && block->pc != barrier_pc) {
+				fail(d, VIR0_EINVALID, group, barrier_pc - 1, block->pc - 1);
+				return;
+			}
+			barrier_pc = block->pc;
+			waiting++;
+		}
+		if (!waiting)
+			return;
+	}
+}
+
+static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task)
+{
+	const struct vir0_cpu_code *code = &d->code;
+	if (d->packed) {
+		uint64_t first = task * VIR0_CPU_LANES;
+		vir0_cpu_block_start(&w->blocks[0], first, lanes_from(first, d->nlanes));
+		vir0_cpu_block_run(&w->blocks[0], code, w->views);
+		return;
+	}
+	memset(w->workgroup_memory, 0, d->workgroup_bytes);
+	if (code->has_barrier) {
+		run_lockstep(w, d, task);
+		return;
+	}
+	/* No barrier: the blocks of a workgroup can run one after another. */
+	uint64_t base = task * code->workgroup_lanes, end = base + code->workgroup_lanes;
+	for (uint64_t first = base; first < end; first += VIR0_CPU_LANES) {
+		vir0_cpu_block_start(&w->blocks[0], first, lanes_from(first, end));
+		vir0_cpu_block_run(&w->blocks[0], code, w->views);
+	}
+}
+
+static void run_tasks(struct cpu_dispatch *d, unsigned threads)
+{
+	if (threads <= 1) {
+		struct cpu_worker w;
+		int status = worker_init(&w, d);
+		if (status) {
+			fail(d, status, 0, 0, 0);
+			return;
+		}
+		for (uint64_t t = 0; t < d->ntasks && d->status == VIR0_OK; t++)
+			run_task(&w, d, t);
+		worker_free(&w);
+		return;
+	}
+	uint64_t chunk = d->chunk;
+#pragma omp parallel num_threads(threads)
+	{
+		struct cpu_worker w;
+		int ready = worker_init(&w, d);
+		if (ready)
+			fail(d, ready, 0, 0, 0);
+#pragma omp for schedule(dynamic, chunk)
+		for (uint64_t t = 0; t < d->ntasks; t++) {
+			int failed = __atomic_load_n(&d->status, __ATOMIC_RELAXED) != VIR0_OK;
+			if (ready == VIR0_OK && !failed)
+				run_task(&w, d, t);
+		}
+		if (ready == VIR0_OK)
+			worker_free(&w);
+	}
+}
+
+/* Real atomics need 4-byte aligned elements; with a caller buffer that is
+ * not aligned, one thread runs and plain read-modify-writes suffice. */
+static int atomics_aligned(const struct vir0_bytecode *bc, const struct cpu_dispatch *d)
+{
+	if (!(bc->flags & VIR0_BC_HAS_ATOMICS))
+		return 1;
+	for (uint32_t i = 0; i < d->program->nbuffers; i++)
+		if (d->views[i].access != VIR0_ACCESS_WORKGROUP &&
+		    ((uintptr_t)d->views[i].data & 3))
+			return 0;
+	return 1;
+}
+
+static unsigned thread_count(const struct vir0_bytecode *bc, const struct cpu_dispatch *d,
+			     unsigned threads)
+{
+	if (threads == 0) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = online > 0 ? (unsigned)online : 1;
+	}
+	uint64_t chunks = (d->ntasks + d->chunk - 1) / d->chunk;
+	if (threads > chunks)
+		threads = (unsigned)chunks;
+	if (!atomics_aligned(bc, d))
+		threads = 1;
+	return threads;
+}
+
+/* Cut the grid into tasks and size what each thread keeps. */
+static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
+{
+	struct vir0_cpu_code *code = &d->code;
+	const uint32_t *size = d->program->workgroup_size;
+	uint64_t ngroups = 0, lanes = (uint64_t)size[0] * size[1] * size[2];
+	if (lanes > UINT32_MAX)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "workgroup of %llu invocations is more than 2^32-1 (fmt V6); "
+				     "validate the program first", (unsigned long long)lanes);
+	if (__builtin_mul_overflow((uint64_t)grid[0] * grid[1], grid[2], &ngroups) ||
+	    __builtin_mul_overflow(ngroups, lanes, &d->nlanes))
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "a grid of %u x %u x %u workgroups of %llu invocations is more "
+				     "than 2^64 invocations; use a smaller grid",
+				     grid[0], grid[1], grid[2], (unsigned long long)lanes);
+	memcpy(code->groups, grid, sizeof(code->groups));
+	code->workgroup_lanes = (uint32_t)lanes;
+	d->blocks_per_group = (uint32_t)((lanes + VIR0_CPU_LANES - 1) / VIR0_CPU_LANES);
+	d->packed = !code->has_barrier && d->workgroup_bytes == 0;
+	d->ntasks = d->packed ? (d->nlanes + VIR0_CPU_LANES - 1) / VIR0_CPU_LANES : ngroups;
+	uint64_t task_lanes = d->packed ? VIR0_CPU_LANES : lanes;
+	d->chunk = task_lanes >= VIR0_CPU_CHUNK_LANES ? 1 : VIR0_CPU_CHUNK_LANES / task_lanes;
+	d->worker_blocks = code->has_barrier ? d->blocks_per_group : 1;
+	d->block_lane_bytes = ((size_t)code->nregs + code->stack_slots) * VIR0_CPU_LANES *
+			      sizeof(uint32_t);
+	size_t per_thread = (size_t)d->worker_blocks *
+			    (sizeof(struct vir0_cpu_block) + d->block_lane_bytes);
+	if (per_thread > VIR0_CPU_MAX_THREAD_BYTES)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "a workgroup of %llu invocations with barriers needs %zu bytes "
+				     "of lane state per thread, more than the CPU engine's %zu; use "
+				     "a smaller workgroup_size", (unsigned long long)lanes,
+				     per_thread, (size_t)VIR0_CPU_MAX_THREAD_BYTES);
+	return VIR0_OK;
+}
+
+static int report(const struct cpu_dispatch *d, struct vir0_error *err)
+{
+	if (d->status == VIR0_ENOMEM)
+		return vir0_error_at(err, VIR0_ENOMEM, 0,
+				     "out of memory for the CPU engine's per-thread state (%zu "
+				     "bytes of blocks, %zu of Workgroup memory); use fewer threads",
+				     d->worker_blocks * d->block_lane_bytes, d->workgroup_bytes);
+	if (d->status == VIR0_EINVALID) {
+		const uint32_t *groups = d->code.groups;
+		uint64_t g = d->failed_group;
+		return vir0_error_at(err, VIR0_EINVALID, 0,
+				     "invocations of workgroup (%u,%u,%u) wait at two different "
+				     "barriers (instructions %u and %u); barriers must be in "
+				     "uniform control flow (fmt §8.6)",
+				     (unsigned)(g % groups[0]), (unsigned)(g / groups[0] % groups[1]),
+				     (unsigned)(g / groups[0] / groups[1]), d->failed_pc[0],
+				     d->failed_pc[1]);
+	}
+	return d->status;
+}
+
+/* 1 when `bc` declares the buffers and workgroup of `program`, as
+ * bytecode lowered from it does. */
+static int lowered_from(const vir0_program *program, const struct vir0_bytecode *bc)
+{
+	if (bc->nbuffers != program->nbuffers ||
+	    memcmp(bc->workgroup_size, program->workgroup_size, sizeof(bc->workgroup_size)))
+		return 0;
+	for (uint32_t i = 0; i < bc->nbuffers; i++) {
+		const struct vir0_buffer *declared = &program->buffers[i];
+		const struct vir0_bc_buffer *lowered = &bc->buffers[i];
+		if (lowered->element != declared->element.kind ||
+		    lowered->access != declared->access ||
+		    lowered->is_output != declared->is_output || lowered->count != declared->count)
+			return 0;
+	}
+	return 1;
+}
+
+static int check_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
+			  struct vir0_error *err)
+{
+	if (!program || !bc)
+		return vir0_error_at(err, VIR0_EARG, 0, "program and bytecode must not be NULL");
+	if (!lowered_from(program, bc))
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "the bytecode's buffers or workgroup size differ from the "
+				     "program's; pass the program it was lowered from");
+	return VIR0_OK;
+}
+
+int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
+			  const uint32_t groups[3], struct vir0_binding *bindings,
+			  uint32_t nbindings, unsigned threads, struct vir0_error *err)
+{
+	int status = check_bytecode(program, bc, err);
+	if (status)
+		return status;
+	uint32_t grid[3];
+	if (groups)
+		memcpy(grid, groups, sizeof(grid));
+	else if ((status = vir0_default_grid(program, bindings, grid, err)))
+		return status;
+
+	struct cpu_dispatch d = { .program = program };
+	d.views = calloc(program->nbuffers + 1, sizeof(*d.views));
+	d.workgroup_offsets = calloc(program->nbuffers + 1, sizeof(*d.workgroup_offsets));
+	if (!d.views || !d.workgroup_offsets)
+		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
+	if (status == VIR0_OK)
+		status = vir0_dispatch_prepare(program, grid, bindings, nbindings, d.views, err);
+	if (status == VIR0_OK) {
+		d.workgroup_bytes = vir0_workgroup_layout(program, d.workgroup_offsets);
+		if (vir0_cpu_decode(bc, d.views, &d.code))
+			status = vir0_error_at(err, VIR0_ENOMEM, 0,
+					       "out of memory for %u decoded instructions", bc->ninsns);
+	}
+	if (status == VIR0_OK)
+		status = plan(&d, grid, err);
+	if (status == VIR0_OK) {
+		unsigned used = thread_count(bc, &d, threads);
+		d.code.shared_atomics = used > 1;
+		run_tasks(&d, used);
+		status = report(&d, err);
+	}
+	free(d.code.insns);
+	free(d.views);
+	free(d.workgroup_offsets);
+	return status;
+}
+
+int vir0_run_cpu(const vir0_program *program, const uint32_t groups[3],
+		 struct vir0_binding *bindings, uint32_t nbindings, unsigned threads,
+		 struct vir0_error *err)
+{
+	if (!program)
+		return vir0_error_at(err, VIR0_EARG, 0, "program is NULL");
+	int status = vir0_validate(program, err);
+	if (status)
+		return status;
+	struct vir0_bytecode *bc = NULL;
+	status = vir0_lower(program, &bc, err);
+	if (status == VIR0_OK)
+		status = vir0_bytecode_verify(bc, err);
+	if (status == VIR0_OK)
+		status = vir0_cpu_run_bytecode(program, bc, groups, bindings, nbindings, threads,
+					       err);
+	vir0_bytecode_free(bc);
+	return status;
+}

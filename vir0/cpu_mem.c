@@ -1,0 +1,252 @@
+/* cpu_mem.c - LOAD, STORE and ATOMIC over a block of lanes (fmt §9.9,
+ * §9.10). Every element access goes through vir0_view_load /
+ * vir0_view_store (dispatch.h), so conversions and bounds are the
+ * reference's. Two index patterns are common enough to get a loop of
+ * their own: every active lane at one index (a uniform operand) and
+ * consecutive indices (buffer[gid.x]), which reads or writes a window of
+ * LANES elements with vectorised loops. */
+#include "cpu_block.h"
+
+#include "expr_type.h"
+
+/* Index of the first lane on in `mask`, or VIR0_CPU_LANES. */
+static unsigned first_on(const uint32_t *restrict mask)
+{
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		if (mask[l])
+			return l;
+	return VIR0_CPU_LANES;
+}
+
+/* 1 when every lane on in `mask` has index[l] == base + l * step. */
+static int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict mask,
+			uint32_t base, uint32_t step)
+{
+	uint32_t differ = 0;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		differ |= (index[l] ^ (base + l * step)) & mask[l];
+	return differ == 0;
+}
+
+/* The LANES elements at `data`, all in bounds, through a view whose
+ * length and element kind are constants: the compiler drops the bounds
+ * test and vectorises the conversion. One function pair per element kind,
+ * not inlined, because gcc forgets the restrict parameters (the buffer
+ * and the lanes do not overlap) of a function it inlines. */
+#define WINDOW_FNS(name, kind) \
+	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
+	load_window_##name(uint32_t *restrict out, uint8_t *restrict data) \
+	{ \
+		const struct vir0_buffer_view sub = { \
+			.data = data, .length = VIR0_CPU_LANES, .element = kind }; \
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+			out[l] = vir0_view_load(&sub, l); \
+	} \
+	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
+	store_window_##name(uint8_t *restrict data, const uint32_t *restrict value) \
+	{ \
+		const struct vir0_buffer_view sub = { \
+			.data = data, .length = VIR0_CPU_LANES, .element = kind }; \
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+			vir0_view_store(&sub, l, value[l]); \
+	}
+
+typedef void (*load_window_fn)(uint32_t *restrict out, uint8_t *restrict data);
+typedef void (*store_window_fn)(uint8_t *restrict data, const uint32_t *restrict value);
+
+static uint8_t *element_at(const struct vir0_buffer_view *view, uint8_t element, uint32_t index)
+{
+	return view->data + (size_t)index * vir0_element_size(element);
+}
+
+/* A window starts at `base` when all LANES elements from base are in
+ * bounds. */
+static int window_fits(const struct vir0_buffer_view *view, uint32_t base)
+{
+	return (uint64_t)base + VIR0_CPU_LANES <= view->length;
+}
+
+static inline __attribute__((always_inline)) void
+load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element,
+	   load_window_fn load_window, const uint32_t *index, const uint32_t *restrict mask,
+	   int full)
+{
+	unsigned first = full ? 0 : first_on(mask);
+	if (first == VIR0_CPU_LANES)
+		return;
+	struct vir0_buffer_view typed = *view;
+	typed.element = element;
+	uint32_t at = index[first];
+	if (lanes_follow(index, mask, at, 0)) {
+		uint32_t value = vir0_view_load(&typed, at);
+#pragma GCC ivdep
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			out[l] = full ? value : (value & mask[l]) | (out[l] & ~mask[l]);
+		return;
+	}
+	uint32_t base = at - first;
+	if (lanes_follow(index, mask, base, 1) && window_fits(view, base)) {
+		if (full) {
+			load_window(out, element_at(view, element, base));
+			return;
+		}
+		/* Lanes off read in-bounds elements too, then drop them. */
+		_Alignas(VIR0_CPU_ALIGN) uint32_t window[VIR0_CPU_LANES];
+		load_window(window, element_at(view, element, base));
+		vir0_cpu_blend(out, window, mask);
+		return;
+	}
+	for (unsigned l = first; l < VIR0_CPU_LANES; l++)
+		if (mask[l])
+			out[l] = vir0_view_load(&typed, index[l]);
+}
+
+static inline __attribute__((always_inline)) void
+store_lanes(const struct vir0_buffer_view *view, uint8_t element, store_window_fn store_window,
+	    const uint32_t *restrict index, const uint32_t *restrict value,
+	    const uint32_t *restrict mask, int full)
+{
+	/* Only a fully active block may write a whole window: a lane that is
+	 * off must leave its element alone. */
+	if (full && lanes_follow(index, mask, index[0], 1) && window_fits(view, index[0])) {
+		store_window(element_at(view, element, index[0]), value);
+		return;
+	}
+	struct vir0_buffer_view typed = *view;
+	typed.element = element;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		if (mask[l])
+			vir0_view_store(&typed, index[l], value[l]);
+}
+
+typedef void (*load_fn)(uint32_t *out, const struct vir0_buffer_view *view,
+			const uint32_t *index, const uint32_t *mask, int full);
+typedef void (*store_fn)(const struct vir0_buffer_view *view, const uint32_t *index,
+			 const uint32_t *value, const uint32_t *mask, int full);
+
+#define LANES_FNS(name, kind) \
+	static VIR0_CPU_VECTOR_CLONES void \
+	load_##name(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index, \
+		    const uint32_t *mask, int full) \
+	{ \
+		load_lanes(out, view, kind, load_window_##name, index, mask, full); \
+	} \
+	static VIR0_CPU_VECTOR_CLONES void \
+	store_##name(const struct vir0_buffer_view *view, const uint32_t *index, \
+		     const uint32_t *value, const uint32_t *mask, int full) \
+	{ \
+		store_lanes(view, kind, store_window_##name, index, value, mask, full); \
+	}
+
+/* One copy of the loops per element kind, each with the kind a constant;
+ * U32 and I32 elements are the same 32 bits. */
+#define ELEMENT_KINDS(X) \
+	X(u8, VIR0_TYPE_U8) X(bytes, VIR0_TYPE_BYTES) X(i8, VIR0_TYPE_I8) \
+	X(u16, VIR0_TYPE_U16) X(i16, VIR0_TYPE_I16) X(f32, VIR0_TYPE_F32) \
+	X(bool, VIR0_TYPE_BOOL) X(word, VIR0_TYPE_U32)
+
+ELEMENT_KINDS(WINDOW_FNS)
+ELEMENT_KINDS(LANES_FNS)
+
+struct element_access {
+	load_fn load;
+	store_fn store;
+};
+
+#define ACCESS_ENTRY(name, kind) [kind] = { load_##name, store_##name },
+
+static const struct element_access access_by_kind[VIR0_TYPE_I16 + 1] = {
+	ELEMENT_KINDS(ACCESS_ENTRY)
+	[VIR0_TYPE_I32] = { load_word, store_word },
+};
+
+static const struct element_access *access_for(const struct vir0_buffer_view *view)
+{
+	if (view->element < sizeof(access_by_kind) / sizeof(access_by_kind[0]) &&
+	    access_by_kind[view->element].load)
+		return &access_by_kind[view->element];
+	return &access_by_kind[VIR0_TYPE_U32];
+}
+
+void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index,
+		   const uint32_t *mask, int full)
+{
+	access_for(view)->load(out, view, index, mask, full);
+}
+
+void vir0_cpu_store(const struct vir0_buffer_view *view, const uint32_t *index,
+		    const uint32_t *value, const uint32_t *mask, int full)
+{
+	access_for(view)->store(view, index, value, mask, full);
+}
+
+/* ---- atomics ------------------------------------------------------------ */
+
+/* Apply lanes [first, end) that are on in `mask`, in lane order, to one
+ * element whose value is `old`, as if one after another: out[l] gets each
+ * lane's old value. Returns the element's final value. */
+static uint32_t fold_lanes(uint32_t *restrict out, uint8_t op, uint8_t element, uint32_t old,
+			   const uint32_t *restrict value, const uint32_t *restrict expected,
+			   const uint32_t *restrict mask, unsigned first, unsigned end)
+{
+	for (unsigned l = first; l < end; l++) {
+		if (!mask[l])
+			continue;
+		out[l] = old;
+		old = vir0_atomic_new_value(op, element, old, value[l], expected[l]);
+	}
+	return old;
+}
+
+/* Lanes [first, end) on in `mask`, all at in-bounds element `index` of a
+ * U32 or I32 buffer, as one indivisible step. With `shared`, other threads
+ * update the element too: compare-and-swap the folded value, which needs
+ * the 4-byte alignment the engine checked before it started them. */
+static void atomic_element(uint32_t *restrict out, const struct vir0_buffer_view *view,
+			   uint8_t op, int shared, uint32_t index,
+			   const uint32_t *restrict value, const uint32_t *restrict expected,
+			   const uint32_t *restrict mask, unsigned first, unsigned end)
+{
+	uint8_t *at = view->data + (size_t)index * 4;
+	uint32_t old;
+	if (!shared) {
+		memcpy(&old, at, sizeof(old));
+		old = fold_lanes(out, op, view->element, old, value, expected, mask, first, end);
+		memcpy(at, &old, sizeof(old));
+		return;
+	}
+	uint32_t *word = (uint32_t *)(void *)at;
+	old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+	for (;;) {
+		uint32_t final = fold_lanes(out, op, view->element, old, value, expected, mask,
+					    first, end);
+		if (__atomic_compare_exchange_n(word, &old, final, 0, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+void vir0_cpu_atomic(uint32_t *restrict out, const struct vir0_buffer_view *view,
+		     uint8_t op, int shared, const uint32_t *restrict index,
+		     const uint32_t *restrict value, const uint32_t *restrict expected,
+		     const uint32_t *restrict mask)
+{
+	unsigned first = first_on(mask);
+	if (first == VIR0_CPU_LANES)
+		return;
+	if (lanes_follow(index, mask, index[first], 0) && index[first] < view->length) {
+		/* Every lane on the same element: one read-modify-write for all. */
+		atomic_element(out, view, op, shared, index[first], value, expected, mask,
+			       first, VIR0_CPU_LANES);
+		return;
+	}
+	for (unsigned l = first; l < VIR0_CPU_LANES; l++) {
+		if (!mask[l])
+			continue;
+		if (index[l] >= view->length)
+			out[l] = 0; /* no access, result 0 (fmt §9.10) */
+		else
+			atomic_element(out, view, op, shared, index[l], value, expected, mask,
+				       l, l + 1);
+	}
+}

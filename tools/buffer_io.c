@@ -52,34 +52,30 @@ static int resolve_one(const vir0_program *program, const char *program_path,
 }
 
 int tool_buffer_args_resolve(const vir0_program *program, const char *program_path,
-			     struct tool_buffer_arg *args, size_t nargs, int unique)
+			     struct tool_buffer_arg *args, size_t nargs)
 {
 	for (size_t i = 0; i < nargs; i++) {
 		int rc = resolve_one(program, program_path, &args[i]);
 		if (rc != TOOL_EXIT_OK)
 			return rc;
-		for (size_t j = 0; unique && j < i; j++) {
-			if (args[j].index != args[i].index)
-				continue;
-			fprintf(stderr, "vir0: %s %.*s is given twice; give each buffer "
-				"at most one %s\n", args[i].option, (int)args[i].name_len,
-				args[i].name, args[i].option);
-			return TOOL_EXIT_INPUT;
-		}
 	}
 	return TOOL_EXIT_OK;
 }
 
-/* The file's size must be what the declaration of `b` asks for (fmt §1.5). */
+/* The file's size must be what the declaration of `b` asks for (fmt §1.5):
+ * `declared` bytes when it has a count, else whole elements. A size past
+ * `declared` is only known to be larger (tool_file_read stops there). */
 static int check_in_size(const struct vir0_buffer *b, size_t element_size,
-			 const char *file, size_t size)
+			 size_t declared, const char *file, size_t size)
 {
-	size_t expected = (size_t)b->count * element_size;
-	if (b->count && size != expected) {
+	if (b->count && size != declared) {
+		char held[32] = "more";
+		if (size < declared)
+			snprintf(held, sizeof(held), "%zu", size);
 		fprintf(stderr, "vir0: %s: buffer \"%s\" is declared with %" PRIu32
 			" elements of %zu bytes, so its file must hold exactly %zu "
-			"bytes, but it holds %zu; give a file of %zu bytes\n",
-			file, b->name, b->count, element_size, expected, size, expected);
+			"bytes, but it holds %s; give a file of %zu bytes\n",
+			file, b->name, b->count, element_size, declared, held, declared);
 		return TOOL_EXIT_INPUT;
 	}
 	if (!b->count && size % element_size) {
@@ -105,14 +101,24 @@ static int bind_one(const vir0_program *program, const char *program_path,
 			program_path, b->name);
 		return TOOL_EXIT_INPUT;
 	}
+	/* A u32 count of 4-byte elements can overflow a 32-bit size_t. */
+	if (b->count > SIZE_MAX / element_size) {
+		fprintf(stderr, "vir0: %s: buffer \"%s\" declares %" PRIu32 " elements "
+			"of %zu bytes, more than this host can address; declare fewer\n",
+			program_path, b->name, b->count, element_size);
+		return TOOL_EXIT_INPUT;
+	}
+	size_t declared = (size_t)b->count * element_size;
 	if (in) {
 		size_t size;
-		uint8_t *data = tool_file_read(in->file, &size);
+		/* A count bounds the read; a count-0 buffer takes the whole file. */
+		uint8_t *data = tool_file_read(in->file, b->count ? declared : SIZE_MAX,
+					       &size);
 		if (!data)
 			return TOOL_EXIT_INPUT;
 		binding->data = data;
 		binding->size = size;
-		return check_in_size(b, element_size, in->file, size);
+		return check_in_size(b, element_size, declared, in->file, size);
 	}
 	if (!b->count) {
 		fprintf(stderr, "vir0: %s: buffer \"%s\" is declared with count 0 "
@@ -120,11 +126,11 @@ static int bind_one(const vir0_program *program, const char *program_path,
 			"and size, or declare a count\n", program_path, b->name, b->name);
 		return TOOL_EXIT_INPUT;
 	}
-	binding->size = (size_t)b->count * element_size;
-	binding->data = calloc(1, binding->size);
+	binding->size = declared;
+	binding->data = calloc(1, declared);
 	if (!binding->data) {
 		fprintf(stderr, "vir0: %s: no memory for the %zu bytes of buffer \"%s\"\n",
-			program_path, binding->size, b->name);
+			program_path, declared, b->name);
 		return TOOL_EXIT_INPUT;
 	}
 	return TOOL_EXIT_OK;

@@ -21,10 +21,10 @@ struct tool_buffer_arg {
 
 /* Find the declared buffer of each arg (its `index`). Fails, naming the
  * declared buffers, when a name is unknown or a Workgroup buffer (which has
- * no host memory), and, when `unique`, when a buffer is named twice.
- * Returns TOOL_EXIT_OK or TOOL_EXIT_INPUT after printing why. */
+ * no host memory). Returns TOOL_EXIT_OK or TOOL_EXIT_INPUT after printing
+ * why. */
 int tool_buffer_args_resolve(const vir0_program *program, const char *program_path,
-			     struct tool_buffer_arg *args, size_t nargs, int unique);
+			     struct tool_buffer_arg *args, size_t nargs);
 
 /* Fill `bindings` (one per declared buffer, zeroed by the caller): each
  * --in buffer from its file, whose size must fit the declaration, every

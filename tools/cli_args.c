@@ -9,14 +9,20 @@
 
 int tool_args_bad_option(char **argv, int c)
 {
-	/* getopt leaves the unknown short option in optopt; for a long one,
-	 * and for a missing argument, the culprit is the last word it read. */
-	char short_name[3] = { '-', (char)optopt, 0 };
+	/* getopt_long leaves an unknown short option in optopt. It sets
+	 * optopt to 0 for an unknown long option and to the option's value
+	 * (TOOL_OPT_HELP and up) for a long option given an argument it does
+	 * not take; for those, and for a missing argument, the culprit is the
+	 * last word it read. */
+	const char *word = argv[optind - 1];
 	if (c == ':')
-		return tool_usage_error(argv[0], "%s needs an argument",
-					argv[optind - 1]);
-	return tool_usage_error(argv[0], "unknown option %s",
-				optopt ? short_name : argv[optind - 1]);
+		return tool_usage_error(argv[0], "%s needs an argument", word);
+	if (optopt >= TOOL_OPT_HELP)
+		return tool_usage_error(argv[0], "%s: that option takes no argument",
+					word);
+	if (optopt == 0)
+		return tool_usage_error(argv[0], "unknown option %s", word);
+	return tool_usage_error(argv[0], "unknown option -%c", optopt);
 }
 
 int tool_args_one_input(int argc, char **argv, const char **input,
@@ -24,7 +30,7 @@ int tool_args_one_input(int argc, char **argv, const char **input,
 {
 	static const struct option with_output[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, TOOL_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct option *options = output ? with_output : with_output + 1;
@@ -38,6 +44,7 @@ int tool_args_one_input(int argc, char **argv, const char **input,
 			*output = optarg;
 			break;
 		case 'h':
+		case TOOL_OPT_HELP:
 			tool_usage_help(command);
 			return TOOL_EXIT_OK;
 		default:

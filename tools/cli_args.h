@@ -3,6 +3,11 @@
 #ifndef VIR0_TOOL_CLI_ARGS_H
 #define VIR0_TOOL_CLI_ARGS_H
 
+/* getopt_long value of --help. Long options without a short form take
+ * values from here up, above every char, so that tool_args_bad_option can
+ * tell a misused long option from an unknown short one by optopt. */
+enum { TOOL_OPT_HELP = 0x100 };
+
 /* Report what getopt_long returned as `c` (':' or '?') for argv[0]'s
  * command; returns TOOL_EXIT_USAGE. */
 int tool_args_bad_option(char **argv, int c);

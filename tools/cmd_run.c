@@ -92,17 +92,32 @@ static int parse_buffer_arg(const char *command, const char *option, const char 
 	return TOOL_EXIT_OK;
 }
 
+/* --in NAME=FILE, at most once per name: a buffer has one starting content. */
+static int parse_in(const char *command, const char *text, struct run_options *o)
+{
+	struct tool_buffer_arg *arg = &o->ins[o->nins];
+	int rc = parse_buffer_arg(command, "--in", text, 1, arg);
+	for (size_t i = 0; rc == TOOL_EXIT_OK && i < o->nins; i++)
+		if (o->ins[i].name_len == arg->name_len &&
+		    memcmp(o->ins[i].name, arg->name, arg->name_len) == 0)
+			rc = tool_usage_error(command, "--in %.*s is given twice; give "
+					      "each buffer at most one --in",
+					      (int)arg->name_len, arg->name);
+	o->nins++;
+	return rc;
+}
+
 /* TOOL_EXIT_OK with program_path NULL after --help. */
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_ENGINE = 256, OPT_GROUPS, OPT_IN, OPT_OUT, OPT_PRINT };
+	enum { OPT_ENGINE = TOOL_OPT_HELP + 1, OPT_GROUPS, OPT_IN, OPT_OUT, OPT_PRINT };
 	static const struct option options[] = {
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "in", required_argument, NULL, OPT_IN },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "print", required_argument, NULL, OPT_PRINT },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, TOOL_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *command = argv[0];
@@ -117,7 +132,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			rc = parse_groups(command, optarg, o);
 			break;
 		case OPT_IN:
-			rc = parse_buffer_arg(command, "--in", optarg, 1, &o->ins[o->nins++]);
+			rc = parse_in(command, optarg, o);
 			break;
 		case OPT_OUT:
 			rc = parse_buffer_arg(command, "--out", optarg, 1, &o->outs[o->nouts++]);
@@ -127,6 +142,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 					      &o->prints[o->nprints++]);
 			break;
 		case 'h':
+		case TOOL_OPT_HELP:
 			tool_usage_help(command);
 			return TOOL_EXIT_OK;
 		default:
@@ -151,9 +167,9 @@ static int run_program(const struct run_options *o, const vir0_program *program,
 	struct vir0_error err = { 0 };
 	uint32_t groups[3];
 	int rc;
-	if ((rc = tool_buffer_args_resolve(program, o->program_path, o->ins, o->nins, 1)) ||
-	    (rc = tool_buffer_args_resolve(program, o->program_path, o->outs, o->nouts, 0)) ||
-	    (rc = tool_buffer_args_resolve(program, o->program_path, o->prints, o->nprints, 0)) ||
+	if ((rc = tool_buffer_args_resolve(program, o->program_path, o->ins, o->nins)) ||
+	    (rc = tool_buffer_args_resolve(program, o->program_path, o->outs, o->nouts)) ||
+	    (rc = tool_buffer_args_resolve(program, o->program_path, o->prints, o->nprints)) ||
 	    (rc = tool_buffers_bind(program, o->program_path, o->ins, o->nins, bindings)))
 		return rc;
 	if (o->have_groups)

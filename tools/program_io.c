@@ -9,29 +9,33 @@
 
 static const char vir0_magic[4] = { 'V', 'I', 'R', '0' };
 
-/* Read all of `stream`; NULL with errno set on failure. */
-static uint8_t *read_stream(FILE *stream, size_t *size)
+/* Read `stream` to its end, or to one byte past `max_size`, whichever
+ * comes first; NULL with errno set on failure. */
+static uint8_t *read_stream(FILE *stream, size_t max_size, size_t *size)
 {
-	size_t used = 0, capacity = 1 << 16;
+	/* Room for max_size + 1 bytes and the NUL. */
+	size_t most = max_size < SIZE_MAX - 2 ? max_size + 2 : SIZE_MAX;
+	size_t used = 0, capacity = most < 1 << 16 ? most : 1 << 16;
 	uint8_t *data = malloc(capacity);
 	while (data) {
 		used += fread(data + used, 1, capacity - used - 1, stream);
 		if (ferror(stream))
 			break;
-		if (feof(stream)) {
+		if (feof(stream) || used == most - 1) {
 			data[used] = 0;
 			*size = used;
 			return data;
 		}
 		if (capacity - used > 1)
 			continue;
-		uint8_t *grown = capacity < SIZE_MAX / 2 ? realloc(data, capacity * 2) : NULL;
+		size_t larger = capacity <= most / 2 ? capacity * 2 : most;
+		uint8_t *grown = realloc(data, larger);
 		if (!grown) {
 			errno = ENOMEM;
 			break;
 		}
 		data = grown;
-		capacity *= 2;
+		capacity = larger;
 	}
 	int saved = errno ? errno : EIO;
 	free(data);
@@ -39,7 +43,7 @@ static uint8_t *read_stream(FILE *stream, size_t *size)
 	return NULL;
 }
 
-uint8_t *tool_file_read(const char *path, size_t *size)
+uint8_t *tool_file_read(const char *path, size_t max_size, size_t *size)
 {
 	int from_stdin = strcmp(path, "-") == 0;
 	FILE *stream = from_stdin ? stdin : fopen(path, "rb");
@@ -48,7 +52,7 @@ uint8_t *tool_file_read(const char *path, size_t *size)
 		return NULL;
 	}
 	errno = 0;
-	uint8_t *data = read_stream(stream, size);
+	uint8_t *data = read_stream(stream, max_size, size);
 	if (!data)
 		fprintf(stderr, "vir0: %s: cannot read: %s\n", path, strerror(errno));
 	if (!from_stdin)
@@ -94,12 +98,25 @@ int tool_program_load(const char *path, enum tool_validation validation,
 	size_t size;
 	vir0_program *program = NULL;
 	*out = NULL;
-	uint8_t *bytes = tool_file_read(path, &size);
+	struct vir0_limits limits;
+	vir0_limits_default(&limits);
+	uint8_t *bytes = tool_file_read(path, limits.max_input_bytes, &size);
 	if (!bytes)
 		return TOOL_EXIT_INPUT;
-	int is_binary = size >= sizeof(vir0_magic) &&
-			memcmp(bytes, vir0_magic, sizeof(vir0_magic)) == 0;
-	int rc = is_binary ? vir0_decode(bytes, size, NULL, &program, &err)
+	if (size > limits.max_input_bytes) {
+		fprintf(stderr, "vir0: %s: the file holds more than %zu bytes, the most "
+			"a program may have (fmt §7.1); check that it is a program\n",
+			path, limits.max_input_bytes);
+		free(bytes);
+		return TOOL_EXIT_INPUT;
+	}
+	/* The text form never holds a NUL byte (doc/vir0s-text.md), so a file
+	 * that does is a binary one, and the decoder names its bad magic
+	 * rather than the assembler complaining about its first word. */
+	int is_binary = (size >= sizeof(vir0_magic) &&
+			 memcmp(bytes, vir0_magic, sizeof(vir0_magic)) == 0) ||
+			memchr(bytes, 0, size) != NULL;
+	int rc = is_binary ? vir0_decode(bytes, size, &limits, &program, &err)
 			   : vir0_assemble((const char *)bytes, size, &program, &err);
 	int decode_failed = is_binary && rc != VIR0_OK;
 	free(bytes);

@@ -1,5 +1,6 @@
 /* program_io.h - loading a program file for the vir0 command: binary VIR0 or
- * .vir0s text, told apart by the "VIR0" magic; errors printed in one place. */
+ * .vir0s text, told apart by the "VIR0" magic (or a NUL byte, which text
+ * never holds); errors printed in one place. */
 #ifndef VIR0_TOOL_PROGRAM_IO_H
 #define VIR0_TOOL_PROGRAM_IO_H
 
@@ -22,9 +23,11 @@ enum tool_validation {
 };
 
 /* Whole file at `path` ("-" for standard input), malloc'd with a NUL after
- * the last byte (not counted in *size). Prints the reason and returns NULL
- * when it cannot be read. */
-uint8_t *tool_file_read(const char *path, size_t *size);
+ * the last byte (not counted in *size). It reads at most max_size + 1
+ * bytes, so *size > max_size tells a larger file without reading all of it
+ * (/dev/zero never ends). Prints the reason and returns NULL when the file
+ * cannot be read. */
+uint8_t *tool_file_read(const char *path, size_t max_size, size_t *size);
 
 /* Write `size` bytes to `path` ("-" for standard output). Prints the reason
  * and returns TOOL_EXIT_INPUT on failure. */
@@ -35,7 +38,8 @@ int tool_file_write(const char *path, const void *data, size_t size);
  * msg" for a decode error (`is_decode`), else "vir0: FILE: msg". */
 void tool_report(const char *path, const struct vir0_error *err, int is_decode);
 
-/* Read, decode or assemble, and optionally validate the program at `path`.
+/* Read, decode or assemble, and optionally validate the program at `path`
+ * (at most the decoder's default max_input_bytes, in either form).
  * Returns TOOL_EXIT_OK with *out owned by the caller, or TOOL_EXIT_INPUT
  * after printing why. */
 int tool_program_load(const char *path, enum tool_validation validation,

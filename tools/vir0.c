@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "program_io.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +72,17 @@ void tool_usage_help(const char *command)
 		printf("usage: vir0 %s %s\n%s\n", c->name, c->arguments, c->summary);
 }
 
+/* What a command printed on stdout is its result, so output lost to a full
+ * disk or a failed pipe must not pass for success. A failed command has
+ * already said why; that message stands. */
+static int finish(int status)
+{
+	if (status != TOOL_EXIT_OK || (fflush(stdout) == 0 && !ferror(stdout)))
+		return status;
+	fprintf(stderr, "vir0: standard output: cannot write: %s\n", strerror(errno));
+	return TOOL_EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -81,17 +93,18 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		print_usage(stdout);
-		return TOOL_EXIT_OK;
+		return finish(TOOL_EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("vir0 (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-		return TOOL_EXIT_OK;
+		return finish(TOOL_EXIT_OK);
 	}
 	const struct tool_command *c = find_command(argv[1]);
 	if (!c) {
-		fprintf(stderr, "vir0: unknown command \"%s\"\n", argv[1]);
+		fprintf(stderr, "vir0: unknown %s \"%s\"\n",
+			argv[1][0] == '-' ? "option" : "command", argv[1]);
 		print_usage(stderr);
 		return TOOL_EXIT_USAGE;
 	}
-	return c->run(argc - 1, argv + 1);
+	return finish(c->run(argc - 1, argv + 1));
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# run-examples.sh VIR0_BINARY - the main job: run every example program of
+# run-examples.sh VIR0_BINARY [ENGINE] - the main job: run every example program of
 # examples/ through `vir0 run` on generated inputs, show a few results, and
-# check each against values computed here independently (in Perl). Exits
+# check each against values computed here independently (in Perl), with the
+# given engine (default: vir0's own default). Exits
 # non-zero, naming the example, when any result is wrong.
 set -euo pipefail
 
-vir0=${1:?usage: examples/run-examples.sh VIR0_BINARY}
+vir0=${1:?usage: examples/run-examples.sh VIR0_BINARY [ENGINE]}
+# The executor (vir0 run --engine); empty means vir0's default (cpu).
+engine=(${2:+--engine "$2"})
 examples=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -27,7 +30,7 @@ gen() {
 run() {
 	local name=$1
 	shift
-	"$vir0" run "$examples/$name.vir0s" "$@" >"$tmp/$name.txt" ||
+	"$vir0" run "${engine[@]}" "$examples/$name.vir0s" "$@" >"$tmp/$name.txt" ||
 		fail "$name: vir0 run exited with status $?"
 }
 

@@ -437,7 +437,7 @@ START_TEST(run_groups_sets_the_grid)
 }
 END_TEST
 
-/* --engine ref is the default engine: same results. */
+/* --engine ref and the default engine (cpu) give the same results. */
 START_TEST(run_engine_ref)
 {
 	write_text("grid.vir0s", grid_program);
@@ -457,7 +457,7 @@ START_TEST(run_unknown_engine)
 	write_text("grid.vir0s", grid_program);
 	struct cli_result r = VIR0("run", "grid.vir0s", "--engine", "warp9");
 	expect_failure(r, 2, "unknown engine \"warp9\"");
-	expect_err_has(r, "ref");
+	expect_err_has(r, "cpu, ref");
 	expect_err_has(r, "usage: vir0 run");
 	cli_free(&r);
 }

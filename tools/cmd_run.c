@@ -15,11 +15,20 @@ typedef int (*tool_engine_run)(const vir0_program *program, const uint32_t group
 			       struct vir0_binding *bindings, uint32_t nbindings,
 			       struct vir0_error *err);
 
+/* The vectorised CPU interpreter on all the machine's cores (threads = 0). */
+static int run_cpu_all_cores(const vir0_program *program, const uint32_t groups[3],
+			     struct vir0_binding *bindings, uint32_t nbindings,
+			     struct vir0_error *err)
+{
+	return vir0_run_cpu(program, groups, bindings, nbindings, 0, err);
+}
+
 /* The executors --engine can name; the first is the default. */
 static const struct tool_engine {
 	const char *name;
 	tool_engine_run run;
 } tool_engines[] = {
+	{ "cpu", run_cpu_all_cores },
 	{ "ref", vir0_run_reference },
 };
 

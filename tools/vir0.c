@@ -25,7 +25,7 @@ static const struct tool_command {
 	{ "hash", cmd_hash, "INPUT",
 	  "print the content hash of a program (32 hex digits)" },
 	{ "run", cmd_run,
-	  "PROGRAM [--engine ref] [--groups X[,Y,Z]] [--in NAME=FILE]...\n"
+	  "PROGRAM [--engine cpu|ref] [--groups X[,Y,Z]] [--in NAME=FILE]...\n"
 	  "                [--out NAME=FILE]... [--print NAME]...",
 	  "run a program on buffers read from raw little-endian files" },
 };

@@ -83,19 +83,39 @@ void fixture_bindings_free(struct vir0_binding *bindings, uint32_t n)
 	free(bindings);
 }
 
+/* Element `index` of a binding as an unsigned number (little-endian, at
+ * most 4 bytes: every core element type fits). */
+static uint32_t element_value(const struct vir0_binding *binding, size_t index, size_t element)
+{
+	uint32_t value = 0;
+	memcpy(&value, (const uint8_t *)binding->data + index * element, element);
+	return value;
+}
+
 int fixture_bindings_equal(const vir0_program *program, const struct vir0_binding *a,
 			   const struct vir0_binding *b, char *why, size_t why_size)
 {
 	for (uint32_t i = 0; i < program->nbuffers; i++) {
-		if (a[i].size != b[i].size || (a[i].size && memcmp(a[i].data, b[i].data, a[i].size))) {
-			size_t at = 0;
-			while (at < a[i].size && at < b[i].size &&
-			       ((uint8_t *)a[i].data)[at] == ((uint8_t *)b[i].data)[at])
-				at++;
-			snprintf(why, why_size, "buffer '%s' differs first at byte %zu of %zu",
-				 program->buffers[i].name, at, a[i].size);
+		const char *name = program->buffers[i].name;
+		if (a[i].size != b[i].size) {
+			snprintf(why, why_size, "buffer '%s' holds %zu bytes, then %zu", name,
+				 a[i].size, b[i].size);
 			return 0;
 		}
+		if (!a[i].size || !memcmp(a[i].data, b[i].data, a[i].size))
+			continue;
+		size_t at = 0;
+		while (((uint8_t *)a[i].data)[at] == ((uint8_t *)b[i].data)[at])
+			at++;
+		size_t element = vir0_type_size(&program->buffers[i].element);
+		if (element == 0 || element > sizeof(uint32_t))
+			element = 1;
+		size_t index = at / element;
+		int digits = (int)(2 * element);
+		snprintf(why, why_size, "buffer '%s' element %zu of %zu: 0x%0*x, then 0x%0*x", name,
+			 index, a[i].size / element, digits, (unsigned)element_value(&a[i], index, element),
+			 digits, (unsigned)element_value(&b[i], index, element));
+		return 0;
 	}
 	return 1;
 }

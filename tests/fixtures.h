@@ -31,10 +31,14 @@ vir0_program *fixture_example(const char *name);
  * elements. Free with fixture_bindings_free. In tests/libfixtures.la. */
 struct vir0_binding *fixture_bindings_random(const vir0_program *program, uint64_t seed,
 					     uint32_t runtime_count);
+/* A fresh malloc'd copy for one run (executors overwrite their bindings):
+ * every binding with data gets its own non-NULL data, even of size 0;
+ * Workgroup buffers stay {NULL, 0}. */
 struct vir0_binding *fixture_bindings_copy(const struct vir0_binding *bindings, uint32_t n);
 void fixture_bindings_free(struct vir0_binding *bindings, uint32_t n);
 /* 1 when every buffer holds the same bytes; else 0 and `why` names the
- * buffer and the first differing byte. */
+ * buffer, its first differing element and that element's value in `a`,
+ * then in `b`. */
 int fixture_bindings_equal(const vir0_program *program, const struct vir0_binding *a,
 			   const struct vir0_binding *b, char *why, size_t why_size);
 

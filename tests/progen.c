@@ -5,6 +5,7 @@
 #include "progen_internal.h"
 
 #include "expr_type.h"
+#include "fixtures.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,38 +203,34 @@ int progen_generate(uint64_t seed, struct progen_case *out)
 	return rc;
 }
 
-void progen_bindings_free(struct vir0_binding *bindings, uint32_t nbindings)
-{
-	for (uint32_t i = 0; bindings && i < nbindings; i++)
-		free(bindings[i].data);
-	free(bindings);
-}
-
 void progen_case_free(struct progen_case *c)
 {
 	vir0_program_free(c->program);
-	progen_bindings_free(c->bindings, c->nbindings);
+	fixture_bindings_free(c->bindings, c->nbindings);
 	memset(c, 0, sizeof(*c));
 }
 
-int progen_bindings_copy(const struct progen_case *c, struct vir0_binding **out)
+/* A positive number from the environment variable `name`, or `fallback`
+ * (with a warning when the variable is set but is no such number). */
+static uint64_t env_number(const char *name, uint64_t fallback, uint64_t max)
 {
-	struct vir0_binding *copy = calloc(c->nbindings ? c->nbindings : 1, sizeof(*copy));
-	*out = NULL;
-	if (!copy)
-		return VIR0_ENOMEM;
-	for (uint32_t i = 0; i < c->nbindings; i++) {
-		if (!c->bindings[i].data)
-			continue;   /* Workgroup buffer */
-		size_t size = c->bindings[i].size;
-		copy[i].data = malloc(size ? size : 1);
-		if (!copy[i].data) {
-			progen_bindings_free(copy, c->nbindings);
-			return VIR0_ENOMEM;
-		}
-		memcpy(copy[i].data, c->bindings[i].data, size);
-		copy[i].size = size;
+	const char *text = getenv(name);
+	if (!text || !*text)
+		return fallback;
+	char *end;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (*end || n == 0 || n > max) {
+		fprintf(stderr, "%s=%s is not a number from 1 to %llu: using %llu\n", name, text,
+			(unsigned long long)max, (unsigned long long)fallback);
+		return fallback;
 	}
-	*out = copy;
-	return VIR0_OK;
+	return n;
+}
+
+struct progen_seeds progen_seeds_from_env(uint32_t default_count)
+{
+	struct progen_seeds seeds;
+	seeds.count = (uint32_t)env_number("VIR0_FUZZ_N", default_count, UINT32_MAX);
+	seeds.first = env_number("VIR0_FUZZ_SEED", 1, UINT64_MAX - UINT32_MAX);
+	return seeds;
 }

@@ -69,14 +69,23 @@ struct progen_case {
  * platform). VIR0_OK, or VIR0_ENOMEM with *out left empty. */
 int progen_generate(uint64_t seed, struct progen_case *out);
 
-/* Free the program and the initial contents; *c is emptied. */
+/* Free the program and the initial contents; *c is emptied. The case's
+ * bindings are allocated as fixture_bindings_copy's are, so that
+ * fixture_bindings_free releases them (tests/libfixtures.la). */
 void progen_case_free(struct progen_case *c);
 
-/* A fresh malloc'd copy of the initial bindings, for one executor run
- * (executors overwrite their bindings). Every non-Workgroup binding gets
- * non-NULL data, even when it holds zero bytes. VIR0_OK or VIR0_ENOMEM. */
-int progen_bindings_copy(const struct progen_case *c, struct vir0_binding **out);
-void progen_bindings_free(struct vir0_binding *bindings, uint32_t nbindings);
+/* Copy the initial bindings for one executor run with
+ * fixture_bindings_copy(c->bindings, c->nbindings) (tests/fixtures.h). */
+
+/* The seeds a suite runs, from the environment (parsed here only):
+ * VIR0_FUZZ_SEED, the first (default 1), and VIR0_FUZZ_N, how many
+ * (default `default_count`). A bad value warns and keeps the default.
+ * VIR0_FUZZ_SEED=S VIR0_FUZZ_N=1 replays seed S. */
+struct progen_seeds {
+	uint64_t first;
+	uint32_t count;
+};
+struct progen_seeds progen_seeds_from_env(uint32_t default_count);
 
 /* Rewrite `p` in place so that on grid `groups` every id is reflected
  * (InvocationId(a) becomes extent - 1 - InvocationId(a), likewise

@@ -1,10 +1,12 @@
 /* test_progen.c - the program generator of the conformance suites
- * (tests/progen.h): over seeds 1..VIR0_FUZZ_N (default 2000) every
+ * (tests/progen.h): over VIR0_FUZZ_N seeds (default 2000) from
+ * VIR0_FUZZ_SEED (default 1) every
  * generated program validates and survives the wire and text round trips;
  * the same seed gives the same case; and together the programs reach every
  * core node, expression, operator (with each operand type of fmt §6),
  * cast pair, atomic op, element type and access mode, plus the edge cases
  * of fmt §9 the conformance run exists to compare. */
+#include "fixtures.h"
 #include "progen.h"
 #include "progen_coverage.h"
 
@@ -15,21 +17,6 @@
 #include <string.h>
 
 enum { DEFAULT_SEEDS = 2000 };
-
-static uint32_t seed_count(void)
-{
-	const char *text = getenv("VIR0_FUZZ_N");
-	if (!text || !*text)
-		return DEFAULT_SEEDS;
-	char *end;
-	unsigned long n = strtoul(text, &end, 10);
-	if (*end || n == 0 || n > UINT32_MAX) {
-		fprintf(stderr, "VIR0_FUZZ_N=%s is not a positive number: using %u\n", text,
-			DEFAULT_SEEDS);
-		return DEFAULT_SEEDS;
-	}
-	return (uint32_t)n;
-}
 
 static void generate(uint64_t seed, struct progen_case *c)
 {
@@ -83,8 +70,8 @@ static void check_round_trips(uint64_t seed, const vir0_program *p)
 
 START_TEST(test_generated_programs_validate_and_round_trip)
 {
-	uint32_t n = seed_count();
-	for (uint64_t seed = 1; seed <= n; seed++) {
+	struct progen_seeds seeds = progen_seeds_from_env(DEFAULT_SEEDS);
+	for (uint64_t seed = seeds.first; seed - seeds.first < seeds.count; seed++) {
 		struct progen_case c;
 		struct vir0_error err;
 		generate(seed, &c);
@@ -136,14 +123,14 @@ static size_t element_bytes(const struct vir0_buffer *b)
 
 START_TEST(test_reference_results_do_not_depend_on_order)
 {
-	uint32_t n = seed_count();
-	for (uint64_t seed = 1; seed <= n; seed++) {
+	struct progen_seeds seeds = progen_seeds_from_env(DEFAULT_SEEDS);
+	for (uint64_t seed = seeds.first; seed - seeds.first < seeds.count; seed++) {
 		struct progen_case c;
 		struct vir0_binding *forward, *backward;
 		generate(seed, &c);
 		vir0_program *mirror = mirrored_copy(seed, &c);
-		ck_assert_int_eq(progen_bindings_copy(&c, &forward), VIR0_OK);
-		ck_assert_int_eq(progen_bindings_copy(&c, &backward), VIR0_OK);
+		forward = fixture_bindings_copy(c.bindings, c.nbindings);
+		backward = fixture_bindings_copy(c.bindings, c.nbindings);
 		/* Outputs are zero-filled by the dispatch (fmt §1.5): other junk
 		 * there must change nothing. */
 		for (uint32_t i = 0; i < c.nbindings; i++)
@@ -164,8 +151,8 @@ START_TEST(test_reference_results_do_not_depend_on_order)
 				fail_case(seed, c.program, what, NULL);
 			}
 		}
-		progen_bindings_free(forward, c.nbindings);
-		progen_bindings_free(backward, c.nbindings);
+		fixture_bindings_free(forward, c.nbindings);
+		fixture_bindings_free(backward, c.nbindings);
 		vir0_program_free(mirror);
 		progen_case_free(&c);
 	}
@@ -219,7 +206,8 @@ static void expect_same_bindings(uint64_t seed, const struct vir0_binding *a,
 
 START_TEST(test_same_seed_same_case)
 {
-	uint32_t n = seed_count() < 300 ? seed_count() : 300;
+	uint32_t n = progen_seeds_from_env(DEFAULT_SEEDS).count;
+	n = n < 300 ? n : 300;
 	for (uint64_t seed = 1; seed <= n; seed++) {
 		struct progen_case a, b;
 		uint8_t *bytes_a, *bytes_b;
@@ -264,14 +252,14 @@ START_TEST(test_bindings_copy_is_fresh_and_equal)
 		struct progen_case c;
 		struct vir0_binding *copy;
 		generate(seed, &c);
-		ck_assert_int_eq(progen_bindings_copy(&c, &copy), VIR0_OK);
+		copy = fixture_bindings_copy(c.bindings, c.nbindings);
 		expect_same_bindings(seed, c.bindings, copy, c.nbindings);
 		for (uint32_t i = 0; i < c.nbindings; i++) {
 			int workgroup = c.program->buffers[i].access == VIR0_ACCESS_WORKGROUP;
 			ck_assert(workgroup ? !copy[i].data && !copy[i].size : copy[i].data != NULL);
 			ck_assert(!copy[i].data || copy[i].data != c.bindings[i].data);
 		}
-		progen_bindings_free(copy, c.nbindings);
+		fixture_bindings_free(copy, c.nbindings);
 		progen_case_free(&c);
 	}
 }
@@ -283,7 +271,8 @@ START_TEST(test_generated_programs_cover_the_core_profile)
 	coverage_init(&cov);
 	/* Generating is cheap: cover at least 500 seeds even when VIR0_FUZZ_N
 	 * asks for a quick run. */
-	uint32_t n = seed_count() > 500 ? seed_count() : 500;
+	uint32_t n = progen_seeds_from_env(DEFAULT_SEEDS).count;
+	n = n > 500 ? n : 500;
 	for (uint64_t seed = 1; seed <= n; seed++) {
 		struct progen_case c;
 		generate(seed, &c);

@@ -119,6 +119,36 @@ START_TEST(fold_folds_constants_and_keeps_side_effects)
 }
 END_TEST
 
+/* Regressions found by the conformance suite: folding must not make a
+ * program the validator rejects, so a divisor that would fold to a literal
+ * zero (V23) and a Store index that would fold to a literal past the
+ * buffer's count (V18) stay as they are, while the rest still folds. */
+START_TEST(fold_keeps_zero_divisors_and_out_of_bounds_store_indices)
+{
+	char *text = rewrite_text("fold", HEADER
+		"store out[gid.x] = gid.x / (3u - 3u) + (2u + 2u)\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "3u - 3u") && strstr(text, "4u"), "%s", text);
+	free(text);
+	/* Through propagation of a Let, and through Casts of the divisor. */
+	text = rewrite_text("fold", HEADER
+		"let z = 0u\n"
+		"store out[gid.x] = gid.x % z + (1u + 1u)\n"
+		"store fo[gid.x] = in[gid.x] / cast<f32>(cast<i32>(1u - 1u))\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "% z") && strstr(text, "1u - 1u") && strstr(text, "2u"),
+		      "%s", text);
+	free(text);
+	/* out has 8 elements: 15u would be rejected, 3u is fine. */
+	text = rewrite_text("fold", HEADER
+		"store out[5u + 10u] = 1u + 1u\n"
+		"store out[1u + 2u] = 1u\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "out[5u + 10u] = 2u") && strstr(text, "out[3u]"), "%s", text);
+	free(text);
+}
+END_TEST
+
 START_TEST(dce_removes_dead_code)
 {
 	char *text = rewrite_text("dce", HEADER
@@ -135,6 +165,35 @@ START_TEST(dce_removes_dead_code)
 	text = rewrite_text("dce", HEADER
 		"let old = atomic_add(out[1u], 1u)\n");
 	ck_assert_ptr_null(text);
+}
+END_TEST
+
+/* Regression found by the conformance suite: a Region opens no scope, so
+ * a Let in it that is read after the Region (or in an enclosing Region)
+ * is live; one that is only assigned there is dead with its Assigns. */
+START_TEST(dce_keeps_region_lets_read_after_the_region)
+{
+	char *text = rewrite_text("dce", HEADER
+		"region outer {\n"
+		"  region inner {\n"
+		"    let kept = in[gid.x]\n"
+		"    let also_kept = 1u\n"
+		"    let dead = 2u\n"
+		"  }\n"
+		"  store out[gid.x] = also_kept\n"
+		"}\n"
+		"store fo[gid.x] = kept\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "let kept") && strstr(text, "let also_kept") &&
+		      !strstr(text, "dead"), "%s", text);
+	free(text);
+	text = rewrite_text("dce", HEADER
+		"region r {\n  let gone = 1u\n}\n"
+		"gone = 2u\n"
+		"store out[gid.x] = 3u\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(!strstr(text, "gone"), "%s", text);
+	free(text);
 }
 END_TEST
 
@@ -180,7 +239,9 @@ int main(void)
 	tcase_add_loop_test(tc, every_rewrite_on_every_example, 0,
 			    (int)(sizeof(examples) / sizeof(examples[0])));
 	tcase_add_test(tc, fold_folds_constants_and_keeps_side_effects);
+	tcase_add_test(tc, fold_keeps_zero_divisors_and_out_of_bounds_store_indices);
 	tcase_add_test(tc, dce_removes_dead_code);
+	tcase_add_test(tc, dce_keeps_region_lets_read_after_the_region);
 	tcase_add_test(tc, unroll_short_literal_loops_only);
 	tcase_add_test(tc, coarsen_only_where_equivalent);
 	suite_add_tcase(s, tc);

@@ -68,6 +68,10 @@ int vir0_validate_buffer(struct vir0_validator *v, const char *name, const char 
 /* Fail with VIR0_EDEPTH when `level` is past VIR0_VALIDATE_MAX_DEPTH. */
 int vir0_validate_depth(struct vir0_validator *v, uint32_t level);
 
+/* 1 when `e` is "statically zero" (V23): a zero literal, or Casts of one.
+ * Also used by the fold rewrite, which must not create such divisors. */
+int vir0_expr_statically_zero(const struct vir0_expr *e);
+
 /* Check the expression at `level` and report its type and uniformity. */
 int vir0_validate_expr(struct vir0_validator *v, const struct vir0_expr *e,
 		       uint32_t level, struct vir0_expr_info *out);

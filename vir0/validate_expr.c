@@ -42,8 +42,7 @@ static int outside_core(struct vir0_validator *v, const char *what, const char *
 				  "%s is outside the core profile of starpu-vir0: %s", what, advice);
 }
 
-/* "statically zero" of V23: a zero literal, or Casts of one. */
-static int statically_zero(const struct vir0_expr *e)
+int vir0_expr_statically_zero(const struct vir0_expr *e)
 {
 	while (e && e->kind == VIR0_EXPR_CAST)
 		e = e->arg[0];
@@ -90,7 +89,8 @@ static int check_binop(struct vir0_validator *v, const struct vir0_expr *e, uint
 					  "takes %s, so cast the operands (V21)", name,
 					  vir0_validate_type_name(left.type),
 					  vir0_binop_operand_types(e->op, types, sizeof(types)));
-	if ((e->op == VIR0_BIN_DIV || e->op == VIR0_BIN_MOD) && statically_zero(e->arg[1]))
+	if ((e->op == VIR0_BIN_DIV || e->op == VIR0_BIN_MOD) &&
+	    vir0_expr_statically_zero(e->arg[1]))
 		return vir0_validate_fail(v, VIR0_EINVALID, "%s by a literal zero: divide by a "
 					  "non-zero value (V23)", name);
 	out->uniform = left.uniform && right.uniform;

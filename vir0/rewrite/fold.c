@@ -2,12 +2,19 @@
  * never assigned, constant folding with the executors' own value
  * semantics (scalar_ops.h), and integer and bool identities. Nothing with
  * a side effect (an Atomic) is ever dropped, and no f32 identity is used:
- * x + 0.0 is not x when x is -0.0. */
+ * x + 0.0 is not x when x is -0.0.
+ *
+ * Folding can turn a valid program into one the validator rejects: a
+ * divisor such as `3u - 3u` or a propagated `let z = 0u` becomes a literal
+ * zero (V23), and a Store index such as `5u + 10u` a literal past the
+ * buffer's count (V18). Each slot carries a guard, and a replacement the
+ * guard forbids is not made: the expression stays as it was. */
 #include "rewrite.h"
 
 #include "expr_type.h"
 #include "scalar_ops.h"
 #include "tree.h"
+#include "validate.h"
 
 #include <string.h>
 
@@ -15,11 +22,34 @@
  * next, and the bound keeps the rewrite cheap. */
 #define FOLD_MAX_ROUNDS 8
 
+struct fold_state;
+
+/* The replacement for `e`, or NULL to keep it. */
+typedef struct vir0_expr *(*fold_rule)(vir0_program *p, const struct vir0_expr *e,
+				       const struct fold_state *state);
+
 struct fold_state {
 	uint32_t changes;
+	fold_rule rule;                   /* propagation or folding */
 	const char *name;                 /* propagation: the Var to replace */
 	const struct vir0_expr *literal;  /* ... by a copy of this */
 };
+
+/* What a slot must not become, so that the result still validates. */
+struct fold_guard {
+	uint8_t divisor;          /* V23: the right operand of Div or Mod, or a
+				     Cast operand inside one */
+	uint32_t store_count;     /* V18: the index of a Store into a buffer of
+				     this many elements (0: no limit) */
+};
+
+static int guard_allows(const struct fold_guard *guard, const struct vir0_expr *e)
+{
+	if (guard->divisor && vir0_expr_statically_zero(e))
+		return 0;
+	return !(guard->store_count && e->kind == VIR0_EXPR_LIT_U32 &&
+		 e->bits >= guard->store_count);
+}
 
 static int is_int_literal(const struct vir0_expr *e, uint32_t bits)
 {
@@ -126,52 +156,89 @@ static struct vir0_expr *fold_expr(vir0_program *p, const struct vir0_expr *e)
 	}
 }
 
-static int fold_visit(vir0_program *p, struct vir0_expr **slot, void *context)
+static struct vir0_expr *fold_rule_expr(vir0_program *p, const struct vir0_expr *e,
+					const struct fold_state *state)
 {
-	struct fold_state *state = context;
-	struct vir0_expr *folded = fold_expr(p, *slot);
-	if (folded) {
-		*slot = folded;
+	(void)state;
+	return fold_expr(p, e);
+}
+
+static struct vir0_expr *propagate_rule(vir0_program *p, const struct vir0_expr *e,
+					const struct fold_state *state)
+{
+	if (e->kind != VIR0_EXPR_VAR || strcmp(e->name, state->name) != 0)
+		return NULL;
+	return vir0_expr_copy(p, state->literal);
+}
+
+/* Apply state->rule to every expression under *slot, children first, where
+ * `guard` allows the result. (An allocation that fails leaves the
+ * expression as it was, which is still correct.) */
+static void rewrite_expr(vir0_program *p, struct vir0_expr **slot, struct fold_guard guard,
+			 struct fold_state *state)
+{
+	struct vir0_expr *e = *slot;
+	int division = e->kind == VIR0_EXPR_BINOP &&
+		       (e->op == VIR0_BIN_DIV || e->op == VIR0_BIN_MOD);
+	for (int i = 0; i < 3; i++) {
+		struct fold_guard inner = {
+			.divisor = (division && i == 1) ||
+				   (e->kind == VIR0_EXPR_CAST && guard.divisor),
+		};
+		if (e->arg[i])
+			rewrite_expr(p, &e->arg[i], inner, state);
+	}
+	for (uint32_t i = 0; i < e->nargs; i++)
+		rewrite_expr(p, &e->args[i], (struct fold_guard){ 0 }, state);
+	struct vir0_expr *replacement = state->rule(p, e, state);
+	if (replacement && guard_allows(&guard, replacement)) {
+		*slot = replacement;
 		state->changes++;
 	}
+}
+
+static uint32_t buffer_count(const vir0_program *p, const char *name)
+{
+	for (uint32_t i = 0; i < p->nbuffers; i++)
+		if (strcmp(p->buffers[i].name, name) == 0)
+			return p->buffers[i].count;
 	return 0;
 }
 
-static int propagate_visit(vir0_program *p, struct vir0_expr **slot, void *context)
+static void rewrite_list(vir0_program *p, struct vir0_node_list *list, struct fold_state *state)
 {
-	struct fold_state *state = context;
-	if ((*slot)->kind != VIR0_EXPR_VAR || strcmp((*slot)->name, state->name) != 0)
-		return 0;
-	struct vir0_expr *copy = vir0_expr_copy(p, state->literal);
-	if (!copy)
-		return VIR0_ENOMEM;
-	*slot = copy;
-	state->changes++;
-	return 0;
+	for (uint32_t i = 0; i < list->count; i++) {
+		struct vir0_node *node = list->items[i];
+		for (int v = 0; v < 2; v++) {
+			struct fold_guard guard = { 0 };
+			if (node->kind == VIR0_NODE_STORE && v == 0)
+				guard.store_count = buffer_count(p, node->name);
+			if (node->value[v])
+				rewrite_expr(p, &node->value[v], guard, state);
+		}
+		rewrite_list(p, &node->body, state);
+		rewrite_list(p, &node->otherwise, state);
+	}
 }
 
 /* Replace reads of each never-assigned Let of a literal by the literal,
  * in the rest of its scope; the dead Let is left to "dce". */
-static int propagate(vir0_program *p, struct vir0_node_list *list, struct fold_state *state)
+static void propagate(vir0_program *p, struct vir0_node_list *list, struct fold_state *state)
 {
 	for (uint32_t i = 0; i < list->count; i++) {
 		struct vir0_node *node = list->items[i];
-		int status = propagate(p, &node->body, state);
-		if (!status)
-			status = propagate(p, &node->otherwise, state);
-		if (status)
-			return status;
+		propagate(p, &node->body, state);
+		propagate(p, &node->otherwise, state);
 		if (node->kind != VIR0_NODE_LET || !vir0_literal_type(node->value[0]) ||
 		    vir0_count_assigns(list, i + 1, node->name) != 0)
 			continue;
 		struct vir0_node_list rest = { .items = list->items + i + 1,
 					       .count = list->count - i - 1 };
+		state->rule = propagate_rule;
 		state->name = node->name;
 		state->literal = node->value[0];
-		if ((status = vir0_walk_exprs(p, &rest, propagate_visit, state)))
-			return status;
+		rewrite_list(p, &rest, state);
 	}
-	return 0;
 }
 
 int vir0_rewrite_fold(vir0_program *program, unsigned param, const char **why)
@@ -182,11 +249,9 @@ int vir0_rewrite_fold(vir0_program *program, unsigned param, const char **why)
 	int round = 0;
 	do {
 		before = state.changes;
-		int status = propagate(program, &program->body, &state);
-		if (!status)
-			status = vir0_walk_exprs(program, &program->body, fold_visit, &state);
-		if (status)
-			return status;
+		propagate(program, &program->body, &state);
+		state.rule = fold_rule_expr;
+		rewrite_list(program, &program->body, &state);
 	} while (state.changes != before && ++round < FOLD_MAX_ROUNDS);
 	if (state.changes == 0) {
 		*why = "no constant expression, propagatable Let or identity to fold";

@@ -61,12 +61,16 @@ int vir0_rewrite_apply(const struct vir0_rewrite *rewrite, const vir0_program *p
 		vir0_program_free(copy);
 		return vir0_error_at(err, status, 0, "rewrite %s ran out of memory", rewrite->name);
 	}
-	/* A rewrite that breaks validity is a bug here, not in the input:
-	 * never hand it on. */
-	status = vir0_validate(copy, err);
+	/* A rewrite that breaks validity is a bug here, not in the input: a
+	 * transform that cannot keep the program valid must say it does not
+	 * apply. Never hand such a program on. */
+	struct vir0_error invalid;
+	status = vir0_validate(copy, &invalid);
 	if (status) {
 		vir0_program_free(copy);
-		return status;
+		return vir0_error_path(err, status, invalid.path, "rewrite %s made an invalid "
+				       "program (a bug in the rewrite; report it with the "
+				       "input program): %s", rewrite->name, invalid.message);
 	}
 	*out = copy;
 	return VIR0_OK;

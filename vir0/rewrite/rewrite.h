@@ -33,7 +33,10 @@ const struct vir0_rewrite *vir0_rewrite_by_name(const char *name);
 
 /* Apply `rewrite` to a copy of the validated `program`: VIR0_OK with *out
  * the new validated program (caller frees), VIR0_REWRITE_NOT_APPLICABLE
- * with *out NULL and err->message saying why, or a negative status. */
+ * with *out NULL and err->message saying why, or a negative status. The
+ * result is validated here: a transform whose result fails validation
+ * gives that status (a bug in the transform, which must instead say it
+ * does not apply; tests/test_conformance.c checks this never happens). */
 int vir0_rewrite_apply(const struct vir0_rewrite *rewrite, const vir0_program *program,
 		       vir0_program **out, struct vir0_error *err);
 

@@ -29,10 +29,6 @@
 extern "C" {
 #endif
 
-/* codelets/vir0_ops.cl, the VIR0 value semantics in OpenCL C, as a string:
- * every kernel that runs VIR0 operations prepends it. */
-extern const char vir0_cl_jit_ops_source[];
-
 /* The clBuildProgram options every kernel that prepends vir0_ops.cl needs
  * on `device` (correctly rounded f32 divide and sqrt). VIR0_EUNSUPPORTED,
  * saying why, when the device cannot give fmt §9.5's results. */
@@ -113,8 +109,8 @@ struct vir0_cl_jit_arg {
 	size_t count;
 };
 
-/* Enqueue the kernel over `groups` workgroups (NULL: the default grid of
- * fmt §1.6) on `queue`, after the `nwait` events: zero-fills the output
+/* Enqueue the kernel over `groups` workgroups (vir0_default_grid gives
+ * fmt §1.6's default) on `queue`, after the `nwait` events: zero-fills the output
  * buffers (fmt §1.5), then runs. Asynchronous; *event (when not NULL)
  * completes with the run. The kernel must be READY. `nargs` is the
  * program's buffer count. VIR0_EARG for counts that break fmt §1.5, a grid

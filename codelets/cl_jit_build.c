@@ -1,0 +1,192 @@
+/* cl_jit_build.c - one kernel's build on the JIT thread: from the disk
+ * cache when it holds a sound entry, else from source (then the binary is
+ * written back). The wall time of the build is measured, for the
+ * scheduler to weigh against what the kernel saves. */
+#include "cl_jit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cl_error.h"
+
+#define LOG_MAX 8192
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void count(struct vir0_cl_jit *jit, uint64_t *counter)
+{
+	pthread_mutex_lock(&jit->lock);
+	(*counter)++;
+	pthread_mutex_unlock(&jit->lock);
+}
+
+/* The build log, cut to LOG_MAX bytes, into `log`. */
+static void build_log(struct vir0_cl_jit *jit, cl_program program, char *log, size_t size)
+{
+	size_t len = 0;
+	log[0] = '\0';
+	if (clGetProgramBuildInfo(program, jit->device, CL_PROGRAM_BUILD_LOG, size - 1, log,
+				  &len) != CL_SUCCESS)
+		snprintf(log, size, "(no build log)");
+	log[size - 1] = '\0';
+}
+
+/* clBuildProgram on `program`, then the kernel. On failure fills k->error
+ * (which holds the start of the build log), reports the whole log when
+ * `report` is set, and releases the program. */
+static int finish_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
+			cl_program program, const char *from, int report)
+{
+	cl_int status = clBuildProgram(program, 1, &jit->device, jit->options, NULL, NULL);
+	if (status != CL_SUCCESS) {
+		char *log = malloc(LOG_MAX), *message = malloc(LOG_MAX + 512);
+		if (log)
+			build_log(jit, program, log, LOG_MAX);
+		vir0_cl_fail(&k->error, "clBuildProgram", status, "JIT kernel from %s on %s: %s",
+			     from, jit->device_name, log ? log : "(no memory for the log)");
+		if (report && message) {
+			char hash[33];
+			vir0_hash_format(&k->hash, hash);
+			snprintf(message, LOG_MAX + 512, "JIT build of program %s failed on %s "
+				 "(%s); the interpreter runs it instead. Build log:\n%s",
+				 hash, jit->device_name, vir0_cl_error_name(status),
+				 log ? log : "(no memory for the log)");
+			vir0_cl_jit_report(jit, message);
+			k->reported = 1;
+		}
+		free(message);
+		free(log);
+		clReleaseProgram(program);
+		return -1;
+	}
+	k->kernel = clCreateKernel(program, VIR0_EMIT_OPENCL_KERNEL, &status);
+	if (!k->kernel) {
+		vir0_cl_fail(&k->error, "clCreateKernel", status, "JIT kernel from %s on %s", from,
+			     jit->device_name);
+		clReleaseProgram(program);
+		return -1;
+	}
+	if (clGetKernelWorkGroupInfo(k->kernel, jit->device, CL_KERNEL_WORK_GROUP_SIZE,
+				     sizeof(k->max_workgroup), &k->max_workgroup, NULL) != CL_SUCCESS)
+		k->max_workgroup = 0;
+	k->program = program;
+	return 0;
+}
+
+static int build_from_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
+			     const unsigned char *binary, size_t size)
+{
+	cl_int status, binary_status;
+	cl_program program = clCreateProgramWithBinary(jit->context, 1, &jit->device, &size,
+						       &binary, &binary_status, &status);
+	if (!program)
+		return -1;
+	if (finish_build(jit, k, program, "a cached binary", 0)) {
+		/* Not the caller's problem: the source build that follows
+		 * decides. */
+		memset(&k->error, 0, sizeof(k->error));
+		return -1;
+	}
+	return 0;
+}
+
+static int build_from_source(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
+{
+	cl_int status;
+	const char *source = k->source;
+	cl_program program = clCreateProgramWithSource(jit->context, 1, &source, NULL, &status);
+	if (!program) {
+		vir0_cl_fail(&k->error, "clCreateProgramWithSource", status, "JIT kernel on %s",
+			     jit->device_name);
+		return -1;
+	}
+	return finish_build(jit, k, program, "source", 1);
+}
+
+/* The built program's binary into the cache; a failure is reported, the
+ * kernel stays usable. */
+static void store_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
+			 const char *path, const char *key)
+{
+	size_t size = 0;
+	struct vir0_error err;
+	if (clGetProgramInfo(k->program, CL_PROGRAM_BINARY_SIZES, sizeof(size), &size, NULL) !=
+	    CL_SUCCESS || size == 0)
+		return; /* the driver keeps no binary: nothing to cache */
+	unsigned char *binary = malloc(size);
+	if (!binary)
+		return;
+	if (clGetProgramInfo(k->program, CL_PROGRAM_BINARIES, sizeof(binary), &binary, NULL) ==
+	    CL_SUCCESS) {
+		if (vir0_cl_jit_cache_write(path, key, binary, size, &err))
+			vir0_cl_jit_report(jit, err.message);
+		else
+			count(jit, &jit->stats.disk_writes);
+	}
+	free(binary);
+}
+
+/* Look in the cache; FOUND builds from the binary. */
+static int try_cache(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k, const char *path,
+		     const char *key)
+{
+	unsigned char *binary = NULL;
+	size_t size = 0;
+	char why[256], message[512];
+	int found = vir0_cl_jit_cache_read(path, key, &binary, &size, why, sizeof(why));
+	if (found == VIR0_CL_JIT_ENTRY_CORRUPT) {
+		count(jit, &jit->stats.disk_corrupt);
+		snprintf(message, sizeof(message), "JIT cache entry %s is corrupt (%s): rebuilding it",
+			 path, why);
+		vir0_cl_jit_report(jit, message);
+		return -1;
+	}
+	if (found != VIR0_CL_JIT_ENTRY_FOUND)
+		return -1;
+	int rc = build_from_binary(jit, k, binary, size);
+	free(binary);
+	if (rc) {
+		count(jit, &jit->stats.disk_corrupt);
+		snprintf(message, sizeof(message), "JIT cache entry %s does not load on %s: "
+			 "rebuilding it", path, jit->device_name);
+		vir0_cl_jit_report(jit, message);
+	}
+	return rc;
+}
+
+int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
+{
+	char *key = NULL, *path = NULL;
+	uint64_t start = now_ns();
+	int rc = -1;
+	if (jit->cache_dir) {
+		key = vir0_cl_jit_cache_key(jit, k);
+		path = key ? vir0_cl_jit_cache_path(jit, key) : NULL;
+	}
+	if (path && try_cache(jit, k, path, key) == 0) {
+		k->from_cache = 1;
+		count(jit, &jit->stats.disk_hits);
+		rc = 0;
+	} else if (build_from_source(jit, k) == 0) {
+		count(jit, &jit->stats.source_builds);
+		rc = 0;
+	}
+	k->compile_ns = now_ns() - start;
+	if (rc == 0 && path && !k->from_cache)
+		store_binary(jit, k, path, key);
+	if (rc) {
+		count(jit, &jit->stats.failures);
+		if (!k->reported)
+			vir0_cl_jit_report(jit, k->error.message);
+	}
+	free(key);
+	free(path);
+	return rc ? VIR0_CL_JIT_FAILED : VIR0_CL_JIT_READY;
+}

@@ -1,0 +1,235 @@
+/* test_emit_opencl.c - the OpenCL C emitter (vir0/emit_opencl.c): what it
+ * writes for a known program, what it refuses, and, on the first OpenCL
+ * device, that every example and a few hundred generated programs
+ * (tests/progen.h; VIR0_FUZZ_SEED / VIR0_FUZZ_N pick them) give buffers
+ * bit-identical to vir0_run_reference. A mismatch prints the seed and the
+ * program in .vir0s text. */
+#include "vir0_opencl_jit.h"
+#include "emit_opencl.h"
+#include "fixtures.h"
+#include "progen.h"
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DEFAULT_SEEDS = 300 };
+
+static struct vir0_cl_jit_standalone cl;
+static struct vir0_cl_jit *jit;
+
+static void setup(void)
+{
+	struct vir0_error err;
+	/* No disk cache: every kernel here is built from its emitted source. */
+	struct vir0_cl_jit_config config = { .cache_dir = "" };
+	if (vir0_cl_jit_standalone_open(&cl, &err))
+		fixture_die("no OpenCL device", err.message);
+	if (vir0_cl_jit_create(cl.context, cl.device, &config, &jit, &err))
+		fixture_die("vir0_cl_jit_create", err.message);
+}
+
+static void teardown(void)
+{
+	vir0_cl_jit_destroy(jit);
+	vir0_cl_jit_standalone_close(&cl);
+}
+
+static void print_program(const vir0_program *program)
+{
+	char *text = NULL;
+	if (vir0_disassemble(program, &text, NULL) == VIR0_OK)
+		fprintf(stderr, "%s", text);
+	free(text);
+}
+
+/* Reference and JIT on copies of `inputs`; 1 when the buffers agree. */
+static int agree(const vir0_program *program, const uint32_t groups[3],
+		 const struct vir0_binding *inputs, const char *label)
+{
+	uint32_t n = program->nbuffers;
+	struct vir0_binding *want = fixture_bindings_copy(inputs, n);
+	struct vir0_binding *got = fixture_bindings_copy(inputs, n);
+	struct vir0_error err = { 0 };
+	char why[256];
+	int ok = 1;
+	ck_assert_int_eq(vir0_run_reference(program, groups, want, n, &err), VIR0_OK);
+	int rc = vir0_cl_jit_run_host(jit, &cl, program, groups, got, n, &err);
+	if (rc) {
+		fprintf(stderr, "%s: the JIT run failed: %s: %s\n", label, vir0_status_name(rc),
+			err.message);
+		ok = 0;
+	} else if (!fixture_bindings_equal(program, want, got, why, sizeof(why))) {
+		fprintf(stderr, "%s: the JIT differs from the reference: %s\n", label, why);
+		ok = 0;
+	}
+	if (!ok)
+		print_program(program);
+	fixture_bindings_free(want, n);
+	fixture_bindings_free(got, n);
+	return ok;
+}
+
+START_TEST(vector_add_kernel_reads_like_the_program)
+{
+	vir0_program *p = fixture_example("vector_add");
+	char *source;
+	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
+	ck_assert_ptr_nonnull(strstr(source, "reqd_work_group_size(64, 1, 1)"));
+	ck_assert_ptr_nonnull(strstr(source, "void vir0_jit("));
+	ck_assert_ptr_nonnull(strstr(source, "__global const uint *b0, ulong b0_off, uint b0_len"));
+	ck_assert_ptr_nonnull(strstr(source, "__global uint *b2, ulong b2_off, uint b2_len"));
+	ck_assert_ptr_nonnull(strstr(source, "r0 = (uint)get_global_id(0);"));
+	ck_assert_ptr_nonnull(strstr(source, "if (r1 != 0u) {"));
+	ck_assert_ptr_nonnull(strstr(source, "r1 = r0 < b0_len ? (uint)b0[r0] : 0u;"));
+	ck_assert_ptr_nonnull(strstr(source, "if (r0 < b2_len) b2[r0] = (uint)r1;"));
+	/* No interpretation: no dispatcher call, no instruction array. */
+	ck_assert_ptr_null(strstr(source, "vir0_eval_"));
+	ck_assert_ptr_null(strstr(source, "return;"));
+	free(source);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(barriers_and_workgroup_memory_map_to_local)
+{
+	vir0_program *p = fixture_example("prefix_sum");
+	char *source;
+	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
+	ck_assert_ptr_nonnull(strstr(source, "__local "));
+	ck_assert_ptr_nonnull(strstr(source, "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);"));
+	free(source);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* With barriers, Return cannot leave the kernel (every work-item must
+ * reach each barrier): it sets `done`, which guards stores and atomics. */
+START_TEST(return_before_a_barrier_sets_done)
+{
+	vir0_program *p = vir0_program_new();
+	ck_assert_int_eq(vir0_add_buffer(p, "out", VIR0_ACCESS_READ_WRITE, VIR0_TYPE_U32, 0, 1), 0);
+	p->workgroup_size[0] = 8;
+	struct vir0_node *early = vir0_if(p, vir0_binop(p, VIR0_BIN_LT, vir0_local_id(p, 0),
+						      vir0_lit_u32(p, 3)));
+	ck_assert_int_eq(vir0_append(p, &early->body, vir0_return(p)), 0);
+	ck_assert_int_eq(vir0_append(p, &p->body, early), 0);
+	ck_assert_int_eq(vir0_append(p, &p->body, vir0_barrier(p)), 0);
+	ck_assert_int_eq(vir0_append(p, &p->body, vir0_store(p, "out", vir0_invocation_id(p, 0),
+							     vir0_lit_u32(p, 7))), 0);
+	char *source;
+	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
+	ck_assert_ptr_nonnull(strstr(source, "done = 1u;"));
+	ck_assert_ptr_nonnull(strstr(source, "if (!done && "));
+	ck_assert_ptr_null(strstr(source, "return;"));
+	free(source);
+
+	struct vir0_binding b = { .data = calloc(16, 4), .size = 64 };
+	uint32_t groups[3] = { 2, 1, 1 };
+	ck_assert(agree(p, groups, &b, "return before a barrier"));
+	free(b.data);
+	vir0_program_free(p);
+}
+END_TEST
+
+START_TEST(invalid_programs_are_refused)
+{
+	vir0_program *p = vir0_program_new();
+	struct vir0_error err = { 0 };
+	char *source = (char *)1;
+	/* Store into a buffer that does not exist. */
+	ck_assert_int_eq(vir0_append(p, &p->body, vir0_store(p, "nowhere", vir0_lit_u32(p, 0),
+							     vir0_lit_u32(p, 1))), 0);
+	ck_assert_int_eq(vir0_emit_opencl(p, &source, &err), VIR0_EINVALID);
+	ck_assert_ptr_null(source);
+	ck_assert_int_eq(vir0_emit_opencl_bytecode(NULL, &source, &err), VIR0_EARG);
+	vir0_program_free(p);
+}
+END_TEST
+
+static const struct example_case {
+	const char *name;
+	uint32_t runtime_count;   /* elements of every count-0 buffer */
+	uint32_t groups[3];       /* {0}: the default grid */
+} example_cases[] = {
+	{ "vector_add", 1000, { 0 } },    { "vector_add", 1, { 0 } },
+	{ "saxpy", 1000, { 0 } },         { "saxpy", 37, { 0 } },
+	{ "reduction_atomic", 5000, { 0 } }, { "reduction_atomic", 63, { 0 } },
+	{ "histogram", 10000, { 0 } },    { "histogram", 100, { 0 } },
+	{ "dfa_scan", 1024, { 0 } },      { "dfa_scan", 23, { 0 } },
+	{ "prefix_sum", 1000, { 0 } },    { "prefix_sum", 256, { 0 } },
+	{ "matmul_tiled", 400, { 4, 1, 1 } }, { "matmul_tiled", 256, { 1, 1, 1 } },
+};
+
+START_TEST(examples_agree_with_the_reference)
+{
+	const struct example_case *e = &example_cases[_i];
+	vir0_program *program = fixture_example(e->name);
+	struct vir0_binding *inputs = fixture_bindings_random(program, 1000 + (uint64_t)_i,
+								e->runtime_count);
+	uint32_t groups[3] = { e->groups[0], e->groups[1], e->groups[2] };
+	char label[64];
+	if (!groups[0])
+		ck_assert_int_eq(vir0_default_grid(program, inputs, groups, NULL), VIR0_OK);
+	snprintf(label, sizeof(label), "example %s, %u elements", e->name, e->runtime_count);
+	ck_assert_msg(agree(program, groups, inputs, label), "%s", label);
+	fixture_bindings_free(inputs, program->nbuffers);
+	vir0_program_free(program);
+}
+END_TEST
+
+static uint64_t env_u64(const char *name, uint64_t fallback)
+{
+	const char *text = getenv(name);
+	char *end;
+	if (!text || !*text)
+		return fallback;
+	uint64_t value = strtoull(text, &end, 0);
+	return *end ? fallback : value;
+}
+
+START_TEST(generated_programs_agree_with_the_reference)
+{
+	uint64_t first = env_u64("VIR0_FUZZ_SEED", 1), count = env_u64("VIR0_FUZZ_N", DEFAULT_SEEDS);
+	unsigned failures = 0;
+	for (uint64_t seed = first; seed - first < count; seed++) {
+		struct progen_case c;
+		char label[96];
+		ck_assert_int_eq(progen_generate(seed, &c), VIR0_OK);
+		snprintf(label, sizeof(label), "seed %" PRIu64 " (replay: VIR0_FUZZ_SEED=%" PRIu64
+			 " VIR0_FUZZ_N=1)", seed, seed);
+		if (!agree(c.program, c.groups, c.bindings, label))
+			failures++;
+		progen_case_free(&c);
+	}
+	struct vir0_cl_jit_stats stats;
+	vir0_cl_jit_get_stats(jit, &stats);
+	printf("emit_opencl: %" PRIu64 " generated programs, %" PRIu64 " kernels built\n", count,
+	       stats.source_builds);
+	ck_assert_uint_eq(failures, 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("emit_opencl");
+	TCase *tc = tcase_create("emit_opencl");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 1200);
+	tcase_add_test(tc, vector_add_kernel_reads_like_the_program);
+	tcase_add_test(tc, barriers_and_workgroup_memory_map_to_local);
+	tcase_add_test(tc, return_before_a_barrier_sets_done);
+	tcase_add_test(tc, invalid_programs_are_refused);
+	tcase_add_loop_test(tc, examples_agree_with_the_reference, 0,
+			    (int)(sizeof(example_cases) / sizeof(example_cases[0])));
+	tcase_add_test(tc, generated_programs_agree_with_the_reference);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,53 @@
+/* emit_opencl.h - the OpenCL C emitter: one validated VIR0 program as one
+ * plain OpenCL C 1.2 kernel, no interpretation (doc/opencl-jit.md §2). The
+ * kernel calls the functions of codelets/vir0_ops.cl, which the builder
+ * prepends; libvir0 itself never includes an OpenCL header.
+ *
+ * Kernel ABI: __kernel void vir0_jit(...), with, for each non-Workgroup
+ * buffer in declaration order, three arguments
+ *     __global T *b<i>, ulong b<i>_off, uint b<i>_len
+ * (T the element's storage type, the offset and length in elements), and
+ * run with a local size equal to the program's workgroup size (the
+ * kernel requires it) and a global size of groups x workgroup size. */
+#ifndef VIR0_EMIT_OPENCL_H
+#define VIR0_EMIT_OPENCL_H
+
+#include "bytecode.h"
+#include "text_print.h"
+#include "vir0.h"
+
+/* Bumped whenever the emitted code changes, so cached binaries of older
+ * emitters are not reused. */
+#define VIR0_EMIT_OPENCL_VERSION 1u
+#define VIR0_EMIT_OPENCL_KERNEL "vir0_jit"
+
+/* Lower `program` (which must pass vir0_validate) and emit its kernel.
+ * *out is malloc'd and NUL-terminated; the caller frees it. */
+int vir0_emit_opencl(const vir0_program *program, char **out, struct vir0_error *err);
+/* The same from bytecode that vir0_lower produced. */
+int vir0_emit_opencl_bytecode(const struct vir0_bytecode *bc, char **out,
+			      struct vir0_error *err);
+
+/* ---- inside the emitter (emit_opencl*.c) ----------------------------- */
+
+/* What every instruction's emission needs to know. */
+struct vir0_emit_state {
+	struct vir0_printer *p;
+	const struct vir0_bytecode *bc;
+	int done_flag;     /* RETURN sets `done` instead of returning (barriers) */
+	unsigned depth;    /* current indentation */
+};
+
+/* The OpenCL C expression of an operator on registers `a` (and `b`), with
+ * the result as a uint; VIR0_EINVALID for a non-core pair. */
+int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a, unsigned b);
+int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a);
+int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a);
+
+/* One instruction as one or more statements. */
+int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index);
+
+/* The OpenCL C storage type of a buffer element kind ("uint", "uchar"). */
+const char *vir0_emit_storage_type(uint8_t element);
+
+#endif

@@ -1,0 +1,156 @@
+/* emit_opencl_ops.c - operators as OpenCL C expressions on registers: the
+ * per-operation functions of codelets/vir0_ops.cl where the semantics need
+ * more than one C operator, plain operators where OpenCL C's uint
+ * arithmetic is already fmt §9.4's. The choice per (operator, type) is
+ * the one vir0_ops.cl's dispatchers make, written out so that the kernel
+ * holds no run-time dispatch. */
+#include "emit_opencl.h"
+
+#include <string.h>
+
+/* Templates: "@a" and "@b" stand for the operand registers. */
+static const char *const binop_u32[VIR0_BIN_LAST + 1] = {
+	[VIR0_BIN_ADD] = "@a + @b", [VIR0_BIN_WRAPPING_ADD] = "@a + @b",
+	[VIR0_BIN_SUB] = "@a - @b", [VIR0_BIN_WRAPPING_SUB] = "@a - @b",
+	[VIR0_BIN_MUL] = "@a * @b",
+	[VIR0_BIN_DIV] = "vir0_u32_div(@a, @b)", [VIR0_BIN_MOD] = "vir0_u32_mod(@a, @b)",
+	[VIR0_BIN_BIT_AND] = "@a & @b", [VIR0_BIN_BIT_OR] = "@a | @b",
+	[VIR0_BIN_BIT_XOR] = "@a ^ @b",
+	[VIR0_BIN_SHL] = "vir0_u32_shl(@a, @b)", [VIR0_BIN_SHR] = "vir0_u32_shr(@a, @b)",
+	[VIR0_BIN_EQ] = "(uint)(@a == @b)", [VIR0_BIN_NE] = "(uint)(@a != @b)",
+	[VIR0_BIN_LT] = "(uint)(@a < @b)", [VIR0_BIN_GT] = "(uint)(@a > @b)",
+	[VIR0_BIN_LE] = "(uint)(@a <= @b)", [VIR0_BIN_GE] = "(uint)(@a >= @b)",
+	[VIR0_BIN_AND] = "(uint)(@a != 0u && @b != 0u)",
+	[VIR0_BIN_OR] = "(uint)(@a != 0u || @b != 0u)",
+	[VIR0_BIN_ABS_DIFF] = "vir0_u32_abs_diff(@a, @b)",
+	[VIR0_BIN_MIN] = "vir0_u32_min(@a, @b)", [VIR0_BIN_MAX] = "vir0_u32_max(@a, @b)",
+	[VIR0_BIN_SATURATING_ADD] = "vir0_u32_sat_add(@a, @b)",
+	[VIR0_BIN_SATURATING_SUB] = "vir0_u32_sat_sub(@a, @b)",
+	[VIR0_BIN_SATURATING_MUL] = "vir0_u32_sat_mul(@a, @b)",
+	[VIR0_BIN_ROTATE_LEFT] = "vir0_u32_rotl(@a, @b)",
+	[VIR0_BIN_ROTATE_RIGHT] = "vir0_u32_rotr(@a, @b)",
+	[VIR0_BIN_MUL_HIGH] = "vir0_u32_mul_high(@a, @b)",
+};
+
+/* Where i32 differs from u32 on the bits; the rest is binop_u32's. */
+static const char *const binop_i32[VIR0_BIN_LAST + 1] = {
+	[VIR0_BIN_DIV] = "vir0_i32_div(@a, @b)", [VIR0_BIN_MOD] = "vir0_i32_mod(@a, @b)",
+	[VIR0_BIN_LT] = "(uint)((int)@a < (int)@b)", [VIR0_BIN_GT] = "(uint)((int)@a > (int)@b)",
+	[VIR0_BIN_LE] = "(uint)((int)@a <= (int)@b)", [VIR0_BIN_GE] = "(uint)((int)@a >= (int)@b)",
+	[VIR0_BIN_MIN] = "vir0_i32_min(@a, @b)", [VIR0_BIN_MAX] = "vir0_i32_max(@a, @b)",
+};
+
+static const char *const binop_f32[VIR0_BIN_LAST + 1] = {
+	[VIR0_BIN_ADD] = "vir0_f32_add(@a, @b)", [VIR0_BIN_SUB] = "vir0_f32_sub(@a, @b)",
+	[VIR0_BIN_MUL] = "vir0_f32_mul(@a, @b)", [VIR0_BIN_DIV] = "vir0_f32_div(@a, @b)",
+	[VIR0_BIN_MIN] = "vir0_f32_min(@a, @b)", [VIR0_BIN_MAX] = "vir0_f32_max(@a, @b)",
+	[VIR0_BIN_EQ] = "vir0_f32_eq(@a, @b)", [VIR0_BIN_NE] = "(uint)!vir0_f32_eq(@a, @b)",
+	[VIR0_BIN_LT] = "vir0_f32_lt(@a, @b)", [VIR0_BIN_GT] = "vir0_f32_gt(@a, @b)",
+	[VIR0_BIN_LE] = "vir0_f32_le(@a, @b)", [VIR0_BIN_GE] = "vir0_f32_ge(@a, @b)",
+};
+
+static const char *const binop_bool[VIR0_BIN_LAST + 1] = {
+	[VIR0_BIN_EQ] = "(uint)(@a == @b)", [VIR0_BIN_NE] = "(uint)(@a != @b)",
+	[VIR0_BIN_AND] = "(uint)(@a && @b)", [VIR0_BIN_OR] = "(uint)(@a || @b)",
+};
+
+static const char *const unop_int[VIR0_UN_LAST + 1] = {
+	[VIR0_UN_NEGATE] = "0u - @a", [VIR0_UN_BIT_NOT] = "~@a",
+	[VIR0_UN_LOGICAL_NOT] = "(uint)(@a == 0u)",
+	[VIR0_UN_POPCOUNT] = "vir0_u32_popcount(@a)", [VIR0_UN_CLZ] = "vir0_u32_clz(@a)",
+	[VIR0_UN_CTZ] = "vir0_u32_ctz(@a)", [VIR0_UN_REVERSE_BITS] = "vir0_u32_reverse_bits(@a)",
+};
+
+static const char *const unop_f32[VIR0_UN_LAST + 1] = {
+	[VIR0_UN_NEGATE] = "vir0_f32_negate(@a)", [VIR0_UN_ABS] = "vir0_f32_abs(@a)",
+	[VIR0_UN_SQRT] = "vir0_f32_sqrt(@a)", [VIR0_UN_FLOOR] = "vir0_f32_floor(@a)",
+	[VIR0_UN_CEIL] = "vir0_f32_ceil(@a)", [VIR0_UN_ROUND] = "vir0_f32_round(@a)",
+	[VIR0_UN_TRUNC] = "vir0_f32_trunc(@a)", [VIR0_UN_SIGN] = "vir0_f32_sign(@a)",
+	[VIR0_UN_IS_NAN] = "(uint)vir0_f32_is_nan(vir0_f32_canon(@a))",
+	[VIR0_UN_IS_INF] = "vir0_f32_is_inf(@a)", [VIR0_UN_IS_FINITE] = "vir0_f32_is_finite(@a)",
+};
+
+static const char *const unop_bool[VIR0_UN_LAST + 1] = {
+	[VIR0_UN_LOGICAL_NOT] = "(uint)!@a",
+};
+
+/* Write `template` with its placeholders replaced by r<a> and r<b>. */
+static void expand(struct vir0_printer *p, const char *template, unsigned a, unsigned b)
+{
+	for (const char *t = template; *t;) {
+		const char *at = strchr(t, '@');
+		if (!at) {
+			vir0_print_text(p, t, strlen(t));
+			return;
+		}
+		vir0_print_text(p, t, (size_t)(at - t));
+		vir0_print_fmt(p, "r%u", at[1] == 'a' ? a : b);
+		t = at + 2;
+	}
+}
+
+static int emit_template(struct vir0_printer *p, const char *template, const char *what,
+			 unsigned op, unsigned type, unsigned a, unsigned b)
+{
+	if (!template)
+		return vir0_print_fail(p, VIR0_EINVALID,
+				       "%s 0x%02x on type 0x%02x is not core VIR0: emit only "
+				       "bytecode from vir0_lower", what, op, type);
+	expand(p, template, a, b);
+	return p->status;
+}
+
+int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a, unsigned b)
+{
+	const char *template = NULL;
+	if (op <= VIR0_BIN_LAST) {
+		switch (type) {
+		case VIR0_TYPE_U32: template = binop_u32[op]; break;
+		case VIR0_TYPE_I32: template = binop_i32[op] ? binop_i32[op] : binop_u32[op]; break;
+		case VIR0_TYPE_F32: template = binop_f32[op]; break;
+		case VIR0_TYPE_BOOL: template = binop_bool[op]; break;
+		default: break;
+		}
+	}
+	/* The u32 table holds rows i32 lacks (shifts, saturation): the
+	 * verifier already refused those pairs, so reaching them is a bug. */
+	return emit_template(p, template, "BinOp", op, type, a, b);
+}
+
+int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a)
+{
+	const char *template = NULL;
+	if (op <= VIR0_UN_LAST) {
+		switch (type) {
+		case VIR0_TYPE_U32: case VIR0_TYPE_I32: template = unop_int[op]; break;
+		case VIR0_TYPE_F32: template = unop_f32[op]; break;
+		case VIR0_TYPE_BOOL: template = unop_bool[op]; break;
+		default: break;
+		}
+	}
+	return emit_template(p, template, "UnOp", op, type, a, a);
+}
+
+static int is_value_type(unsigned type)
+{
+	return type == VIR0_TYPE_U32 || type == VIR0_TYPE_I32 || type == VIR0_TYPE_F32 ||
+	       type == VIR0_TYPE_BOOL;
+}
+
+int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a)
+{
+	const char *template;
+	if (!is_value_type(from) || !is_value_type(to))
+		template = NULL;
+	else if (from == to)
+		template = "@a";
+	else if (to == VIR0_TYPE_BOOL)
+		template = from == VIR0_TYPE_F32 ? "vir0_f32_to_bool(@a)" : "(uint)(@a != 0u)";
+	else if (to == VIR0_TYPE_F32)
+		template = from == VIR0_TYPE_I32 ? "vir0_i32_to_f32(@a)" : "vir0_u32_to_f32(@a)";
+	else if (from == VIR0_TYPE_F32)
+		template = to == VIR0_TYPE_U32 ? "vir0_f32_to_u32(@a)" : "vir0_f32_to_i32(@a)";
+	else
+		template = "@a"; /* u32 <-> i32 reinterpret; bool is 0 or 1 already */
+	return emit_template(p, template, "Cast from", from, to, a, a);
+}

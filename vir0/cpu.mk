@@ -3,6 +3,7 @@
 # check_PROGRAMS, TESTS. Its threads are OpenMP's (configure's AC_OPENMP).
 libvir0_la_SOURCES += \
 	vir0/cpu_engine.c vir0/cpu_engine.h \
+	vir0/cpu_decode.c \
 	vir0/cpu_block.c vir0/cpu_block.h \
 	vir0/cpu_ids.c \
 	vir0/cpu_ops.c \

@@ -8,47 +8,6 @@
 
 #include <stdlib.h>
 
-int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
-		    struct vir0_cpu_code *code)
-{
-	code->insns = malloc((size_t)bc->ninsns * sizeof(*code->insns));
-	if (!code->insns)
-		return VIR0_ENOMEM;
-	code->ninsns = bc->ninsns;
-	code->zero_reg = bc->nregs;
-	code->discard_reg = bc->nregs + 1;
-	code->nregs = bc->nregs + 2;
-	code->stack_slots = 2 * bc->max_nesting;
-	code->has_barrier = 0;
-	for (uint32_t i = 0; i < bc->ninsns; i++) {
-		const struct vir0_insn *in = &bc->insns[i];
-		struct vir0_cpu_insn *out = &code->insns[i];
-		unsigned dst = vir0_insn_dst(in), a = vir0_insn_a(in);
-		unsigned b = vir0_insn_b(in), c = vir0_insn_c(in);
-		out->op = (uint8_t)vir0_insn_op(in);
-		out->type = (uint8_t)vir0_insn_type(in);
-		out->aux = (uint16_t)vir0_insn_aux(in);
-		out->imm = vir0_insn_imm(in);
-		out->dst = dst == VIR0_BC_NO_REG ? code->discard_reg : dst;
-		out->a = a == VIR0_BC_NO_REG ? code->zero_reg : a;
-		out->b = b == VIR0_BC_NO_REG ? code->zero_reg : b;
-		out->c = c == VIR0_BC_NO_REG ? code->zero_reg : c;
-		if (out->op == VIR0_BC_BUF_LEN) {
-			/* Lengths are fixed for the whole dispatch. */
-			out->op = VIR0_BC_CONST;
-			out->imm = views[out->aux].length;
-		}
-		if (out->op == VIR0_BC_LOOP || out->op == VIR0_BC_END_LOOP)
-			out->compute = vir0_cpu_lane_fn_for(VIR0_BC_BINOP, out->type, VIR0_BIN_LT);
-		else
-			out->compute = vir0_cpu_lane_fn_for(out->op, out->type, out->aux);
-		code->has_barrier |= out->op == VIR0_BC_BARRIER;
-	}
-	for (int axis = 0; axis < 3; axis++)
-		code->workgroup_size[axis] = bc->workgroup_size[axis];
-	return VIR0_OK;
-}
-
 /* The steps below are inlined into vir0_cpu_block_run, so that each of its
  * builds (VIR0_CPU_VECTOR_CLONES) has them in its own instruction set. */
 #define BLOCK_STEP static inline __attribute__((always_inline))

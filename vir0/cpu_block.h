@@ -59,11 +59,22 @@ struct vir0_cpu_insn {
 	uint32_t imm;
 };
 
+/* A register that holds `value` in every lane, for the whole dispatch:
+ * filled when a thread sets up its blocks, never written after. */
+struct vir0_cpu_fill {
+	uint32_t reg;
+	uint32_t value;
+};
+
 /* The decoded program and what the lanes of a dispatch share. */
 struct vir0_cpu_code {
 	struct vir0_cpu_insn *insns;
 	uint32_t ninsns;
-	uint32_t nregs;             /* the program's registers + zero + discard */
+	/* the program's registers, zero, discard, then registers filled
+	 * with constants (cpu_decode.c) */
+	uint32_t nregs;
+	struct vir0_cpu_fill *fills;
+	uint32_t nfills;
 	uint32_t zero_reg, discard_reg;
 	uint32_t stack_slots;       /* mask arrays on the mask stack */
 	int has_barrier;
@@ -113,10 +124,16 @@ static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_
 }
 
 /* Decode `bc`, which has passed vir0_bytecode_verify, so nothing is checked
- * again. BUF_LEN becomes CONST of the buffer's length in `views`. Returns
- * VIR0_ENOMEM or VIR0_OK; free code->insns. */
+ * again (cpu_decode.c). BUF_LEN becomes CONST of the buffer's length in
+ * `views`; constants become filled registers where they can; f32 lane
+ * loops skip canonicalising operands proved canonical. Returns
+ * VIR0_ENOMEM or VIR0_OK; free with vir0_cpu_code_free. */
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
 		    struct vir0_cpu_code *code);
+void vir0_cpu_code_free(struct vir0_cpu_code *code);
+
+/* Write the constants of code->fills into a block's register file. */
+void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs);
 
 /* Start `block` at the beginning of the program over lanes
  * [first_lane, first_lane + nlanes) of the dispatch. */
@@ -134,8 +151,9 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
 			unsigned kind, unsigned axis, uint32_t *restrict out);
 
-/* The lane loop of a value instruction (cpu_ops.c). */
-vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux);
+/* The lane loop of a value instruction (cpu_ops.c); `canonical`: its f32
+ * operands are known to be canonical already. */
+vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux, int canonical);
 
 /* dst = value in the lanes on in mask; the others keep theirs. */
 static inline void vir0_cpu_blend(uint32_t *restrict dst, const uint32_t *restrict value,

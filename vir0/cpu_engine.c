@@ -98,6 +98,7 @@ static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 	for (size_t k = 0; k < nblocks; k++) {
 		w->blocks[k].regs = w->lanes + k * words;
 		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code.nregs * VIR0_CPU_LANES;
+		vir0_cpu_fill_registers(&d->code, w->blocks[k].regs);
 	}
 	return VIR0_OK;
 }
@@ -342,7 +343,7 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		run_tasks(&d, used);
 		status = report(&d, err);
 	}
-	free(d.code.insns);
+	vir0_cpu_code_free(&d.code);
 	free(d.views);
 	free(d.workgroup_offsets);
 	return status;

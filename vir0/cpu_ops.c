@@ -129,6 +129,25 @@ LANE_LOOP(f32_gt, __builtin_isgreater(vir0_f32_in(x), vir0_f32_in(y)))
 LANE_LOOP(f32_le, __builtin_islessequal(vir0_f32_in(x), vir0_f32_in(y)))
 LANE_LOOP(f32_ge, __builtin_isgreaterequal(vir0_f32_in(x), vir0_f32_in(y)))
 
+/* The same on operands the decoder proved canonical (every write of their
+ * registers makes canonical bits, struct vir0_cpu_insn): canonicalising
+ * them again would change nothing, so these loops skip it. */
+#define F(bits) vir0_f32_from_bits(bits)
+LANE_LOOP(f32c_add, vir0_f32_out(F(x) + F(y)))
+LANE_LOOP(f32c_sub, vir0_f32_out(F(x) - F(y)))
+LANE_LOOP(f32c_mul, vir0_f32_out(F(x) * F(y)))
+LANE_LOOP(f32c_div, vir0_f32_out(F(x) / F(y)))
+LANE_LOOP(f32c_min, vir0_f32_min_canonical(x, y))
+LANE_LOOP(f32c_max, vir0_f32_max_canonical(x, y))
+LANE_LOOP(f32c_eq, F(x) == F(y))
+LANE_LOOP(f32c_ne, !(F(x) == F(y)))
+LANE_LOOP(f32c_lt, __builtin_isless(F(x), F(y)))
+LANE_LOOP(f32c_gt, __builtin_isgreater(F(x), F(y)))
+LANE_LOOP(f32c_le, __builtin_islessequal(F(x), F(y)))
+LANE_LOOP(f32c_ge, __builtin_isgreaterequal(F(x), F(y)))
+LANE_LOOP(f32c_fma, vir0_f32_out(fmaf(F(x), F(y), F(z))))
+#undef F
+
 LANE_LOOP(binop_any, vir0_eval_binop((uint8_t)insn->aux, insn->type, x, y))
 
 #define BINOPS (VIR0_BIN_LAST + 1)
@@ -174,7 +193,16 @@ static const vir0_cpu_lane_fn binop_bool[BINOPS] = {
 	[VIR0_BIN_AND] = int_and, [VIR0_BIN_OR] = int_or,
 };
 
-static vir0_cpu_lane_fn binop_fn(unsigned type, unsigned op)
+static const vir0_cpu_lane_fn binop_f32_canonical[BINOPS] = {
+	[VIR0_BIN_ADD] = f32c_add, [VIR0_BIN_SUB] = f32c_sub,
+	[VIR0_BIN_MUL] = f32c_mul, [VIR0_BIN_DIV] = f32c_div,
+	[VIR0_BIN_MIN] = f32c_min, [VIR0_BIN_MAX] = f32c_max,
+	[VIR0_BIN_EQ] = f32c_eq, [VIR0_BIN_NE] = f32c_ne,
+	[VIR0_BIN_LT] = f32c_lt, [VIR0_BIN_GT] = f32c_gt,
+	[VIR0_BIN_LE] = f32c_le, [VIR0_BIN_GE] = f32c_ge,
+};
+
+static vir0_cpu_lane_fn binop_fn(unsigned type, unsigned op, int canonical)
 {
 	if (op >= BINOPS)
 		return binop_any;
@@ -182,7 +210,7 @@ static vir0_cpu_lane_fn binop_fn(unsigned type, unsigned op)
 	switch (type) {
 	case VIR0_TYPE_U32: fn = binop_u32[op]; break;
 	case VIR0_TYPE_I32: fn = binop_i32_signed[op] ? binop_i32_signed[op] : binop_u32[op]; break;
-	case VIR0_TYPE_F32: fn = binop_f32[op]; break;
+	case VIR0_TYPE_F32: fn = canonical ? binop_f32_canonical[op] : binop_f32[op]; break;
 	case VIR0_TYPE_BOOL: fn = binop_bool[op]; break;
 	default: break;
 	}
@@ -265,14 +293,14 @@ static vir0_cpu_lane_fn cast_fn(unsigned from, unsigned to)
 	return cast_any;
 }
 
-vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux)
+vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux, int canonical)
 {
 	switch (op) {
 	case VIR0_BC_CONST: return lanes_const;
 	case VIR0_BC_MOV: return lanes_mov;
 	case VIR0_BC_SELECT: return lanes_select;
-	case VIR0_BC_FMA: return lanes_fma;
-	case VIR0_BC_BINOP: return binop_fn(type, aux);
+	case VIR0_BC_FMA: return canonical ? f32c_fma : lanes_fma;
+	case VIR0_BC_BINOP: return binop_fn(type, aux, canonical);
 	case VIR0_BC_UNOP: return unop_fn(type, aux);
 	case VIR0_BC_CAST: return cast_fn(type, aux);
 	default: return NULL;

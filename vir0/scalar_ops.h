@@ -34,15 +34,14 @@ static inline uint32_t vir0_f32_to_bits(float value)
 	return bits;
 }
 
-/* §9.2: one NaN, subnormals flushed to a zero of the same sign. */
+/* §9.2: one NaN, subnormals flushed to a zero of the same sign. Written
+ * without branches (two integer compares and two selects) so that lane
+ * loops calling it vectorise. */
 static inline uint32_t vir0_f32_canon(uint32_t bits)
 {
-	uint32_t exponent = bits & VIR0_F32_EXPONENT;
-	if (exponent == VIR0_F32_EXPONENT && (bits & VIR0_F32_MANTISSA))
-		return VIR0_F32_CANONICAL_NAN;
-	if (exponent == 0)
-		return bits & VIR0_F32_SIGN;
-	return bits;
+	uint32_t magnitude = bits & ~VIR0_F32_SIGN;
+	uint32_t flushed = magnitude < 0x00800000u ? bits & VIR0_F32_SIGN : bits;
+	return magnitude > VIR0_F32_EXPONENT ? VIR0_F32_CANONICAL_NAN : flushed;
 }
 
 /* A canonical operand as a float, and a float result made canonical. */
@@ -174,70 +173,68 @@ static inline uint32_t vir0_f32_fma(uint32_t a, uint32_t b, uint32_t c)
 static inline int vir0_f32_is_nan(uint32_t canonical) { return canonical == VIR0_F32_CANONICAL_NAN; }
 static inline int vir0_f32_is_zero(uint32_t canonical) { return (canonical & ~VIR0_F32_SIGN) == 0; }
 
-/* Min/Max: a NaN operand loses to a number; -0.0 < +0.0 (starpu-vir0). */
+/* Min/Max on canonical operands: a NaN operand loses to a number; -0.0 <
+ * +0.0 (starpu-vir0). Selects and quiet compares only, so lane loops
+ * vectorise. */
+static inline uint32_t vir0_f32_min_canonical(uint32_t a, uint32_t b)
+{
+	uint32_t smaller = __builtin_isless(vir0_f32_from_bits(a), vir0_f32_from_bits(b)) ? a : b;
+	uint32_t zeros = vir0_f32_is_zero(a) & vir0_f32_is_zero(b);
+	uint32_t numbers = zeros ? a | b : smaller;
+	return vir0_f32_is_nan(a) ? b : vir0_f32_is_nan(b) ? a : numbers;
+}
+
+static inline uint32_t vir0_f32_max_canonical(uint32_t a, uint32_t b)
+{
+	uint32_t larger = __builtin_isgreater(vir0_f32_from_bits(a), vir0_f32_from_bits(b)) ? a : b;
+	uint32_t zeros = vir0_f32_is_zero(a) & vir0_f32_is_zero(b);
+	uint32_t numbers = zeros ? a & b : larger;
+	return vir0_f32_is_nan(a) ? b : vir0_f32_is_nan(b) ? a : numbers;
+}
+
 static inline uint32_t vir0_f32_min(uint32_t a, uint32_t b)
 {
-	a = vir0_f32_canon(a);
-	b = vir0_f32_canon(b);
-	if (vir0_f32_is_nan(a))
-		return b;
-	if (vir0_f32_is_nan(b))
-		return a;
-	if (vir0_f32_is_zero(a) && vir0_f32_is_zero(b))
-		return a | b;
-	return vir0_f32_from_bits(a) < vir0_f32_from_bits(b) ? a : b;
+	return vir0_f32_min_canonical(vir0_f32_canon(a), vir0_f32_canon(b));
 }
 
 static inline uint32_t vir0_f32_max(uint32_t a, uint32_t b)
 {
-	a = vir0_f32_canon(a);
-	b = vir0_f32_canon(b);
-	if (vir0_f32_is_nan(a))
-		return b;
-	if (vir0_f32_is_nan(b))
-		return a;
-	if (vir0_f32_is_zero(a) && vir0_f32_is_zero(b))
-		return a & b;
-	return vir0_f32_from_bits(a) > vir0_f32_from_bits(b) ? a : b;
+	return vir0_f32_max_canonical(vir0_f32_canon(a), vir0_f32_canon(b));
 }
 
 static inline uint32_t vir0_f32_negate(uint32_t a) { return vir0_f32_canon(vir0_f32_canon(a) ^ VIR0_F32_SIGN); }
 static inline uint32_t vir0_f32_abs(uint32_t a) { return vir0_f32_canon(a) & ~VIR0_F32_SIGN; }
 
+/* NaN stays NaN, zeros give +0.0, numbers +-1.0. */
 static inline uint32_t vir0_f32_sign(uint32_t a)
 {
 	float x = vir0_f32_in(a);
-	if (x != x)
-		return VIR0_F32_CANONICAL_NAN;
-	if (x > 0.0f)
-		return 0x3F800000u; /* +1.0 */
-	if (x < 0.0f)
-		return 0xBF800000u; /* -1.0 */
-	return 0;
+	uint32_t sign = __builtin_isgreater(x, 0.0f) ? 0x3F800000u : /* +1.0 */
+			__builtin_isless(x, 0.0f) ? 0xBF800000u : 0;  /* -1.0 */
+	return x != x ? VIR0_F32_CANONICAL_NAN : sign;
 }
 
 /* ---- casts (§9.7) ------------------------------------------------------ */
 
+/* Saturating: NaN gives 0, out-of-range values the nearest bound. The
+ * conversion runs on a clamped value (never out of range, so never
+ * undefined) and the selects pick the result, so lane loops vectorise. */
 static inline uint32_t vir0_f32_to_u32(uint32_t a)
 {
 	float x = vir0_f32_in(a);
-	if (!(x > 0.0f)) /* NaN, zeros and negatives */
-		return 0;
-	if (x >= 4294967296.0f)
-		return 0xFFFFFFFFu;
-	return (uint32_t)x;
+	float safe = __builtin_isgreater(x, 0.0f) && __builtin_isless(x, 4294967296.0f) ? x : 0.0f;
+	uint32_t value = (uint32_t)safe;
+	return __builtin_isgreaterequal(x, 4294967296.0f) ? 0xFFFFFFFFu : value;
 }
 
 static inline uint32_t vir0_f32_to_i32(uint32_t a)
 {
 	float x = vir0_f32_in(a);
-	if (x != x)
-		return 0;
-	if (x >= 2147483648.0f)
-		return 0x7FFFFFFFu;
-	if (x <= -2147483648.0f)
-		return 0x80000000u;
-	return (uint32_t)(int32_t)x;
+	float safe = __builtin_isgreater(x, -2147483648.0f) && __builtin_isless(x, 2147483648.0f) ?
+		     x : 0.0f;
+	uint32_t value = (uint32_t)(int32_t)safe;
+	return __builtin_isgreaterequal(x, 2147483648.0f) ? 0x7FFFFFFFu :
+	       __builtin_islessequal(x, -2147483648.0f) ? 0x80000000u : value;
 }
 
 static inline uint32_t vir0_u32_to_f32(uint32_t a) { return vir0_f32_out((float)a); }

@@ -1,0 +1,374 @@
+/* cpu_decode.c - the bytecode as the CPU engine runs it, decoded once per
+ * dispatch (vir0_cpu_decode). Besides unpacking the words, two rewrites
+ * that cost nothing at run time and change no result:
+ *
+ * - Constants become registers filled once per thread. A CONST whose only
+ *   reader is the next instruction, which overwrites the same register
+ *   (`const r7 = 0; binop r7 = ne r1, r7`, the lowering's usual shape), and
+ *   every CONST of a register that nothing but CONSTs of that one value
+ *   writes, are dropped; their readers read a register that already holds
+ *   the value in every lane. That saves a dispatch and a pass over the
+ *   lanes per constant, in every block.
+ * - f32 operands proved canonical skip canonicalisation (fmt §9.2 asks
+ *   for canonical operands; these already are). An operand is canonical
+ *   when, on every path to its reader, the last write of its register
+ *   made canonical bits: f32 arithmetic, f32 loads, casts to f32,
+ *   canonical constants, moves or selects of canonical registers. The
+ *   proof follows the bytecode's paths, not the lowering's habits, so it
+ *   holds for any verified bytecode. */
+#include "cpu_block.h"
+
+#include "scalar_ops.h"
+
+#include <stdlib.h>
+
+/* Registers an instruction reads, in the decoded form (unused sources
+ * point at the zero register, which reads 0). */
+static int reads(const struct vir0_cpu_insn *in, uint32_t reg)
+{
+	return in->a == reg || in->b == reg || in->c == reg;
+}
+
+/* Value instructions that read their sources, then write dst in the
+ * active lanes and do nothing else: a constant operand can be folded in. */
+static int is_value_op(unsigned op)
+{
+	switch (op) {
+	case VIR0_BC_MOV: case VIR0_BC_BINOP: case VIR0_BC_UNOP: case VIR0_BC_CAST:
+	case VIR0_BC_SELECT: case VIR0_BC_FMA: case VIR0_BC_LOAD:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_f32_arith(unsigned aux)
+{
+	switch (aux) {
+	case VIR0_BIN_ADD: case VIR0_BIN_SUB: case VIR0_BIN_MUL: case VIR0_BIN_DIV:
+	case VIR0_BIN_MIN: case VIR0_BIN_MAX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_f32_unop(unsigned aux)
+{
+	return aux != VIR0_UN_IS_NAN && aux != VIR0_UN_IS_INF && aux != VIR0_UN_IS_FINITE;
+}
+
+/* Per-instruction sets of registers, one bit each. */
+struct reg_sets {
+	uint64_t *bits;
+	size_t words;  /* per set */
+};
+
+static uint64_t *set_of(const struct reg_sets *sets, uint32_t i)
+{
+	return sets->bits + (size_t)i * sets->words;
+}
+
+static int has(const uint64_t *set, uint32_t reg)
+{
+	return (int)(set[reg / 64] >> (reg % 64) & 1);
+}
+
+static void put(uint64_t *set, uint32_t reg, int on)
+{
+	uint64_t bit = (uint64_t)1 << (reg % 64);
+	set[reg / 64] = on ? set[reg / 64] | bit : set[reg / 64] & ~bit;
+}
+
+/* 1 when `in` writes canonical f32 bits into dst, given the registers
+ * canonical before it. */
+static int makes_canonical(const struct vir0_cpu_insn *in, const uint64_t *canonical,
+			   const struct vir0_bytecode *bc)
+{
+	switch (in->op) {
+	case VIR0_BC_CONST: return vir0_f32_canon(in->imm) == in->imm;
+	case VIR0_BC_MOV: return has(canonical, in->a);
+	case VIR0_BC_SELECT: return has(canonical, in->b) && has(canonical, in->c);
+	case VIR0_BC_FMA: return 1;
+	case VIR0_BC_BINOP: return in->type == VIR0_TYPE_F32 && is_f32_arith(in->aux);
+	case VIR0_BC_UNOP: return in->type == VIR0_TYPE_F32 && is_f32_unop(in->aux);
+	case VIR0_BC_CAST: return in->aux == VIR0_TYPE_F32;
+	case VIR0_BC_LOAD: return bc->buffers[in->aux].element == VIR0_TYPE_F32;
+	default: return 0;
+	}
+}
+
+/* Where a lane may go after instruction i (at most two places). A lane
+ * that skips a then-list, an else-list or a loop body takes the second
+ * edge; RETURN is given its fall-through, which only adds paths. */
+static unsigned successors(const struct vir0_cpu_code *code, uint32_t i, uint32_t next[2])
+{
+	const struct vir0_cpu_insn *in = &code->insns[i];
+	switch (in->op) {
+	case VIR0_BC_HALT: return 0;
+	case VIR0_BC_IF: case VIR0_BC_ELSE:
+		next[0] = i + 1;
+		next[1] = in->imm;
+		return 2;
+	case VIR0_BC_LOOP:
+		next[0] = i + 1;
+		next[1] = in->imm + 1;
+		return 2;
+	case VIR0_BC_END_LOOP:
+		next[0] = in->imm + 1;
+		next[1] = i + 1;
+		return 2;
+	default:
+		next[0] = i + 1;
+		return 1;
+	}
+}
+
+/* The registers canonical before each instruction on every path that
+ * reaches it (a forward "must" dataflow over the structured control
+ * flow, iterated because of loops). At the start only the zero register
+ * and filled constants are known; lanes keep older values in other
+ * registers. Returns 0 when the sets would take too much memory: then
+ * nothing is assumed canonical. */
+static int find_canonical(const struct vir0_cpu_code *code, const struct vir0_bytecode *bc,
+			  struct reg_sets *sets)
+{
+	sets->words = (code->nregs + 63) / 64;
+	if ((size_t)code->ninsns * sets->words > ((size_t)1 << 22))
+		return 0;
+	sets->bits = calloc((size_t)code->ninsns * sets->words + sets->words, sizeof(uint64_t));
+	uint8_t *reached = calloc(code->ninsns, 1);
+	if (!sets->bits || !reached) {
+		free(reached);
+		return 0;
+	}
+	uint64_t *out = set_of(sets, code->ninsns); /* scratch, after the last set */
+	put(set_of(sets, 0), code->zero_reg, 1);
+	for (uint32_t k = 0; k < code->nfills; k++)
+		put(set_of(sets, 0), code->fills[k].reg,
+		    vir0_f32_canon(code->fills[k].value) == code->fills[k].value);
+	reached[0] = 1;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t i = 0; i < code->ninsns; i++) {
+			if (!reached[i])
+				continue;
+			const struct vir0_cpu_insn *in = &code->insns[i];
+			memcpy(out, set_of(sets, i), sets->words * sizeof(uint64_t));
+			if (in->dst != code->discard_reg)
+				put(out, in->dst, makes_canonical(in, set_of(sets, i), bc));
+			uint32_t next[2];
+			unsigned n = successors(code, i, next);
+			for (unsigned k = 0; k < n; k++) {
+				uint64_t *target = set_of(sets, next[k]);
+				if (!reached[next[k]]) {
+					memcpy(target, out, sets->words * sizeof(uint64_t));
+					reached[next[k]] = 1;
+					changed = 1;
+					continue;
+				}
+				for (size_t w = 0; w < sets->words; w++) {
+					uint64_t meet = target[w] & out[w];
+					changed |= meet != target[w];
+					target[w] = meet;
+				}
+			}
+		}
+	}
+	free(reached);
+	return 1;
+}
+
+/* A register holding `value` in every lane: an existing fill (nothing
+ * writes a filled register) or a new register. */
+static uint32_t fill_for(struct vir0_cpu_code *code, uint32_t value)
+{
+	for (uint32_t k = 0; k < code->nfills; k++)
+		if (code->fills[k].value == value)
+			return code->fills[k].reg;
+	uint32_t reg = code->nregs++;
+	code->fills[code->nfills++] = (struct vir0_cpu_fill){ reg, value };
+	return reg;
+}
+
+/* Registers written only by CONSTs of one value: fill them, drop the
+ * CONSTs. */
+static void fold_constant_registers(struct vir0_cpu_code *code, uint8_t *dropped,
+				    uint32_t program_regs)
+{
+	enum { UNSEEN, CONSTANT, VARIES };
+	uint8_t *state = calloc(program_regs, 1);
+	uint32_t *value = calloc(program_regs, sizeof(*value));
+	if (!state || !value) {
+		/* Folding is an optimisation: without memory, run unfolded. */
+		free(state);
+		free(value);
+		return;
+	}
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		const struct vir0_cpu_insn *in = &code->insns[i];
+		uint32_t r = in->dst;
+		if (r >= program_regs)
+			continue;
+		if (in->op != VIR0_BC_CONST || (state[r] == CONSTANT && value[r] != in->imm))
+			state[r] = VARIES;
+		else if (state[r] == UNSEEN) {
+			state[r] = CONSTANT;
+			value[r] = in->imm;
+		}
+	}
+	for (uint32_t r = 0; r < program_regs; r++)
+		if (state[r] == CONSTANT)
+			code->fills[code->nfills++] = (struct vir0_cpu_fill){ r, value[r] };
+	for (uint32_t i = 0; i < code->ninsns; i++)
+		dropped[i] = code->insns[i].dst < program_regs &&
+			     state[code->insns[i].dst] == CONSTANT;
+	free(state);
+	free(value);
+}
+
+/* `const rX = v` right before a value instruction that reads rX and
+ * writes rX: the constant dies there, so the reader takes a filled
+ * register instead. Both run under the same mask (nothing between them). */
+static void fold_constant_operands(struct vir0_cpu_code *code, uint8_t *dropped)
+{
+	for (uint32_t i = 0; i + 1 < code->ninsns; i++) {
+		struct vir0_cpu_insn *in = &code->insns[i], *next = in + 1;
+		if (dropped[i] || in->op != VIR0_BC_CONST || !is_value_op(next->op) ||
+		    next->dst != in->dst || !reads(next, in->dst))
+			continue;
+		uint32_t reg = fill_for(code, in->imm);
+		if (next->a == in->dst)
+			next->a = reg;
+		if (next->b == in->dst)
+			next->b = reg;
+		if (next->c == in->dst)
+			next->c = reg;
+		dropped[i] = 1;
+	}
+}
+
+/* Remove dropped instructions; partner indices (IF, ELSE, END_IF, LOOP,
+ * END_LOOP) follow. Partners are control instructions, never dropped, and
+ * a jump to "partner + 1" lands on the first instruction kept after it. */
+static void compact(struct vir0_cpu_code *code, const uint8_t *dropped, uint32_t *new_index)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		new_index[i] = kept;
+		kept += !dropped[i];
+	}
+	kept = 0;
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		if (dropped[i])
+			continue;
+		struct vir0_cpu_insn in = code->insns[i];
+		switch (in.op) {
+		case VIR0_BC_IF: case VIR0_BC_ELSE: case VIR0_BC_END_IF:
+		case VIR0_BC_LOOP: case VIR0_BC_END_LOOP:
+			in.imm = new_index[in.imm];
+			break;
+		default:
+			break;
+		}
+		code->insns[kept++] = in;
+	}
+	code->ninsns = kept;
+}
+
+static void unpack(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+		   struct vir0_cpu_code *code)
+{
+	for (uint32_t i = 0; i < bc->ninsns; i++) {
+		const struct vir0_insn *in = &bc->insns[i];
+		struct vir0_cpu_insn *out = &code->insns[i];
+		unsigned dst = vir0_insn_dst(in), a = vir0_insn_a(in);
+		unsigned b = vir0_insn_b(in), c = vir0_insn_c(in);
+		out->op = (uint8_t)vir0_insn_op(in);
+		out->type = (uint8_t)vir0_insn_type(in);
+		out->aux = (uint16_t)vir0_insn_aux(in);
+		out->imm = vir0_insn_imm(in);
+		out->dst = dst == VIR0_BC_NO_REG ? code->discard_reg : dst;
+		out->a = a == VIR0_BC_NO_REG ? code->zero_reg : a;
+		out->b = b == VIR0_BC_NO_REG ? code->zero_reg : b;
+		out->c = c == VIR0_BC_NO_REG ? code->zero_reg : c;
+		if (out->op == VIR0_BC_BUF_LEN) {
+			/* Lengths are fixed for the whole dispatch. */
+			out->op = VIR0_BC_CONST;
+			out->imm = views[out->aux].length;
+		}
+		code->has_barrier |= out->op == VIR0_BC_BARRIER;
+	}
+}
+
+/* The lane loops, once operands are final. */
+static void pick_lane_fns(struct vir0_cpu_code *code, const struct reg_sets *canonical)
+{
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		struct vir0_cpu_insn *in = &code->insns[i];
+		const uint64_t *known = canonical->bits ? set_of(canonical, i) : NULL;
+		int operands_canonical = known && has(known, in->a) && has(known, in->b) &&
+					 has(known, in->c);
+		if (in->op == VIR0_BC_LOOP || in->op == VIR0_BC_END_LOOP)
+			in->compute = vir0_cpu_lane_fn_for(VIR0_BC_BINOP, in->type, VIR0_BIN_LT, 0);
+		else
+			in->compute = vir0_cpu_lane_fn_for(in->op, in->type, in->aux,
+							   operands_canonical);
+	}
+}
+
+int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+		    struct vir0_cpu_code *code)
+{
+	memset(code, 0, sizeof(*code));
+	code->insns = malloc((size_t)bc->ninsns * sizeof(*code->insns));
+	/* At most one fill per program register and one per instruction. */
+	code->fills = malloc(((size_t)bc->nregs + bc->ninsns) * sizeof(*code->fills));
+	uint8_t *dropped = calloc(bc->ninsns, 1);
+	uint32_t *new_index = malloc((size_t)bc->ninsns * sizeof(*new_index));
+	struct reg_sets canonical = { NULL, 0 };
+	int status = VIR0_OK;
+	if (!code->insns || !code->fills || !dropped || !new_index) {
+		vir0_cpu_code_free(code);
+		status = VIR0_ENOMEM;
+		goto out;
+	}
+	code->ninsns = bc->ninsns;
+	code->zero_reg = bc->nregs;
+	code->discard_reg = bc->nregs + 1;
+	code->nregs = bc->nregs + 2;
+	code->stack_slots = 2 * bc->max_nesting;
+	unpack(bc, views, code);
+	fold_constant_registers(code, dropped, bc->nregs);
+	fold_constant_operands(code, dropped);
+	compact(code, dropped, new_index);
+	if (!find_canonical(code, bc, &canonical)) {
+		free(canonical.bits);
+		canonical.bits = NULL;
+	}
+	pick_lane_fns(code, &canonical);
+	for (int axis = 0; axis < 3; axis++)
+		code->workgroup_size[axis] = bc->workgroup_size[axis];
+out:
+	free(dropped);
+	free(new_index);
+	free(canonical.bits);
+	return status;
+}
+
+void vir0_cpu_code_free(struct vir0_cpu_code *code)
+{
+	free(code->insns);
+	free(code->fills);
+	code->insns = NULL;
+	code->fills = NULL;
+}
+
+void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs)
+{
+	for (uint32_t k = 0; k < code->nfills; k++) {
+		uint32_t *lanes = regs + (size_t)code->fills[k].reg * VIR0_CPU_LANES;
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			lanes[l] = code->fills[k].value;
+	}
+}

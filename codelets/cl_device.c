@@ -1,0 +1,239 @@
+/* cl_device.c - one device's resident state: the megakernel built once
+ * from the embedded sources, its shape (work-group size, lanes per
+ * work-item, work-groups per launch) from what the device reports, the
+ * control words and the scratch. */
+#include "cl_engine.h"
+
+#include "cl_env.h"
+#include "cl_error.h"
+#include "cl_sources.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* GPUs: 128 work-items x 4 lanes (the H100 probe's best), at most 64
+ * lanes each. CPUs (PoCL): one work-item per work-group with many lanes,
+ * up to a whole VIR0 workgroup of 1024: PoCL cannot form its work-item
+ * loops around barriers inside the interpreter's loop, and a work-group
+ * of one needs no barrier. */
+#define GPU_WG 128u
+#define GPU_LANES 4u
+#define GPU_MAX_LANES 64u
+#define CPU_WG 1u
+#define CPU_LANES 32u
+#define CPU_MAX_LANES 1024u
+#define GROUPS_PER_UNIT 4u
+
+static int build(vir0_cl_device *dev, struct vir0_error *err)
+{
+	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source };
+	cl_int code;
+	dev->program = clCreateProgramWithSource(dev->context, 2, sources, NULL, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateProgramWithSource", code,
+				    "creating the megakernel program for %s", dev->name);
+	char options[128];
+	snprintf(options, sizeof(options),
+		 "-DVIR0_WG=%u -DVIR0_MASK_WORDS=%u -cl-fp32-correctly-rounded-divide-sqrt",
+		 dev->wg, dev->max_lanes / 64);
+	code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
+	if (code != CL_SUCCESS) {
+		size_t size = 0;
+		clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size);
+		char *log = malloc(size + 1);
+		if (log && clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG,
+						 size, log, NULL) == CL_SUCCESS) {
+			log[size] = '\0';
+			fprintf(stderr, "vir0: megakernel build log for %s:\n%s\n", dev->name, log);
+		}
+		int status = vir0_cl_fail(err, "clBuildProgram", code,
+					  "the megakernel does not build for %s (%s); build log: %.160s",
+					  dev->name, options, log ? log : "(unavailable)");
+		free(log);
+		return status;
+	}
+	dev->kernel = clCreateKernel(dev->program, "vir0_megakernel", &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateKernel", code, "vir0_megakernel on %s", dev->name);
+	return VIR0_OK;
+}
+
+/* f32 division and sqrt must round correctly (fmt §9.5). */
+static int check_device(vir0_cl_device *dev, struct vir0_error *err)
+{
+	cl_device_fp_config fp = 0;
+	cl_int code = clGetDeviceInfo(dev->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof(fp), &fp,
+				      NULL);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clGetDeviceInfo", code, "CL_DEVICE_SINGLE_FP_CONFIG");
+	if (!(fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT))
+		return vir0_error_at(err, VIR0_EUNSUPPORTED, 0,
+				     "%s does not offer correctly rounded f32 divide and sqrt, "
+				     "which VIR0 requires (fmt §9.5); use another device", dev->name);
+	return VIR0_OK;
+}
+
+static void describe_shape(vir0_cl_device *dev)
+{
+	cl_device_type type = 0;
+	cl_uint units = 1;
+	size_t max_wg = 1;
+	cl_ulong local = 0;
+	clGetDeviceInfo(dev->device, CL_DEVICE_NAME, sizeof(dev->name) - 1, dev->name, NULL);
+	clGetDeviceInfo(dev->device, CL_DRIVER_VERSION, sizeof(dev->driver) - 1, dev->driver, NULL);
+	clGetDeviceInfo(dev->device, CL_DEVICE_TYPE, sizeof(type), &type, NULL);
+	clGetDeviceInfo(dev->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units, NULL);
+	clGetDeviceInfo(dev->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof(max_wg), &max_wg, NULL);
+	clGetDeviceInfo(dev->device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(local), &local, NULL);
+	dev->is_gpu = (type & CL_DEVICE_TYPE_GPU) != 0;
+	dev->wg = vir0_cl_env_u32("VIR0_CL_WG", dev->is_gpu ? GPU_WG : CPU_WG, 1, 1024);
+	if (dev->wg > max_wg)
+		dev->wg = (uint32_t)max_wg;
+	dev->max_lanes = dev->is_gpu ? GPU_MAX_LANES : CPU_MAX_LANES;
+	dev->lanes = vir0_cl_env_u32("VIR0_CL_LANES", dev->is_gpu ? GPU_LANES : CPU_LANES, 1,
+				     dev->max_lanes);
+	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS", units * GROUPS_PER_UNIT, 1, 1u << 20);
+	/* Leave room for the kernel's own __local words. */
+	dev->local_budget = local > 1024 ? (size_t)local - 1024 : 0;
+	if (dev->local_budget > 32768)
+		dev->local_budget = 32768;
+	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", 256, 0, 1u << 30);
+}
+
+static int make_control(vir0_cl_device *dev, struct vir0_error *err)
+{
+	uint32_t words[VIR0_CL_CONTROL_WORDS] = { 0 };
+	words[VIR0_CL_CONTROL_TENANT_BASE] = 1; /* tenant 0 runs */
+	cl_int code;
+	dev->control = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+				      sizeof(words), words, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateBuffer", code, "the %zu-byte control buffer",
+				    sizeof(words));
+	return VIR0_OK;
+}
+
+int vir0_cl_device_open(cl_context context, cl_device_id device, vir0_cl_device **out,
+			struct vir0_error *err)
+{
+	if (!out || !context || !device)
+		return vir0_error_at(err, VIR0_EARG, 0, "context, device and out must not be NULL");
+	*out = NULL;
+	vir0_cl_device *dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the device state");
+	dev->context = context;
+	dev->device = device;
+	clRetainContext(context);
+	clRetainDevice(device);
+	pthread_mutex_init(&dev->lock, NULL);
+	describe_shape(dev);
+	int status = check_device(dev, err);
+	if (status == VIR0_OK)
+		status = build(dev, err);
+	if (status == VIR0_OK)
+		status = make_control(dev, err);
+	if (status == VIR0_OK)
+		status = vir0_cl_mode_choose(dev, err);
+	if (status) {
+		vir0_cl_device_close(dev);
+		return status;
+	}
+	*out = dev;
+	return VIR0_OK;
+}
+
+static void release_mem(cl_mem mem)
+{
+	if (mem)
+		clReleaseMemObject(mem);
+}
+
+void vir0_cl_device_close(vir0_cl_device *dev)
+{
+	if (!dev)
+		return;
+	pthread_mutex_lock(&dev->lock);
+	vir0_cl_persistent_stop(dev);
+	pthread_mutex_unlock(&dev->lock);
+	vir0_cl_persistent_free(dev);
+	for (uint32_t i = 0; i < dev->nprograms; i++) {
+		free(dev->programs[i]->buffers);
+		free(dev->programs[i]->workgroup_offsets);
+		free(dev->programs[i]);
+	}
+	free(dev->programs);
+	free(dev->blocks);
+	release_mem(dev->arena);
+	release_mem(dev->scratch);
+	release_mem(dev->store);
+	release_mem(dev->control);
+	if (dev->kernel)
+		clReleaseKernel(dev->kernel);
+	if (dev->program)
+		clReleaseProgram(dev->program);
+	clReleaseDevice(dev->device);
+	clReleaseContext(dev->context);
+	pthread_mutex_destroy(&dev->lock);
+	free(dev);
+}
+
+enum vir0_cl_mode vir0_cl_device_mode(const vir0_cl_device *dev)
+{
+	return dev->mode;
+}
+
+const char *vir0_cl_mode_name(enum vir0_cl_mode mode)
+{
+	switch (mode) {
+	case VIR0_CL_MODE_PERSISTENT_SVM: return "persistent-svm";
+	case VIR0_CL_MODE_PERSISTENT_NV: return "persistent-nv";
+	default: return "batch";
+	}
+}
+
+void vir0_cl_device_describe(const vir0_cl_device *dev, char *text, size_t size)
+{
+	snprintf(text, size, "%s (driver %s), mode %s, %u work-groups of %u work-items x %u lanes",
+		 dev->name, dev->driver, vir0_cl_mode_name(dev->mode), dev->groups, dev->wg,
+		 dev->lanes);
+}
+
+int vir0_cl_control_read(vir0_cl_device *dev, cl_command_queue queue, uint32_t first,
+			 uint32_t count, uint32_t *words, struct vir0_error *err)
+{
+	if (!dev || !queue || (count && !words))
+		return vir0_error_at(err, VIR0_EARG, 0, "device, queue and words must not be NULL");
+	if (first > VIR0_CL_CONTROL_WORDS || count > VIR0_CL_CONTROL_WORDS - first)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "control words %u..%u are past the %u control words",
+				     first, first + count, VIR0_CL_CONTROL_WORDS);
+	cl_int code = clEnqueueReadBuffer(queue, dev->control, CL_TRUE, first * 4u, count * 4u,
+					  words, 0, NULL, NULL);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueReadBuffer", code, "control words %u..%u",
+				    first, first + count);
+	return VIR0_OK;
+}
+
+int vir0_cl_scratch_reserve(vir0_cl_device *dev, size_t item_words, struct vir0_error *err)
+{
+	if (item_words <= dev->scratch_item_words && dev->scratch)
+		return VIR0_OK;
+	size_t words = item_words > 64 ? item_words : 64;
+	size_t bytes = words * 4 * dev->wg * dev->groups;
+	vir0_cl_persistent_stop(dev);
+	cl_int code;
+	cl_mem scratch = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, bytes, NULL, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateBuffer", code,
+				    "%zu bytes of interpreter registers (%zu words per work-item); "
+				    "use a program with fewer registers or set VIR0_CL_GROUPS lower",
+				    bytes, words);
+	release_mem(dev->scratch);
+	dev->scratch = scratch;
+	dev->scratch_item_words = words;
+	return VIR0_OK;
+}

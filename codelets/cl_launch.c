@@ -1,0 +1,142 @@
+/* cl_launch.c - batch launches: the ring image goes to a device buffer of
+ * its own (so launches can be in flight together), the megakernel drains
+ * it over as many work-groups as the device keeps busy, and the
+ * synchronous path reads the slots back to report faults. */
+#include "cl_launch.h"
+
+#include "cl_error.h"
+#include "error.h"
+
+#include <stdlib.h>
+
+#define SET_ARG(index, size, value) \
+	do { \
+		cl_int set_code = clSetKernelArg(dev->kernel, (index), (size), (value)); \
+		if (set_code != CL_SUCCESS) \
+			return vir0_cl_fail(err, "clSetKernelArg", set_code, \
+					    "megakernel argument %d", (int)(index)); \
+	} while (0)
+
+int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
+		     const struct cl_ring *ring, uint32_t groups, int persistent,
+		     cl_uint nwait, const cl_event *wait, cl_event *done, struct vir0_error *err)
+{
+	int status = vir0_cl_scratch_reserve(dev, ring->scratch_words, err);
+	if (status)
+		return status;
+	/* The capacity: programs uploaded while a resident kernel runs lie
+	 * past what was used when it started. */
+	cl_uint store_words = (cl_uint)dev->store_capacity, control_words = VIR0_CL_CONTROL_WORDS;
+	cl_uint scratch_words = (cl_uint)dev->scratch_item_words;
+	cl_uint wgmem = (cl_uint)(ring->wgmem_bytes > 16 ? ring->wgmem_bytes : 16);
+	cl_uint persist = persistent != 0, spins = dev->idle_spins;
+	if (svm) {
+		cl_int code = clSetKernelArgSVMPointer(dev->kernel, ARG_RING, ring_arg);
+		if (code != CL_SUCCESS)
+			return vir0_cl_fail(err, "clSetKernelArgSVMPointer", code, "the ring");
+	} else {
+		SET_ARG(ARG_RING, sizeof(cl_mem), ring_arg);
+	}
+	SET_ARG(ARG_NSLOTS, sizeof(cl_uint), &ring->nslots);
+	SET_ARG(ARG_RING_WORDS, sizeof(cl_uint), &ring->nwords);
+	SET_ARG(ARG_CONTROL, sizeof(cl_mem), &dev->control);
+	SET_ARG(ARG_CONTROL_WORDS, sizeof(cl_uint), &control_words);
+	SET_ARG(ARG_STORE, sizeof(cl_mem), dev->store ? &dev->store : NULL);
+	SET_ARG(ARG_STORE_WORDS, sizeof(cl_uint), &store_words);
+	SET_ARG(ARG_SCRATCH, sizeof(cl_mem), &dev->scratch);
+	SET_ARG(ARG_SCRATCH_WORDS, sizeof(cl_uint), &scratch_words);
+	SET_ARG(ARG_WGMEM, wgmem, NULL);
+	SET_ARG(ARG_WGMEM_BYTES, sizeof(cl_uint), &wgmem);
+	SET_ARG(ARG_PERSISTENT, sizeof(cl_uint), &persist);
+	SET_ARG(ARG_IDLE_SPINS, sizeof(cl_uint), &spins);
+	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS; m++)
+		SET_ARG(ARG_MEM0 + m, sizeof(cl_mem), m < ring->nmems ? &ring->mems[m] : NULL);
+	size_t local = dev->wg, global = (size_t)groups * dev->wg;
+	cl_int code = clEnqueueNDRangeKernel(queue, dev->kernel, 1, NULL, &global, &local, nwait,
+					     wait, done);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueNDRangeKernel", code,
+				    "the megakernel over %u work-groups of %u", groups, dev->wg);
+	return VIR0_OK;
+}
+
+int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring *ring,
+	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
+	      struct vir0_error *err)
+{
+	cl_int code;
+	cl_mem mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+				    (size_t)ring->nwords * 4, ring->words, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateBuffer", code, "a ring of %u slots", ring->nslots);
+	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
+	int status = cl_launch_kernel(dev, queue, &mem, 0, ring, groups ? groups : 1, 0, nwait,
+				      wait, done, err);
+	if (status == VIR0_OK && ring_out) {
+		clRetainMemObject(mem);
+		*ring_out = mem;
+	}
+	/* The launch keeps the buffer alive until it has run. */
+	clReleaseMemObject(mem);
+	return status;
+}
+
+/* Zero the outputs, then launch; lock taken here. */
+static int enqueue_ring(vir0_cl_device *dev, cl_command_queue queue,
+			const struct vir0_cl_slot *slots, const struct cl_ring *ring,
+			cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
+			struct vir0_error *err)
+{
+	cl_event zeroed = NULL;
+	int status = cl_ring_zero_outputs(queue, slots, ring->nslots, nwait, wait, &zeroed, err);
+	if (status == VIR0_OK) {
+		pthread_mutex_lock(&dev->lock);
+		vir0_cl_persistent_stop(dev);
+		status = cl_launch(dev, queue, ring, 1, &zeroed, done, ring_out, err);
+		pthread_mutex_unlock(&dev->lock);
+	}
+	if (zeroed)
+		clReleaseEvent(zeroed);
+	return status;
+}
+
+int vir0_cl_enqueue(vir0_cl_device *dev, cl_command_queue queue,
+		    const struct vir0_cl_slot *slots, uint32_t nslots, cl_uint nwait,
+		    const cl_event *wait, cl_event *done, struct vir0_error *err)
+{
+	if (!dev || !queue)
+		return vir0_error_at(err, VIR0_EARG, 0, "device and queue must not be NULL");
+	struct cl_ring ring;
+	int status = cl_ring_encode(dev, slots, nslots, NULL, &ring, err);
+	if (status)
+		return status;
+	status = enqueue_ring(dev, queue, slots, &ring, nwait, wait, done, NULL, err);
+	cl_ring_free(&ring);
+	return status;
+}
+
+/* The batch path of vir0_cl_run_slots: launch, read the slots back, check. */
+int vir0_cl_run_batch(vir0_cl_device *dev, cl_command_queue queue,
+		      const struct vir0_cl_slot *slots, uint32_t nslots, struct vir0_error *err)
+{
+	struct cl_ring ring;
+	int status = cl_ring_encode(dev, slots, nslots, NULL, &ring, err);
+	if (status)
+		return status;
+	cl_mem mem = NULL;
+	status = enqueue_ring(dev, queue, slots, &ring, 0, NULL, NULL, &mem, err);
+	if (status == VIR0_OK) {
+		cl_int code = clEnqueueReadBuffer(queue, mem, CL_TRUE, 0,
+						  (size_t)nslots * VIR0_CL_SLOT_WORDS * 4, ring.words,
+						  0, NULL, NULL);
+		if (code != CL_SUCCESS)
+			status = vir0_cl_fail(err, "clEnqueueReadBuffer", code,
+					      "reading back %u slots", nslots);
+		else
+			status = cl_ring_check(&ring, ring.words, err);
+	}
+	if (mem)
+		clReleaseMemObject(mem);
+	cl_ring_free(&ring);
+	return status;
+}

@@ -1,0 +1,284 @@
+/* cl_slots.c - encoding slots into ring words (layout in
+ * doc/opencl-engine.md): binding checks (fmt §1.5), the chunk plan that
+ * maps VIR0 workgroups onto OpenCL work-groups, descriptors and the
+ * memory table. */
+#include "cl_slots.h"
+
+#include "cl_error.h"
+#include "error.h"
+#include "expr_type.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const fault_names[] = {
+	"", "tenant not enabled", "unknown opcode", "control index out of bounds",
+	"bad program offset or lane count", "not enough scratch or local memory",
+};
+
+static size_t element_size(uint8_t element)
+{
+	return vir0_element_size(element);
+}
+
+/* Memory index of `mem` in the table, adding it when new. */
+static int mem_index(struct cl_ring *ring, cl_mem mem, cl_mem fixed, uint32_t *index,
+		     uint32_t slot, uint32_t buffer, struct vir0_error *err)
+{
+	for (uint32_t i = 0; i < ring->nmems; i++)
+		if (ring->mems[i] == mem) {
+			*index = i;
+			return VIR0_OK;
+		}
+	if (fixed)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u binding %u is not in the device arena, which the "
+				     "resident kernel needs; allocate it with vir0_cl_arena_alloc",
+				     slot, buffer);
+	if (ring->nmems == VIR0_CL_MAX_MEMS)
+		return vir0_error_at(err, VIR0_ELIMIT, 0,
+				     "slot %u binding %u: more than %u distinct cl_mem objects in "
+				     "one launch; split the batch", slot, buffer, VIR0_CL_MAX_MEMS);
+	ring->mems[ring->nmems] = mem;
+	*index = ring->nmems++;
+	return VIR0_OK;
+}
+
+/* Check one binding and write its descriptor. */
+static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
+			    const struct vir0_cl_binding *b, uint32_t slot, uint32_t i,
+			    cl_mem fixed, uint32_t *desc, struct vir0_error *err)
+{
+	const struct vir0_bc_buffer *buffer = &p->buffers[i];
+	size_t element = element_size(buffer->element);
+	if (buffer->access == VIR0_ACCESS_WORKGROUP) {
+		if (b->mem || b->size)
+			return vir0_error_at(err, VIR0_EARG, 0,
+					     "slot %u binding %u is a Workgroup buffer, which the "
+					     "engine allocates; pass {NULL, 0, 0}", slot, i);
+		desc[0] = CL_DESC_LOCAL;
+		desc[1] = (uint32_t)p->workgroup_offsets[i];
+		desc[3] = buffer->count;
+		return VIR0_OK;
+	}
+	if (buffer->count && b->size != (size_t)buffer->count * element)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u binding %u has %zu bytes; the declaration needs "
+				     "exactly %u elements x %zu bytes = %zu bytes", slot, i, b->size,
+				     buffer->count, element, (size_t)buffer->count * element);
+	if (b->size % element || b->size / element > UINT32_MAX)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u binding %u has %zu bytes, not a whole number (below "
+				     "2^32) of %zu-byte elements", slot, i, b->size, element);
+	if (b->offset % element)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u binding %u starts at byte %zu, not a multiple of its "
+				     "%zu-byte element; align the offset", slot, i, b->offset, element);
+	if (b->size && !b->mem)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u binding %u has %zu bytes but no cl_mem", slot, i, b->size);
+	uint32_t index = 0;
+	if (b->size) {
+		int status = mem_index(ring, b->mem, fixed, &index, slot, i, err);
+		if (status)
+			return status;
+	}
+	desc[0] = index;
+	desc[1] = (uint32_t)b->offset;
+	desc[2] = (uint32_t)((uint64_t)b->offset >> 32);
+	desc[3] = (uint32_t)(b->size / element);
+	return VIR0_OK;
+}
+
+/* Lanes per work-item, VIR0 workgroups per chunk (0: packed) and chunks. */
+static int plan(const vir0_cl_device *dev, const vir0_cl_program *p, const uint32_t groups[3],
+		uint32_t slot, uint32_t *arg, struct cl_ring *ring, struct vir0_error *err)
+{
+	uint64_t lanes = (uint64_t)p->workgroup_size[0] * p->workgroup_size[1] *
+			 p->workgroup_size[2];
+	uint64_t ngroups = (uint64_t)groups[0] * groups[1] * groups[2];
+	uint64_t per_chunk = 0, chunks, ne = dev->lanes;
+	int grouped = (p->flags & (VIR0_BC_HAS_BARRIER | VIR0_BC_HAS_WORKGROUP_MEMORY)) != 0;
+	for (int a = 0; a < 3; a++)
+		if (!groups[a] || (uint64_t)groups[a] * p->workgroup_size[a] > ((uint64_t)1 << 32))
+			return vir0_error_at(err, VIR0_EARG, 0,
+					     "slot %u grid axis %d: %u workgroups of %u is 0 or more "
+					     "than 2^32 invocations", slot, a, groups[a],
+					     p->workgroup_size[a]);
+	if (grouped) {
+		uint64_t need = (lanes + dev->wg - 1) / dev->wg;
+		if (need > ne)
+			ne = need;
+		if (ne > dev->max_lanes)
+			return vir0_error_at(err, VIR0_ELIMIT, 0,
+					     "slot %u: a workgroup of %llu invocations with barriers "
+					     "or Workgroup memory is more than this device's %u "
+					     "work-items x %u lanes; use a smaller workgroup_size",
+					     slot, (unsigned long long)lanes, dev->wg, dev->max_lanes);
+		per_chunk = ne * dev->wg / lanes;
+		if (p->workgroup_bytes && per_chunk > dev->local_budget / p->workgroup_bytes)
+			per_chunk = dev->local_budget / p->workgroup_bytes;
+		if (!per_chunk)
+			return vir0_error_at(err, VIR0_ELIMIT, 0,
+					     "slot %u: %zu bytes of Workgroup memory per workgroup is "
+					     "more than the %zu bytes of local memory the device "
+					     "gives; use smaller Workgroup buffers", slot,
+					     p->workgroup_bytes, dev->local_budget);
+		chunks = (ngroups + per_chunk - 1) / per_chunk;
+	} else {
+		uint64_t chunk_lanes = ne * dev->wg;
+		chunks = (ngroups * lanes + chunk_lanes - 1) / chunk_lanes;
+	}
+	if (chunks > UINT32_MAX)
+		return vir0_error_at(err, VIR0_ELIMIT, 0,
+				     "slot %u: a grid of %llu workgroups makes more than 2^32 chunks; "
+				     "split it over several slots", slot, (unsigned long long)ngroups);
+	arg[RUN_NE] = (uint32_t)ne;
+	arg[RUN_PER_CHUNK] = (uint32_t)per_chunk;
+	arg[RUN_NCHUNKS] = (uint32_t)chunks;
+	arg[RUN_WG_BYTES] = (uint32_t)p->workgroup_bytes;
+	size_t scratch = (size_t)p->nregs * ne + 4u * (dev->max_lanes / 64) * (size_t)p->max_nesting;
+	if (scratch > ring->scratch_words)
+		ring->scratch_words = scratch;
+	if (per_chunk * p->workgroup_bytes > ring->wgmem_bytes)
+		ring->wgmem_bytes = per_chunk * p->workgroup_bytes;
+	ring->chunks += chunks;
+	return VIR0_OK;
+}
+
+static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *s, uint32_t slot,
+		      cl_mem fixed, struct cl_ring *ring, uint32_t *desc_at,
+		      struct vir0_error *err)
+{
+	const vir0_cl_program *p = s->program;
+	uint32_t *w = ring->words + slot * VIR0_CL_SLOT_WORDS;
+	uint32_t *arg = w + 4;
+	w[1] = VIR0_CL_OP_RUN_VIR0;
+	w[2] = s->tenant;
+	w[3] = s->priority;
+	if (s->nbindings != p->nbuffers || (p->nbuffers && !s->bindings))
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u has %u bindings for %u declared buffers; pass one "
+				     "per declared buffer, in declaration order", slot, s->nbindings,
+				     p->nbuffers);
+	arg[RUN_PROGRAM] = p->offset;
+	memcpy(&arg[RUN_GROUPS], s->groups, 3 * sizeof(uint32_t));
+	arg[RUN_DESC] = *desc_at;
+	for (uint32_t i = 0; i < p->nbuffers; i++) {
+		int status = describe_binding(ring, p, &s->bindings[i], slot, i, fixed,
+					      ring->words + *desc_at + CL_DESC_WORDS * i, err);
+		if (status)
+			return status;
+	}
+	*desc_at += CL_DESC_WORDS * p->nbuffers;
+	return plan(dev, p, s->groups, slot, arg, ring, err);
+}
+
+int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+		   uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring,
+		   struct vir0_error *err)
+{
+	memset(ring, 0, sizeof(*ring));
+	if (!nslots || !slots)
+		return vir0_error_at(err, VIR0_EARG, 0, "no slots given; pass at least one");
+	uint64_t words = (uint64_t)nslots * (VIR0_CL_SLOT_WORDS + 2);
+	for (uint32_t s = 0; s < nslots; s++)
+		if (slots[s].program)
+			words += (uint64_t)CL_DESC_WORDS * slots[s].program->nbuffers;
+	if (words > UINT32_MAX / 4)
+		return vir0_error_at(err, VIR0_ELIMIT, 0, "%u slots take more than 4 GiB of ring; "
+				     "split the batch", nslots);
+	ring->words = calloc(words, sizeof(uint32_t));
+	if (!ring->words)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a ring of %u slots",
+				     nslots);
+	ring->nslots = nslots;
+	ring->nwords = (uint32_t)words;
+	if (fixed_mem)
+		ring->mems[ring->nmems++] = fixed_mem;
+	uint32_t desc_at = nslots * (VIR0_CL_SLOT_WORDS + 2);
+	for (uint32_t s = 0; s < nslots; s++) {
+		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
+		int status = VIR0_OK;
+		if (slots[s].program) {
+			status = encode_run(dev, &slots[s], s, fixed_mem, ring, &desc_at, err);
+		} else {
+			w[1] = slots[s].opcode;
+			w[2] = slots[s].tenant;
+			w[3] = slots[s].priority;
+			memcpy(w + 4, slots[s].args, sizeof(slots[s].args));
+			ring->chunks++;
+		}
+		if (status) {
+			cl_ring_free(ring);
+			return status;
+		}
+		w[0] = VIR0_CL_SLOT_PUBLISHED;
+	}
+	return VIR0_OK;
+}
+
+void cl_ring_free(struct cl_ring *ring)
+{
+	free(ring->words);
+	ring->words = NULL;
+}
+
+int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
+			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event *done,
+			 struct vir0_error *err)
+{
+	static const cl_uchar zero = 0;
+	size_t outputs = 0;
+	for (uint32_t s = 0; s < nslots; s++)
+		for (uint32_t i = 0; slots[s].program && i < slots[s].program->nbuffers; i++)
+			outputs += slots[s].program->buffers[i].is_output && slots[s].bindings[i].size;
+	cl_event *events = calloc(outputs + 1, sizeof(*events));
+	if (!events)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu events", outputs);
+	cl_uint count = 0;
+	int status = VIR0_OK;
+	for (uint32_t s = 0; s < nslots && status == VIR0_OK; s++) {
+		const vir0_cl_program *p = slots[s].program;
+		for (uint32_t i = 0; p && i < p->nbuffers && status == VIR0_OK; i++) {
+			const struct vir0_cl_binding *b = &slots[s].bindings[i];
+			if (!p->buffers[i].is_output || !b->size)
+				continue;
+			cl_int code = clEnqueueFillBuffer(queue, b->mem, &zero, 1, b->offset, b->size,
+							  nwait, wait, &events[count]);
+			if (code != CL_SUCCESS)
+				status = vir0_cl_fail(err, "clEnqueueFillBuffer", code,
+						      "zeroing output binding %u of slot %u", i, s);
+			else
+				count++;
+		}
+	}
+	/* One event for what follows: every fill, or the caller's list. */
+	if (status == VIR0_OK) {
+		cl_int code = count ? clEnqueueMarkerWithWaitList(queue, count, events, done)
+				    : clEnqueueMarkerWithWaitList(queue, nwait, wait, done);
+		if (code != CL_SUCCESS)
+			status = vir0_cl_fail(err, "clEnqueueMarkerWithWaitList", code,
+					      "after zeroing the outputs");
+	}
+	for (cl_uint e = 0; e < count; e++)
+		clReleaseEvent(events[e]);
+	free(events);
+	return status;
+}
+
+int cl_ring_check(const struct cl_ring *ring, const uint32_t *slot_words, struct vir0_error *err)
+{
+	for (uint32_t s = 0; s < ring->nslots; s++) {
+		const uint32_t *w = slot_words + s * VIR0_CL_SLOT_WORDS;
+		if (w[0] == VIR0_CL_SLOT_DONE)
+			continue;
+		uint32_t fault = w[4 + RUN_FAULT];
+		return vir0_error_at(err, VIR0_EIO, 0,
+				     "slot %u (opcode 0x%x) ended with status %u%s%s; see "
+				     "doc/opencl-engine.md, \"Faults\"", s, w[1], w[0],
+				     w[0] == VIR0_CL_SLOT_FAULT ? ": " : "",
+				     w[0] == VIR0_CL_SLOT_FAULT && fault < 6 ? fault_names[fault] : "");
+	}
+	return VIR0_OK;
+}

@@ -1,0 +1,40 @@
+/* cl_slots.h - slots as ring words: bindings checked against the
+ * program's declarations, chunks planned, descriptors and the memory
+ * table built (doc/opencl-engine.md, "RUN_VIR0"). Shared by batch launches
+ * and the resident kernel. */
+#ifndef VIR0_CL_SLOTS_H
+#define VIR0_CL_SLOTS_H
+
+#include "cl_engine.h"
+
+/* A ring image ready to copy to the device. */
+struct cl_ring {
+	uint32_t *words;          /* slots, 2 progress words per slot, descriptors */
+	uint32_t nslots;
+	uint32_t nwords;
+	cl_mem mems[VIR0_CL_MAX_MEMS];
+	uint32_t nmems;
+	size_t scratch_words;     /* per work-item, the most any slot needs */
+	size_t wgmem_bytes;       /* __local bytes, the most any slot needs */
+	uint64_t chunks;          /* work items to share out, all slots together */
+};
+
+/* Encode `slots`. `fixed_mem` (or NULL) is memory index 0 whatever the
+ * bindings use: a resident kernel's arena; with it, bindings in any other
+ * cl_mem are refused with VIR0_EARG. Free with cl_ring_free. */
+int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+		   uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring,
+		   struct vir0_error *err);
+void cl_ring_free(struct cl_ring *ring);
+
+/* Enqueue the zero fill of every is_output binding (fmt §9.1) after the
+ * `nwait` events; *done gets one event for all of it. */
+int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
+			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event *done,
+			 struct vir0_error *err);
+
+/* VIR0_OK, or VIR0_EIO naming the first slot that ended in FAULT. */
+int cl_ring_check(const struct cl_ring *ring, const uint32_t *slot_words,
+		  struct vir0_error *err);
+
+#endif

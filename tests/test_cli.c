@@ -463,6 +463,45 @@ START_TEST(run_unknown_engine)
 }
 END_TEST
 
+/* --device applies to the OpenCL engine only, and must be a number. */
+START_TEST(run_device_needs_opencl)
+{
+	write_text("grid.vir0s", grid_program);
+	struct cli_result r = VIR0("run", "grid.vir0s", "--device", "0");
+	expect_failure(r, 2, "use it with --engine opencl, not --engine cpu");
+	cli_free(&r);
+	r = VIR0("run", "grid.vir0s", "--engine", "ref", "--device", "zero");
+	expect_failure(r, 2, "--device zero: give an OpenCL device index");
+	cli_free(&r);
+}
+END_TEST
+
+#ifdef HAVE_OPENCL
+/* --engine opencl gives the reference's results; --verbose names the
+ * device and its mode; a device that does not exist is an input error. */
+START_TEST(run_engine_opencl)
+{
+	write_text("grid.vir0s", grid_program);
+	struct cli_result ref = VIR0("run", "--engine", "ref", "grid.vir0s", "--groups", "4,3",
+				     "--print", "seen", "--print", "calls");
+	struct cli_result cl = VIR0("run", "--engine", "opencl", "--device", "0", "--verbose",
+				    "grid.vir0s", "--groups", "4,3", "--print", "seen",
+				    "--print", "calls");
+	expect_status(ref, 0);
+	expect_status(cl, 0);
+	ck_assert_str_eq(ref.out, cl.out);
+	expect_err_has(cl, "vir0 run: engine opencl: ");
+	expect_err_has(cl, ", mode ");
+	cli_free(&ref);
+	cli_free(&cl);
+	struct cli_result missing = VIR0("run", "--engine", "opencl", "--device", "4000",
+					 "grid.vir0s");
+	expect_failure(missing, 1, "OpenCL device 4000 does not exist");
+	cli_free(&missing);
+}
+END_TEST
+#endif
+
 /* The example of vir0(1): count-0 buffers take their size from --in. */
 START_TEST(run_manual_example_vector_add)
 {
@@ -732,6 +771,10 @@ static Suite *cli_suite(void)
 	tcase_add_test(run, run_groups_sets_the_grid);
 	tcase_add_test(run, run_engine_ref);
 	tcase_add_test(run, run_unknown_engine);
+	tcase_add_test(run, run_device_needs_opencl);
+#ifdef HAVE_OPENCL
+	tcase_add_test(run, run_engine_opencl);
+#endif
 	tcase_add_test(run, run_manual_example_vector_add);
 
 	tcase_add_test(input, missing_file);

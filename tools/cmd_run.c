@@ -1,9 +1,14 @@
 /* cmd_run.c - `vir0 run PROGRAM [options]`: run a validated program over a
  * grid on host buffers filled from files, then write and print results. */
+#include "config.h"
+
 #include "buffer_io.h"
 #include "cli_args.h"
 #include "commands.h"
 #include "program_io.h"
+#ifdef HAVE_OPENCL
+#include "engine_opencl.h"
+#endif
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +35,9 @@ static const struct tool_engine {
 } tool_engines[] = {
 	{ "cpu", run_cpu_all_cores },
 	{ "ref", vir0_run_reference },
+#ifdef HAVE_OPENCL
+	{ "opencl", tool_opencl_run },
+#endif
 };
 
 #define TOOL_NENGINES (sizeof(tool_engines) / sizeof(tool_engines[0]))
@@ -39,6 +47,8 @@ struct run_options {
 	const struct tool_engine *engine;
 	int have_groups;
 	uint32_t groups[3];
+	int device;       /* --device N, or -1 */
+	int verbose;
 	struct tool_buffer_arg *ins, *outs, *prints; /* argc entries each */
 	size_t nins, nouts, nprints;
 };
@@ -83,6 +93,32 @@ static int parse_groups(const char *command, const char *text, struct run_option
 	return TOOL_EXIT_OK;
 }
 
+/* --device N: an OpenCL device index, 0 to 65535. */
+static int parse_device(const char *command, const char *text, struct run_options *o)
+{
+	char *end;
+	errno = 0;
+	unsigned long value = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 10) : 70000;
+	if (errno || value > 65535 || *end)
+		return tool_usage_error(command, "--device %s: give an OpenCL device index from "
+					"0 to 65535 (see clinfo -l)", text);
+	o->device = (int)value;
+	return TOOL_EXIT_OK;
+}
+
+/* --device only means something to an engine that runs on a device. */
+static int check_device_engine(const char *command, const struct run_options *o)
+{
+	if (o->device >= 0 && strcmp(o->engine->name, "opencl") != 0)
+		return tool_usage_error(command, "--device picks an OpenCL device; use it with "
+					"--engine opencl, not --engine %s", o->engine->name);
+#ifdef HAVE_OPENCL
+	if (strcmp(o->engine->name, "opencl") == 0)
+		tool_opencl_configure(o->device, o->verbose);
+#endif
+	return TOOL_EXIT_OK;
+}
+
 /* NAME=FILE (with_file) or NAME. */
 static int parse_buffer_arg(const char *command, const char *option, const char *text,
 			    int with_file, struct tool_buffer_arg *arg)
@@ -119,20 +155,23 @@ static int parse_in(const char *command, const char *text, struct run_options *o
 /* TOOL_EXIT_OK with program_path NULL after --help. */
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_ENGINE = TOOL_OPT_HELP + 1, OPT_GROUPS, OPT_IN, OPT_OUT, OPT_PRINT };
+	enum { OPT_ENGINE = TOOL_OPT_HELP + 1, OPT_GROUPS, OPT_IN, OPT_OUT, OPT_PRINT,
+	       OPT_DEVICE, OPT_VERBOSE };
 	static const struct option options[] = {
 		{ "engine", required_argument, NULL, OPT_ENGINE },
 		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "in", required_argument, NULL, OPT_IN },
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "print", required_argument, NULL, OPT_PRINT },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "help", no_argument, NULL, TOOL_OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *command = argv[0];
 	int c, rc = TOOL_EXIT_OK;
 	opterr = 0;
-	while (rc == TOOL_EXIT_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+	while (rc == TOOL_EXIT_OK && (c = getopt_long(argc, argv, ":hv", options, NULL)) != -1) {
 		switch (c) {
 		case OPT_ENGINE:
 			rc = parse_engine(command, optarg, o);
@@ -145,6 +184,13 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			break;
 		case OPT_OUT:
 			rc = parse_buffer_arg(command, "--out", optarg, 1, &o->outs[o->nouts++]);
+			break;
+		case OPT_DEVICE:
+			rc = parse_device(command, optarg, o);
+			break;
+		case OPT_VERBOSE:
+		case 'v':
+			o->verbose = 1;
 			break;
 		case OPT_PRINT:
 			rc = parse_buffer_arg(command, "--print", optarg, 0,
@@ -166,7 +212,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		return tool_usage_error(command, "one program file only, got \"%s\" too",
 					argv[optind + 1]);
 	o->program_path = argv[optind];
-	return TOOL_EXIT_OK;
+	return check_device_engine(command, o);
 }
 
 /* Resolve the buffer names, bind memory, run, then write and print. */
@@ -198,7 +244,7 @@ failed:
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_options o = { .engine = &tool_engines[0] };
+	struct run_options o = { .engine = &tool_engines[0], .device = -1 };
 	o.ins = calloc((size_t)argc, sizeof(*o.ins));
 	o.outs = calloc((size_t)argc, sizeof(*o.outs));
 	o.prints = calloc((size_t)argc, sizeof(*o.prints));

@@ -9,3 +9,8 @@ tools_vir0_SOURCES = \
 	tools/cmd_run.c
 tools_vir0_LDADD = libvir0.la
 dist_man1_MANS += doc/vir0.1
+if HAVE_OPENCL
+tools_vir0_SOURCES += tools/engine_opencl.c tools/engine_opencl.h
+tools_vir0_CFLAGS = $(AM_CFLAGS) $(OPENCL_CFLAGS)
+tools_vir0_LDADD += libvir0_opencl.la $(OPENCL_LIBS)
+endif

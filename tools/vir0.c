@@ -25,8 +25,9 @@ static const struct tool_command {
 	{ "hash", cmd_hash, "INPUT",
 	  "print the content hash of a program (32 hex digits)" },
 	{ "run", cmd_run,
-	  "PROGRAM [--engine cpu|ref] [--groups X[,Y,Z]] [--in NAME=FILE]...\n"
-	  "                [--out NAME=FILE]... [--print NAME]...",
+	  "PROGRAM [--engine cpu|ref|opencl] [--device N] [--verbose]\n"
+	  "                [--groups X[,Y,Z]] [--in NAME=FILE]... [--out NAME=FILE]...\n"
+	  "                [--print NAME]...",
 	  "run a program on buffers read from raw little-endian files" },
 };
 

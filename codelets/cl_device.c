@@ -95,6 +95,7 @@ static void describe_shape(vir0_cl_device *dev)
 	dev->lanes = vir0_cl_env_u32("VIR0_CL_LANES", dev->is_gpu ? GPU_LANES : CPU_LANES, 1,
 				     dev->max_lanes);
 	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS", units * GROUPS_PER_UNIT, 1, 1u << 20);
+	dev->units = units ? units : 1;
 	/* Leave room for the kernel's own __local words. */
 	dev->local_budget = local > 1024 ? (size_t)local - 1024 : 0;
 	if (dev->local_budget > 32768)

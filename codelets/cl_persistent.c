@@ -5,6 +5,8 @@
  * host publishes into; elsewhere each run is a batch launch. */
 #include "cl_engine.h"
 
+#include "cl_launch.h"
+
 #include "cl_env.h"
 #include "cl_error.h"
 #include "error.h"
@@ -56,14 +58,283 @@ int vir0_cl_mode_choose(vir0_cl_device *dev, struct vir0_error *err)
 	return VIR0_OK;
 }
 
+/* The resident ring: RING_SLOTS slots, their progress words, and a
+ * descriptor area of DESC_BUFFERS buffers per slot. */
+#define RING_SLOTS 64u
+#define DESC_BUFFERS 32u
+#define DESC_AREA (RING_SLOTS * (VIR0_CL_SLOT_WORDS + 2u))
+#define RING_WORDS (DESC_AREA + RING_SLOTS * DESC_BUFFERS * CL_DESC_WORDS)
+/* Host polls between looks at whether the kernel is still there. */
+#define POLLS_PER_CHECK 1024u
+
+typedef cl_mem (CL_API_CALL *create_buffer_nv_fn)(cl_context, cl_mem_flags, cl_bitfield,
+						  size_t, void *, cl_int *);
+#define CL_MEM_LOCATION_HOST_NV (1u << 0)
+#define CL_MEM_PINNED_NV (1u << 1)
+
+struct cl_persistent {
+	cl_command_queue queue;      /* the resident kernel's own */
+	uint32_t *ring;              /* RING_WORDS words the host and kernel share */
+	cl_mem ring_mem;             /* NV: the pinned buffer; SVM: NULL */
+	uint8_t generation[RING_SLOTS];
+	cl_event running;            /* NULL when no kernel is resident */
+	cl_mem launched_arena;
+	size_t launched_scratch;
+};
+
+static int ring_create(vir0_cl_device *dev, struct cl_persistent *r, struct vir0_error *err)
+{
+	size_t bytes = RING_WORDS * 4u;
+	cl_int code;
+	if (dev->mode == VIR0_CL_MODE_PERSISTENT_SVM) {
+		r->ring = clSVMAlloc(dev->context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER |
+				     CL_MEM_SVM_ATOMICS, bytes, 0);
+		if (!r->ring)
+			return vir0_error_at(err, VIR0_ENOMEM, 0, "clSVMAlloc of a %zu-byte "
+					     "fine-grained ring failed on %s; set VIR0_CL_MODE=batch",
+					     bytes, dev->name);
+		memset(r->ring, 0, bytes);
+		return VIR0_OK;
+	}
+	cl_platform_id platform;
+	clGetDeviceInfo(dev->device, CL_DEVICE_PLATFORM, sizeof(platform), &platform, NULL);
+	create_buffer_nv_fn create = (create_buffer_nv_fn)
+		clGetExtensionFunctionAddressForPlatform(platform, "clCreateBufferNV");
+	if (!create)
+		return vir0_error_at(err, VIR0_EUNSUPPORTED, 0, "%s lists cl_nv_create_buffer but "
+				     "has no clCreateBufferNV; set VIR0_CL_MODE=batch", dev->name);
+	r->ring_mem = create(dev->context, CL_MEM_READ_WRITE,
+			     CL_MEM_LOCATION_HOST_NV | CL_MEM_PINNED_NV, bytes, NULL, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateBufferNV", code, "a %zu-byte pinned ring", bytes);
+	r->ring = clEnqueueMapBuffer(r->queue, r->ring_mem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE,
+				     0, bytes, 0, NULL, NULL, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueMapBuffer", code, "the pinned ring");
+	memset(r->ring, 0, bytes);
+	return VIR0_OK;
+}
+
+static int resident_open(vir0_cl_device *dev, struct vir0_error *err)
+{
+	if (dev->resident)
+		return VIR0_OK;
+	struct cl_persistent *r = calloc(1, sizeof(*r));
+	if (!r)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the resident ring");
+	cl_int code;
+	r->queue = clCreateCommandQueueWithProperties(dev->context, dev->device, NULL, &code);
+	int status = code == CL_SUCCESS ? ring_create(dev, r, err)
+		     : vir0_cl_fail(err, "clCreateCommandQueueWithProperties", code,
+				    "the resident kernel's queue");
+	dev->resident = r;
+	if (status)
+		vir0_cl_persistent_free(dev);
+	return status;
+}
+
+static void ring_store(uint32_t *word, uint32_t value)
+{
+	__atomic_store_n(word, value, __ATOMIC_RELEASE);
+}
+
+static uint32_t ring_load(const uint32_t *word)
+{
+	return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+}
+
+/* 1 while the resident kernel has not exited. */
+static int kernel_alive(struct cl_persistent *r)
+{
+	cl_int state = CL_COMPLETE;
+	if (!r->running)
+		return 0;
+	clGetEventInfo(r->running, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(state), &state, NULL);
+	if (state > CL_COMPLETE)
+		return 1;
+	clReleaseEvent(r->running);
+	r->running = NULL;
+	return 0;
+}
+
 void vir0_cl_persistent_stop(vir0_cl_device *dev)
 {
-	(void)dev;
+	struct cl_persistent *r = dev->resident;
+	if (!r || !r->running)
+		return;
+	/* A SHUTDOWN slot: the kernel sets control[SHUTDOWN] and every
+	 * work-group leaves on its next pass. */
+	uint32_t *slot = r->ring;
+	memset(slot + 1, 0, (VIR0_CL_SLOT_WORDS - 1) * 4);
+	slot[1] = VIR0_CL_OP_SHUTDOWN;
+	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+	clWaitForEvents(1, &r->running);
+	clReleaseEvent(r->running);
+	r->running = NULL;
+	ring_store(&slot[0], VIR0_CL_SLOT_EMPTY);
+	static const uint32_t zero = 0;
+	clEnqueueWriteBuffer(r->queue, dev->control, CL_TRUE, VIR0_CL_CONTROL_SHUTDOWN * 4, 4,
+			     &zero, 0, NULL, NULL);
 }
 
 void vir0_cl_persistent_free(vir0_cl_device *dev)
 {
-	(void)dev;
+	struct cl_persistent *r = dev->resident;
+	if (!r)
+		return;
+	if (r->ring_mem) {
+		if (r->ring)
+			clEnqueueUnmapMemObject(r->queue, r->ring_mem, r->ring, 0, NULL, NULL);
+		clFinish(r->queue);
+		clReleaseMemObject(r->ring_mem);
+	} else if (r->ring) {
+		clSVMFree(dev->context, r->ring);
+	}
+	if (r->queue)
+		clReleaseCommandQueue(r->queue);
+	free(r);
+	dev->resident = NULL;
+}
+
+/* Launch the resident kernel when it is not there, or was launched with
+ * too little scratch or before the arena existed (lock held). */
+static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
+			  struct vir0_error *err)
+{
+	struct cl_persistent *r = dev->resident;
+	if (kernel_alive(r) && need->scratch_words <= r->launched_scratch &&
+	    r->launched_arena == dev->arena)
+		return VIR0_OK;
+	vir0_cl_persistent_stop(dev);
+	struct cl_ring shape = *need;
+	shape.nslots = RING_SLOTS;
+	shape.nwords = RING_WORDS;
+	shape.nmems = dev->arena ? 1 : 0;
+	shape.mems[0] = dev->arena;
+	shape.wgmem_bytes = dev->local_budget;
+	int status = cl_launch_kernel(dev, r->queue, r->ring_mem ? (void *)&r->ring_mem : r->ring,
+				      r->ring_mem == NULL, &shape, dev->units, 1, 0, NULL,
+				      &r->running, err);
+	if (status)
+		return status;
+	clFlush(r->queue);
+	r->launched_scratch = dev->scratch_item_words;
+	r->launched_arena = dev->arena;
+	return VIR0_OK;
+}
+
+/* Copy slot `s` of `ring` (with `ndesc` descriptor words) into resident
+ * slot `at`, status last. */
+static void publish(struct cl_persistent *r, const struct cl_ring *ring, uint32_t s,
+		    uint32_t ndesc, uint32_t at)
+{
+	uint32_t *slot = r->ring + at * VIR0_CL_SLOT_WORDS;
+	const uint32_t *src = ring->words + s * VIR0_CL_SLOT_WORDS;
+	memcpy(slot + 1, src + 1, (VIR0_CL_SLOT_WORDS - 1) * 4);
+	uint32_t generation = ++r->generation[at];
+	if (ndesc) {
+		uint32_t desc = DESC_AREA + at * DESC_BUFFERS * CL_DESC_WORDS;
+		memcpy(r->ring + desc, ring->words + src[4 + RUN_DESC], ndesc * 4);
+		slot[4 + RUN_DESC] = desc;
+	}
+	slot[4 + RUN_GENERATION] = generation;
+	uint32_t *progress = r->ring + RING_SLOTS * VIR0_CL_SLOT_WORDS + 2 * at;
+	ring_store(&progress[1], 0);
+	ring_store(&progress[0], generation << 24);
+	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+}
+
+/* Wait until the first `count` resident slots are DONE or FAULT,
+ * relaunching the kernel if it left on an idle spin meanwhile. */
+static int wait_slots(vir0_cl_device *dev, const struct cl_ring *ring, uint32_t count,
+		      struct vir0_error *err)
+{
+	struct cl_persistent *r = dev->resident;
+	for (uint32_t polls = 1;; polls++) {
+		uint32_t open = 0;
+		for (uint32_t i = 0; i < count; i++) {
+			uint32_t status = ring_load(&r->ring[i * VIR0_CL_SLOT_WORDS]);
+			open += status != VIR0_CL_SLOT_DONE && status != VIR0_CL_SLOT_FAULT;
+		}
+		if (!open)
+			return VIR0_OK;
+		if (polls % POLLS_PER_CHECK == 0 && !kernel_alive(r)) {
+			int status = ensure_running(dev, ring, err);
+			if (status)
+				return status;
+		}
+	}
+}
+
+/* Every binding in the arena, and few enough buffers for a resident slot. */
+static int resident_can_run(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			    uint32_t nslots)
+{
+	for (uint32_t s = 0; s < nslots; s++) {
+		const vir0_cl_program *p = slots[s].program;
+		if (!p)
+			continue;
+		if (p->nbuffers > DESC_BUFFERS || slots[s].nbindings != p->nbuffers)
+			return 0;
+		for (uint32_t i = 0; i < p->nbuffers; i++)
+			if (slots[s].bindings[i].size &&
+			    (!dev->arena || slots[s].bindings[i].mem != dev->arena))
+				return 0;
+	}
+	return 1;
+}
+
+/* Publish in rounds of RING_SLOTS and wait for each (lock held). */
+static int run_rounds(vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+		      const struct cl_ring *ring, struct vir0_error *err)
+{
+	struct cl_persistent *r = dev->resident;
+	for (uint32_t first = 0; first < ring->nslots; first += RING_SLOTS) {
+		uint32_t count = ring->nslots - first < RING_SLOTS ? ring->nslots - first : RING_SLOTS;
+		int status = ensure_running(dev, ring, err);
+		for (uint32_t i = 0; status == VIR0_OK && i < count; i++) {
+			const vir0_cl_program *p = slots[first + i].program;
+			publish(r, ring, first + i, p ? p->nbuffers * CL_DESC_WORDS : 0, i);
+		}
+		if (status == VIR0_OK)
+			status = wait_slots(dev, ring, count, err);
+		if (status == VIR0_OK) {
+			struct cl_ring round = { .nslots = count };
+			status = cl_ring_check(&round, r->ring, err);
+		}
+		for (uint32_t i = 0; i < count; i++)
+			ring_store(&r->ring[i * VIR0_CL_SLOT_WORDS], VIR0_CL_SLOT_EMPTY);
+		if (status)
+			return status;
+	}
+	return VIR0_OK;
+}
+
+static int run_resident(vir0_cl_device *dev, cl_command_queue queue,
+			const struct vir0_cl_slot *slots, uint32_t nslots, struct vir0_error *err)
+{
+	struct cl_ring ring;
+	int status = cl_ring_encode(dev, slots, nslots, dev->arena, &ring, err);
+	if (status)
+		return status;
+	cl_event zeroed = NULL;
+	status = cl_ring_zero_outputs(queue, slots, nslots, 0, NULL, &zeroed, err);
+	if (status == VIR0_OK) {
+		cl_int code = clWaitForEvents(1, &zeroed);
+		if (code != CL_SUCCESS)
+			status = vir0_cl_fail(err, "clWaitForEvents", code, "zeroing the outputs");
+	}
+	if (zeroed)
+		clReleaseEvent(zeroed);
+	if (status == VIR0_OK) {
+		pthread_mutex_lock(&dev->lock);
+		status = resident_open(dev, err);
+		if (status == VIR0_OK)
+			status = run_rounds(dev, slots, &ring, err);
+		pthread_mutex_unlock(&dev->lock);
+	}
+	cl_ring_free(&ring);
+	return status;
 }
 
 int vir0_cl_run_slots(vir0_cl_device *dev, cl_command_queue queue,
@@ -71,5 +342,7 @@ int vir0_cl_run_slots(vir0_cl_device *dev, cl_command_queue queue,
 {
 	if (!dev || !queue)
 		return vir0_error_at(err, VIR0_EARG, 0, "device and queue must not be NULL");
+	if (dev->mode != VIR0_CL_MODE_BATCH && slots && resident_can_run(dev, slots, nslots))
+		return run_resident(dev, queue, slots, nslots, err);
 	return vir0_cl_run_batch(dev, queue, slots, nslots, err);
 }

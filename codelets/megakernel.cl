@@ -71,6 +71,7 @@
 #define ARG_PER_CHUNK 6u /* VIR0 workgroups per chunk; 0: lanes packed */
 #define ARG_NCHUNKS 7u
 #define ARG_WG_BYTES 8u  /* Workgroup memory of one VIR0 workgroup */
+#define ARG_GENERATION 10u /* the slot's reuse count, mod 256 (resident ring) */
 #define ARG_FAULT 11u
 
 /* Program store entry (codelets/cl_store.c writes it). */
@@ -625,7 +626,8 @@ static uint slot_fault(const struct launch *l, __global const uint *slot)
 		__global const uint *prog = l->store + at;
 		uint nb = prog[PH_NBUFFERS];
 		uint ne = arg[ARG_NE];
-		if (ne == 0u || ne > 64u * VIR0_MASK_WORDS || arg[ARG_NCHUNKS] == 0u)
+		if (ne == 0u || ne > 64u * VIR0_MASK_WORDS || arg[ARG_NCHUNKS] == 0u ||
+		    arg[ARG_NCHUNKS] > 0xFFFFFFu || arg[ARG_GENERATION] > 0xFFu)
 			return FAULT_PROGRAM;
 		if (arg[ARG_DESC] > l->ring_words || nb > (l->ring_words - arg[ARG_DESC]) / 4u)
 			return FAULT_BOUNDS;
@@ -687,6 +689,21 @@ static void wait_before(const struct launch *l, uint s)
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 }
 
+/* The next chunk of a slot, or 0xFFFFFFFF when none is left. The
+ * progress word holds the slot's generation (bits 24-31) above the next
+ * chunk, so a work-group still holding a recycled slot's old arguments
+ * can never take a chunk of the slot's new contents. */
+static uint claim_chunk(__global uint *progress, uint generation, uint nchunks)
+{
+	for (;;) {
+		uint seen = read_volatile(progress);
+		if (seen >> 24 != generation || (seen & 0xFFFFFFu) >= nchunks)
+			return 0xFFFFFFFFu;
+		if (atomic_cmpxchg((volatile __global uint *)progress, seen, seen + 1u) == seen)
+			return seen & 0xFFFFFFu;
+	}
+}
+
 /* Take chunks of a claimed RUN_VIR0 slot until none is left. */
 static void help_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
@@ -707,13 +724,14 @@ static void help_slot(const struct launch *l, uint s, __local struct shared *sh,
 	c.nregs = c.prog[PH_NREGS];
 	c.wg_bytes = arg[ARG_WG_BYTES];
 	uint per_chunk = arg[ARG_PER_CHUNK], nchunks = arg[ARG_NCHUNKS];
+	uint generation = arg[ARG_GENERATION];
 	c.chunk_lanes = per_chunk ? per_chunk * c.lanes_per_wg : c.ne * VIR0_WG;
 	c.total = (ulong)c.groups[0] * c.groups[1] * c.groups[2] * c.lanes_per_wg;
 	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG +
 			      get_local_id(0);
 	for (;;) {
 		uint chunk = group_share(get_local_id(0) == 0
-					 ? atomic_inc((volatile __global uint *)&progress[0]) : 0u, sh);
+					 ? claim_chunk(&progress[0], generation, nchunks) : 0u, sh);
 		if (chunk >= nchunks)
 			return;
 		c.first = (ulong)chunk * c.chunk_lanes;

@@ -71,6 +71,13 @@ int vir0_cl_jit_create(cl_context context, cl_device_id device,
 	jit->device = device;
 	device_string(device, CL_DEVICE_NAME, jit->device_name, sizeof(jit->device_name));
 	device_string(device, CL_DRIVER_VERSION, jit->driver_version, sizeof(jit->driver_version));
+	/* Unknown limits stay 0 and are not checked: the build reports. */
+	clGetDeviceInfo(device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(jit->local_mem_size),
+			&jit->local_mem_size, NULL);
+	clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof(jit->max_workgroup),
+			&jit->max_workgroup, NULL);
+	clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof(jit->max_item_sizes),
+			jit->max_item_sizes, NULL);
 	if (config) {
 		jit->report = config->report;
 		jit->report_user = config->report_user;

@@ -37,6 +37,9 @@ struct vir0_cl_jit {
 	char options[160];                 /* vir0_cl_jit_build_options */
 	char device_name[256];
 	char driver_version[128];
+	cl_ulong local_mem_size;           /* device limits a kernel must fit */
+	size_t max_workgroup;
+	size_t max_item_sizes[3];
 	char *cache_dir;                   /* NULL: no disk cache */
 	void (*report)(void *user, const char *message);
 	void *report_user;

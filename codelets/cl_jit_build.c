@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "cl_error.h"
+#include "error.h"
+#include "expr_type.h"
 
 #define LOG_MAX 8192
 
@@ -161,6 +163,35 @@ static int try_cache(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k, cons
 	return rc;
 }
 
+/* A device lacking room for the program's workgroups is no build error
+ * but ends the same way: the interpreter runs the program. */
+static int device_fits(const struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
+{
+	uint64_t local = 0, invocations = 1;
+	for (uint32_t i = 0; i < k->nbuffers; i++)
+		if (k->buffers[i].access == VIR0_ACCESS_WORKGROUP)
+			local += (uint64_t)k->buffers[i].count * vir0_element_size(k->buffers[i].element);
+	if (jit->local_mem_size && local > jit->local_mem_size)
+		return vir0_error_at(&k->error, VIR0_EUNSUPPORTED, 0, "the program's Workgroup "
+				     "buffers need %llu bytes of local memory, %s has %llu: the "
+				     "interpreter runs it", (unsigned long long)local,
+				     jit->device_name, (unsigned long long)jit->local_mem_size);
+	for (int a = 0; a < 3; a++) {
+		invocations *= k->workgroup_size[a];
+		if (jit->max_item_sizes[a] && k->workgroup_size[a] > jit->max_item_sizes[a])
+			return vir0_error_at(&k->error, VIR0_EUNSUPPORTED, 0, "workgroup size %u on "
+					     "axis %d is more than %s allows (%zu): the interpreter "
+					     "runs it", k->workgroup_size[a], a, jit->device_name,
+					     jit->max_item_sizes[a]);
+	}
+	if (jit->max_workgroup && invocations > jit->max_workgroup)
+		return vir0_error_at(&k->error, VIR0_EUNSUPPORTED, 0, "workgroups of %llu "
+				     "invocations are more than %s allows (%zu): the interpreter "
+				     "runs it", (unsigned long long)invocations, jit->device_name,
+				     jit->max_workgroup);
+	return VIR0_OK;
+}
+
 int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
 {
 	char *key = NULL, *path = NULL;
@@ -170,11 +201,12 @@ int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
 		key = vir0_cl_jit_cache_key(jit, k);
 		path = key ? vir0_cl_jit_cache_path(jit, key) : NULL;
 	}
-	if (path && try_cache(jit, k, path, key) == 0) {
+	int fits = device_fits(jit, k) == VIR0_OK; /* else k->error says why */
+	if (fits && path && try_cache(jit, k, path, key) == 0) {
 		k->from_cache = 1;
 		count(jit, &jit->stats.disk_hits);
 		rc = 0;
-	} else if (build_from_source(jit, k) == 0) {
+	} else if (fits && build_from_source(jit, k) == 0) {
 		count(jit, &jit->stats.source_builds);
 		rc = 0;
 	}

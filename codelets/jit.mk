@@ -35,3 +35,11 @@ tests_test_emit_opencl_CFLAGS = $(VIR0_JIT_TEST_CFLAGS)
 tests_test_emit_opencl_LDADD = tests/libprogen.la tests/libfixtures_examples.la \
 	$(VIR0_JIT_TEST_LIBS)
 endif
+
+if HAVE_OPENCL
+check_PROGRAMS += tests/test_opencl_jit
+TESTS += tests/test_opencl_jit
+tests_test_opencl_jit_SOURCES = tests/test_opencl_jit.c
+tests_test_opencl_jit_CFLAGS = $(VIR0_JIT_TEST_CFLAGS) -pthread
+tests_test_opencl_jit_LDADD = tests/libfixtures_examples.la $(VIR0_JIT_TEST_LIBS) -lpthread
+endif

@@ -43,6 +43,9 @@ struct vir0_emit_state {
 int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a, unsigned b);
 int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a);
 int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a);
+/* The template ("@a" for the operand) of a Cast, "@a" itself when the bits
+ * pass unchanged; NULL for a non-core pair. */
+const char *vir0_emit_cast_template(unsigned from, unsigned to);
 
 /* One instruction as one or more statements. */
 int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index);

@@ -5,6 +5,8 @@
  * touches no memory. */
 #include "emit_opencl.h"
 
+#include <string.h>
+
 static void indent(struct vir0_emit_state *s)
 {
 	for (unsigned i = 0; i < s->depth; i++)
@@ -139,6 +141,17 @@ static void print_loop_test(struct vir0_emit_state *s, const struct vir0_insn *i
 		vir0_print_fmt(s->p, "r%u < r%u", dst, to);
 }
 
+/* A MOV or bit-preserving Cast onto its own operand does nothing (and
+ * would draw -Wself-assign from OpenCL compilers). */
+static int is_self_copy(const struct vir0_insn *insn)
+{
+	unsigned op = vir0_insn_op(insn);
+	const char *cast = op == VIR0_BC_CAST ?
+		vir0_emit_cast_template(vir0_insn_type(insn), vir0_insn_aux(insn)) : NULL;
+	int copy = op == VIR0_BC_MOV || (cast && !strcmp(cast, "@a"));
+	return copy && vir0_insn_dst(insn) == vir0_insn_a(insn);
+}
+
 int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index)
 {
 	const struct vir0_insn *insn = &s->bc->insns[index];
@@ -158,7 +171,7 @@ int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index)
 			s->depth++;
 		return p->status;
 	}
-	if (op == VIR0_BC_HALT)
+	if (op == VIR0_BC_HALT || is_self_copy(insn))
 		return p->status;
 	indent(s);
 	switch (op) {
@@ -169,8 +182,10 @@ int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index)
 		s->depth++;
 		return p->status;
 	case VIR0_BC_LOOP:
-		vir0_print_fmt(p, "r%u = r%u;\n", vir0_insn_dst(insn), vir0_insn_a(insn));
-		indent(s);
+		if (vir0_insn_dst(insn) != vir0_insn_a(insn)) {
+			vir0_print_fmt(p, "r%u = r%u;\n", vir0_insn_dst(insn), vir0_insn_a(insn));
+			indent(s);
+		}
 		vir0_print_text(p, "while (", 7);
 		print_loop_test(s, insn);
 		vir0_print_text(p, ") {\n", 4);

@@ -137,7 +137,7 @@ static int is_value_type(unsigned type)
 	       type == VIR0_TYPE_BOOL;
 }
 
-int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a)
+const char *vir0_emit_cast_template(unsigned from, unsigned to)
 {
 	const char *template;
 	if (!is_value_type(from) || !is_value_type(to))
@@ -152,5 +152,10 @@ int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned 
 		template = to == VIR0_TYPE_U32 ? "vir0_f32_to_u32(@a)" : "vir0_f32_to_i32(@a)";
 	else
 		template = "@a"; /* u32 <-> i32 reinterpret; bool is 0 or 1 already */
-	return emit_template(p, template, "Cast from", from, to, a, a);
+	return template;
+}
+
+int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a)
+{
+	return emit_template(p, vir0_emit_cast_template(from, to), "Cast from", from, to, a, a);
 }

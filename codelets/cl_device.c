@@ -101,6 +101,8 @@ static void describe_shape(vir0_cl_device *dev)
 	if (dev->local_budget > 32768)
 		dev->local_budget = 32768;
 	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", 256, 0, 1u << 30);
+	/* In words. */
+	dev->store_limit = (size_t)vir0_cl_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
 }
 
 static int make_control(vir0_cl_device *dev, struct vir0_error *err)

@@ -9,7 +9,6 @@
  * doc/bytecode.md §3), so the kernel fetches an instruction as a uint4. */
 #include "cl_engine.h"
 
-#include "cl_env.h"
 #include "cl_error.h"
 #include "dispatch.h"
 #include "error.h"
@@ -44,8 +43,6 @@ static uint32_t *encode_entry(const struct vir0_bytecode *bc, uint32_t *words)
 static int store_reserve(vir0_cl_device *dev, cl_command_queue queue, size_t words,
 			 struct vir0_error *err)
 {
-	if (!dev->store_limit)
-		dev->store_limit = (size_t)vir0_cl_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
 	size_t need = dev->store_used + words;
 	if (need <= dev->store_capacity)
 		return VIR0_OK;
@@ -215,6 +212,5 @@ void vir0_cl_store_info(const vir0_cl_device *dev, struct vir0_cl_store_info *in
 	info->programs = dev->nprograms;
 	info->used_bytes = dev->store_used * 4;
 	info->capacity_bytes = dev->store_capacity * 4;
-	info->limit_bytes = dev->store_limit ? dev->store_limit * 4
-			    : (size_t)vir0_cl_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 20;
+	info->limit_bytes = dev->store_limit * 4;
 }

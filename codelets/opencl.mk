@@ -41,10 +41,13 @@ endif
 if HAVE_OPENCL
 VIR0_CL_TEST_CFLAGS = $(VIR0_TEST_CFLAGS) $(OPENCL_CFLAGS)
 VIR0_CL_TEST_LIBS = libvir0_opencl.la $(VIR0_TEST_LIBS) $(OPENCL_LIBS)
-check_PROGRAMS += tests/test_opencl_engine
-TESTS += tests/test_opencl_engine
+check_PROGRAMS += tests/test_opencl_engine tests/test_opencl_slots
+TESTS += tests/test_opencl_engine tests/test_opencl_slots
 tests_test_opencl_engine_SOURCES = tests/test_opencl_engine.c
 tests_test_opencl_engine_CFLAGS = $(VIR0_CL_TEST_CFLAGS)
 tests_test_opencl_engine_LDADD = tests/libprogen.la tests/libfixtures_examples.la \
 	$(VIR0_CL_TEST_LIBS)
+tests_test_opencl_slots_SOURCES = tests/test_opencl_slots.c
+tests_test_opencl_slots_CFLAGS = $(VIR0_CL_TEST_CFLAGS)
+tests_test_opencl_slots_LDADD = tests/libfixtures_examples.la $(VIR0_CL_TEST_LIBS)
 endif

@@ -46,7 +46,7 @@ START_TEST(example_matches_reference)
 	vir0_program *p = fixture_example(examples[_i]);
 	/* 1000 elements: not a multiple of any workgroup size, several chunks. */
 	struct vir0_binding *inputs = fixture_bindings_random(p, 7 + (uint64_t)_i, 1000);
-	char why[512] = "";
+	char why[1024] = "";
 	ck_assert_msg(same_results(p, NULL, inputs, why, sizeof(why)), "example %s: %s",
 		      examples[_i], why);
 	fixture_bindings_free(inputs, p->nbuffers);
@@ -60,7 +60,7 @@ START_TEST(generated_programs_match_reference)
 	for (uint64_t seed = 1; seed <= PROGEN_SEEDS; seed++) {
 		struct progen_case c;
 		ck_assert_int_eq(progen_generate(seed, &c), VIR0_OK);
-		char why[512] = "";
+		char why[1024] = "";
 		if (!same_results(c.program, c.groups, c.bindings, why, sizeof(why))) {
 			char *text = NULL;
 			vir0_disassemble(c.program, &text, NULL);

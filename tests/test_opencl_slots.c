@@ -1,0 +1,376 @@
+/* test_opencl_slots.c - the OpenCL engine's ring and host API beyond one
+ * program: many slots in one launch on the caller's cl_mem buffers, the
+ * protocol's built-in opcodes and control words, faults, the resident
+ * kernel (where the device offers it), the program store (reuse, growth,
+ * full) and the errors a caller can make. Prints the per-slot costs it
+ * sees (informational; no timed assertion). */
+#include "fixtures.h"
+#include "vir0_opencl.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static vir0_cl_runtime *rt;
+static vir0_cl_device *dev;
+static cl_command_queue queue;
+static cl_context context;
+
+/* out[gid.x] = gid.x * k + k (k a literal, so each k is its own program). */
+static vir0_program *scaled(uint32_t k)
+{
+	char text[256];
+	snprintf(text, sizeof(text),
+		 "workgroup 16 1 1\nbuffer out u32[0] read_write output\n"
+		 "let i = gid.x\nif i < len(out) {\n\tstore out[i] = i * %uu + %uu\n}\n", k, k);
+	vir0_program *p = NULL;
+	ck_assert_int_eq(vir0_assemble(text, strlen(text), &p, NULL), VIR0_OK);
+	return p;
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void setup(void)
+{
+	struct vir0_error err = { 0 };
+	int status = vir0_cl_runtime_open(-1, &rt, &err);
+	ck_assert_msg(status == VIR0_OK, "%s", err.message);
+	dev = vir0_cl_runtime_device(rt);
+	queue = vir0_cl_runtime_queue(rt);
+	clGetCommandQueueInfo(queue, CL_QUEUE_CONTEXT, sizeof(context), &context, NULL);
+}
+
+static void teardown(void)
+{
+	vir0_cl_runtime_close(rt);
+}
+
+static uint32_t control_word(uint32_t index)
+{
+	uint32_t word = 0;
+	ck_assert_int_eq(vir0_cl_control_read(dev, queue, index, 1, &word, NULL), VIR0_OK);
+	return word;
+}
+
+enum { NSLOTS = 64, N = 100 };
+
+/* One batch launch of `n` slots, waited for. */
+static int launch_and_wait(const struct vir0_cl_slot *slots, uint32_t n)
+{
+	int status = vir0_cl_enqueue(dev, queue, slots, n, 0, NULL, NULL, NULL);
+	return status ? status : clFinish(queue) == CL_SUCCESS ? VIR0_OK : VIR0_EIO;
+}
+
+/* 64 programs, one launch, one cl_mem (each slot its own range of it). */
+START_TEST(batch_of_many_slots)
+{
+	struct vir0_error err = { 0 };
+	cl_int code;
+	cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, NSLOTS * N * 4, NULL, &code);
+	ck_assert_int_eq(code, CL_SUCCESS);
+	vir0_program *programs[NSLOTS];
+	struct vir0_cl_slot slots[NSLOTS];
+	struct vir0_cl_binding bindings[NSLOTS];
+	memset(slots, 0, sizeof(slots));
+	for (uint32_t s = 0; s < NSLOTS; s++) {
+		programs[s] = scaled(s + 1);
+		ck_assert_int_eq(vir0_cl_program_load(dev, queue, programs[s], &slots[s].program,
+						      &err), VIR0_OK);
+		bindings[s] = (struct vir0_cl_binding){ mem, (size_t)s * N * 4, N * 4 };
+		slots[s].bindings = &bindings[s];
+		slots[s].nbindings = 1;
+		slots[s].groups[0] = (N + 15) / 16;
+		slots[s].groups[1] = slots[s].groups[2] = 1;
+	}
+	uint32_t done_before = control_word(VIR0_CL_CONTROL_DONE_COUNT);
+	uint32_t runs_before = control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_METRIC_RUN_VIR0);
+	cl_event done = NULL;
+	ck_assert_msg(vir0_cl_enqueue(dev, queue, slots, NSLOTS, 0, NULL, &done, &err) == VIR0_OK,
+		      "%s", err.message);
+	ck_assert_int_eq(clWaitForEvents(1, &done), CL_SUCCESS);
+	clReleaseEvent(done);
+	uint32_t *out = malloc(NSLOTS * N * 4);
+	ck_assert_int_eq(clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, NSLOTS * N * 4, out, 0, NULL,
+					     NULL), CL_SUCCESS);
+	for (uint32_t s = 0; s < NSLOTS; s++)
+		for (uint32_t i = 0; i < N; i++)
+			ck_assert_uint_eq(out[s * N + i], i * (s + 1) + s + 1);
+	ck_assert_uint_eq(control_word(VIR0_CL_CONTROL_DONE_COUNT) - done_before, NSLOTS);
+	ck_assert_uint_eq(control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_METRIC_RUN_VIR0) -
+			  runs_before, NSLOTS);
+
+	/* Informational: one launch of 64 slots against 64 launches of one. */
+	double t0 = now();
+	ck_assert_int_eq(launch_and_wait(slots, NSLOTS), VIR0_OK);
+	double t1 = now();
+	for (uint32_t s = 0; s < NSLOTS; s++)
+		ck_assert_int_eq(launch_and_wait(&slots[s], 1), VIR0_OK);
+	double t2 = now();
+	printf("opencl slots: 64 slots in one launch %.1f us per slot; 64 launches %.1f us "
+	       "per slot (ratio %.3f)\n", (t1 - t0) * 1e6 / NSLOTS, (t2 - t1) * 1e6 / NSLOTS,
+	       (t1 - t0) / (t2 - t1));
+	free(out);
+	for (uint32_t s = 0; s < NSLOTS; s++)
+		vir0_program_free(programs[s]);
+	clReleaseMemObject(mem);
+}
+END_TEST
+
+static struct vir0_cl_slot raw(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2)
+{
+	struct vir0_cl_slot s = { .opcode = opcode };
+	s.args[0] = a0;
+	s.args[1] = a1;
+	s.args[2] = a2;
+	return s;
+}
+
+/* STORE_U32, ATOMIC_ADD, LOAD_U32, COMPARE_SWAP, MEMCPY, NOP, BATCH_FENCE
+ * on the control words, in order thanks to the fences. */
+START_TEST(builtin_opcodes)
+{
+	enum { W = 200, OBS = VIR0_CL_CONTROL_OBSERVABLE_BASE };
+	struct vir0_cl_slot s[] = {
+		raw(VIR0_CL_OP_STORE_U32, 40, W, 0),
+		raw(VIR0_CL_OP_BATCH_FENCE, 0, 0, 0),
+		raw(VIR0_CL_OP_ATOMIC_ADD, 2, W, 0),
+		raw(VIR0_CL_OP_BATCH_FENCE, 0, 0, 0),
+		raw(VIR0_CL_OP_COMPARE_SWAP, W, 42, 7),
+		raw(VIR0_CL_OP_BATCH_FENCE, 0, 0, 0),
+		raw(VIR0_CL_OP_LOAD_U32, W, 3, 0),
+		raw(VIR0_CL_OP_MEMCPY, W, W + 1, 1),
+		raw(VIR0_CL_OP_NOP, 0, 0, 0),
+	};
+	struct vir0_error err = { 0 };
+	uint32_t nops = control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_OP_NOP);
+	ck_assert_msg(vir0_cl_run_slots(dev, queue, s, sizeof(s) / sizeof(s[0]), &err) == VIR0_OK,
+		      "%s", err.message);
+	ck_assert_uint_eq(control_word(W), 7);
+	ck_assert_uint_eq(control_word(OBS + 3), 7);
+	ck_assert_uint_eq(control_word(W + 1), 7);
+	ck_assert_uint_eq(control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_OP_NOP), nops + 1);
+}
+END_TEST
+
+/* An unknown opcode, an index past the control words and a disabled
+ * tenant end in FAULT, which run_slots reports. */
+START_TEST(faults_are_reported)
+{
+	struct vir0_error err = { 0 };
+	struct vir0_cl_slot bad = raw(0x12345, 0, 0, 0);
+	ck_assert_int_eq(vir0_cl_run_slots(dev, queue, &bad, 1, &err), VIR0_EIO);
+	ck_assert_ptr_nonnull(strstr(err.message, "unknown opcode"));
+	bad = raw(VIR0_CL_OP_STORE_U32, 1, 100000, 0);
+	ck_assert_int_eq(vir0_cl_run_slots(dev, queue, &bad, 1, &err), VIR0_EIO);
+	ck_assert_ptr_nonnull(strstr(err.message, "out of bounds"));
+	bad = raw(VIR0_CL_OP_NOP, 0, 0, 0);
+	bad.tenant = 5;
+	ck_assert_int_eq(vir0_cl_run_slots(dev, queue, &bad, 1, &err), VIR0_EIO);
+	ck_assert_ptr_nonnull(strstr(err.message, "tenant"));
+}
+END_TEST
+
+/* Arena bindings through run_slots: the resident kernel where the device
+ * offers one (forced with VIR0_CL_MODE=persistent; else batch), rounds of
+ * slots larger than the ring. */
+START_TEST(resident_rounds)
+{
+	enum { M = 150 };
+	struct vir0_error err = { 0 };
+	cl_device_id device;
+	clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, sizeof(device), &device, NULL);
+	vir0_cl_device *batch_dev = dev;
+	setenv("VIR0_CL_MODE", "persistent", 1);
+	ck_assert_int_eq(vir0_cl_device_open(context, device, &dev, &err), VIR0_OK);
+	unsetenv("VIR0_CL_MODE");
+	vir0_program *p = scaled(3);
+	struct vir0_cl_slot slots[M];
+	struct vir0_cl_binding b[M];
+	memset(slots, 0, sizeof(slots));
+	const vir0_cl_program *loaded;
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, p, &loaded, &err), VIR0_OK);
+	for (uint32_t s = 0; s < M; s++) {
+		ck_assert_int_eq(vir0_cl_arena_alloc(dev, (s % 7 + 1) * 16 * 4, &b[s], &err), VIR0_OK);
+		slots[s] = (struct vir0_cl_slot){ .program = loaded, .bindings = &b[s],
+						  .nbindings = 1, .groups = { s % 7 + 1, 1, 1 } };
+	}
+	double t0 = now();
+	ck_assert_msg(vir0_cl_run_slots(dev, queue, slots, M, &err) == VIR0_OK, "%s", err.message);
+	double t1 = now();
+	for (uint32_t s = 0; s < M; s++) {
+		uint32_t out[7 * 16];
+		ck_assert_int_eq(clEnqueueReadBuffer(queue, b[s].mem, CL_TRUE, b[s].offset, b[s].size,
+						     out, 0, NULL, NULL), CL_SUCCESS);
+		for (uint32_t i = 0; i < b[s].size / 4; i++)
+			ck_assert_uint_eq(out[i], i * 3 + 3);
+		vir0_cl_arena_free(dev, &b[s]);
+	}
+	/* One slot at a time: publish-to-done (resident) or launch-to-done. */
+	ck_assert_int_eq(vir0_cl_arena_alloc(dev, 16 * 4, &b[0], &err), VIR0_OK);
+	slots[0].groups[0] = 1;
+	double t2 = now();
+	for (int k = 0; k < 200; k++)
+		ck_assert_int_eq(vir0_cl_run_slots(dev, queue, slots, 1, &err), VIR0_OK);
+	double t3 = now();
+	printf("opencl slots (%s): %d slots %.1f us per slot; one slot at a time %.1f us\n",
+	       vir0_cl_mode_name(vir0_cl_device_mode(dev)), M, (t1 - t0) * 1e6 / M,
+	       (t3 - t2) * 1e6 / 200);
+	vir0_cl_arena_free(dev, &b[0]);
+	vir0_program_free(p);
+	vir0_cl_device_close(dev);
+	dev = batch_dev;
+}
+END_TEST
+
+/* Content addressing: an equal program is found, not uploaded again. */
+START_TEST(store_reuses_equal_programs)
+{
+	vir0_program *a = scaled(9), *b = scaled(9), *c = scaled(10);
+	const vir0_cl_program *pa, *pb, *pc;
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, a, &pa, NULL), VIR0_OK);
+	struct vir0_cl_store_info before, after;
+	vir0_cl_store_info(dev, &before);
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, b, &pb, NULL), VIR0_OK);
+	vir0_cl_store_info(dev, &after);
+	ck_assert_ptr_eq(pa, pb);
+	ck_assert_uint_eq(after.used_bytes, before.used_bytes);
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, c, &pc, NULL), VIR0_OK);
+	ck_assert_uint_ne(vir0_cl_program_offset(pc), vir0_cl_program_offset(pa));
+	vir0_program_free(a);
+	vir0_program_free(b);
+	vir0_program_free(c);
+}
+END_TEST
+
+/* A program of `stores` statements: big enough to fill a small store. */
+static vir0_program *long_program(uint32_t seed, uint32_t stores)
+{
+	size_t size = 64 + (size_t)stores * 48;
+	char *text = malloc(size);
+	size_t used = (size_t)snprintf(text, size, "buffer out u32[0] read_write output\n");
+	for (uint32_t i = 0; i < stores; i++)
+		used += (size_t)snprintf(text + used, size - used, "store out[%uu] = %uu\n", i,
+					 seed + i);
+	vir0_program *p = NULL;
+	ck_assert_int_eq(vir0_assemble(text, used, &p, NULL), VIR0_OK);
+	free(text);
+	return p;
+}
+
+/* The store grows past its first buffer, keeps earlier programs runnable,
+ * and says it is full at VIR0_CL_STORE_MAX_MB. */
+START_TEST(store_grows_then_fills)
+{
+	struct vir0_error err = { 0 };
+	setenv("VIR0_CL_STORE_MAX_MB", "1", 1);
+	vir0_cl_device *small;
+	cl_device_id device;
+	clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, sizeof(device), &device, NULL);
+	ck_assert_int_eq(vir0_cl_device_open(context, device, &small, &err), VIR0_OK);
+	unsetenv("VIR0_CL_STORE_MAX_MB");
+	vir0_program *first = long_program(1, 1000);
+	const vir0_cl_program *loaded;
+	ck_assert_int_eq(vir0_cl_program_load(small, queue, first, &loaded, &err), VIR0_OK);
+	struct vir0_cl_store_info info;
+	vir0_cl_store_info(small, &info);
+	size_t first_capacity = info.capacity_bytes;
+	int status = VIR0_OK;
+	uint32_t n = 1;
+	for (; status == VIR0_OK && n < 100; n++) {
+		vir0_program *p = long_program(1000 * n, 1000);
+		const vir0_cl_program *more;
+		status = vir0_cl_program_load(small, queue, p, &more, &err);
+		vir0_program_free(p);
+	}
+	vir0_cl_store_info(small, &info);
+	ck_assert_uint_gt(info.capacity_bytes, first_capacity);
+	ck_assert_int_eq(status, VIR0_ELIMIT);
+	ck_assert_ptr_nonnull(strstr(err.message, "program store is full"));
+	ck_assert_uint_le(info.used_bytes, info.limit_bytes);
+	ck_assert_uint_eq(info.limit_bytes, 1u << 20);
+	/* The first program still runs from the grown store. */
+	struct vir0_cl_binding out;
+	ck_assert_int_eq(vir0_cl_arena_alloc(small, 1000 * 4, &out, &err), VIR0_OK);
+	struct vir0_cl_slot slot = { .program = loaded, .bindings = &out, .nbindings = 1,
+				     .groups = { 1, 1, 1 } };
+	ck_assert_msg(vir0_cl_run_slots(small, queue, &slot, 1, &err) == VIR0_OK, "%s", err.message);
+	uint32_t words[1000];
+	ck_assert_int_eq(clEnqueueReadBuffer(queue, out.mem, CL_TRUE, out.offset, sizeof(words),
+					     words, 0, NULL, NULL), CL_SUCCESS);
+	ck_assert_uint_eq(words[0], 1);
+	ck_assert_uint_eq(words[999], 1000);
+	vir0_cl_arena_free(small, &out);
+	vir0_program_free(first);
+	vir0_cl_device_close(small);
+}
+END_TEST
+
+/* Mistakes a caller can make come back as VIR0_EARG with a message. */
+START_TEST(caller_errors)
+{
+	struct vir0_error err = { 0 };
+	vir0_cl_runtime *none = NULL;
+	ck_assert_int_eq(vir0_cl_runtime_open(4000, &none, &err), VIR0_EARG);
+	ck_assert_ptr_nonnull(strstr(err.message, "OpenCL device 4000 does not exist"));
+	ck_assert_ptr_null(none);
+
+	vir0_program *p = fixture_example("vector_add");
+	const vir0_cl_program *loaded;
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, p, &loaded, &err), VIR0_OK);
+	struct vir0_cl_binding b[3];
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(vir0_cl_arena_alloc(dev, 64, &b[i], &err), VIR0_OK);
+	struct vir0_cl_slot slot = { .program = loaded, .bindings = b, .nbindings = 2,
+				     .groups = { 1, 1, 1 } };
+	ck_assert_int_eq(vir0_cl_run_slots(dev, queue, &slot, 1, &err), VIR0_EARG);
+	ck_assert_ptr_nonnull(strstr(err.message, "2 bindings for 3 declared buffers"));
+	slot.nbindings = 3;
+	b[1].size = 6;
+	ck_assert_int_eq(vir0_cl_run_slots(dev, queue, &slot, 1, &err), VIR0_EARG);
+	ck_assert_ptr_nonnull(strstr(err.message, "not a whole number"));
+	b[1].size = 64;
+	b[2].offset += 2;
+	ck_assert_int_eq(vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, &err), VIR0_EARG);
+	ck_assert_ptr_nonnull(strstr(err.message, "not a multiple of its 4-byte element"));
+	b[2].offset -= 2;
+	/* The vir0_cl_run path reports the reference's binding errors. */
+	struct vir0_binding host[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 4 } };
+	ck_assert_int_eq(vir0_cl_run(p, NULL, host, 3, &err), VIR0_EARG);
+	for (int i = 0; i < 3; i++)
+		vir0_cl_arena_free(dev, &b[i]);
+	vir0_program_free(p);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("opencl_slots");
+	TCase *tc = tcase_create("slots");
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, batch_of_many_slots);
+	tcase_add_test(tc, builtin_opcodes);
+	tcase_add_test(tc, faults_are_reported);
+	tcase_add_test(tc, resident_rounds);
+	tcase_add_test(tc, store_reuses_equal_programs);
+	tcase_add_test(tc, store_grows_then_fills);
+	tcase_add_test(tc, caller_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(suite());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -38,8 +38,12 @@ typedef int (*bench_check)(const struct bench *b, const void *native_result);
 
 /* Time the interpreter on one thread and on all over b->groups (the
  * default grid when b->groups[0] is 0), check its result, and print one
- * line of the table. */
-void bench_report(struct bench *b, double native, bench_check check, const void *native_result);
+ * line of the table. Returns the one-thread time. */
+double bench_report(struct bench *b, double native, bench_check check,
+		    const void *native_result);
+
+/* A line under a kernel's: another C version `what` for comparison. */
+void bench_note(const char *what, double native, double interpreter);
 
 void bench_saxpy(size_t scale);
 void bench_vector_add(size_t scale);

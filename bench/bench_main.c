@@ -131,7 +131,8 @@ uint32_t bench_random(uint64_t *state)
 	return (uint32_t)(*state >> 33);
 }
 
-void bench_report(struct bench *b, double native, bench_check check, const void *native_result)
+double bench_report(struct bench *b, double native, bench_check check,
+		    const void *native_result)
 {
 	struct vir0_error err;
 	if (b->groups[0] == 0 &&
@@ -143,6 +144,12 @@ void bench_report(struct bench *b, double native, bench_check check, const void 
 		bench_die(b->name, "the interpreter's result differs from the native one");
 	printf("%-18s %10zu %10.2f %10.2f %7.2fx %10.2f %7.2fx\n", b->name, b->elements,
 	       native * 1e3, one * 1e3, native / one, all * 1e3, native / all);
+	return one;
+}
+
+void bench_note(const char *what, double native, double interpreter)
+{
+	printf("  vs %-29s %10.2f %18.2fx\n", what, native * 1e3, native / interpreter);
 }
 
 double bench_time_native(void (*run)(struct bench *b, void *result), struct bench *b,

@@ -37,14 +37,11 @@ void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane, uin
 }
 
 
-/* The lanes running now changed: note whether all are on; 1 when any is. */
-BLOCK_STEP int exec_changed(struct vir0_cpu_block *block)
+/* exec was just set, and `all` / `any` are the AND / OR of its lanes:
+ * note whether all are on; 1 when any is. The loops that set exec fold
+ * these in as they go, so a mask change is one pass over the lanes. */
+BLOCK_STEP int exec_set(struct vir0_cpu_block *block, uint32_t all, uint32_t any)
 {
-	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
-		all &= block->exec[l];
-		any |= block->exec[l];
-	}
 	block->full = all == VIR0_CPU_LANE_ON;
 	return any != 0;
 }
@@ -52,10 +49,15 @@ BLOCK_STEP int exec_changed(struct vir0_cpu_block *block)
 /* exec = saved & live: a mask back from the stack, less finished lanes. */
 BLOCK_STEP int restore(struct vir0_cpu_block *block, const uint32_t *saved)
 {
+	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
 #pragma GCC ivdep
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
-		block->exec[l] = saved[l] & block->live[l];
-	return exec_changed(block);
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		uint32_t exec = saved[l] & block->live[l];
+		block->exec[l] = exec;
+		all &= exec;
+		any |= exec;
+	}
+	return exec_set(block, all, any);
 }
 
 BLOCK_STEP uint32_t *stack_slot(const struct vir0_cpu_block *block, uint32_t slot)
@@ -64,31 +66,32 @@ BLOCK_STEP uint32_t *stack_slot(const struct vir0_cpu_block *block, uint32_t slo
 }
 
 /* IF: lanes with a != 0 run the then-list; slot 2d keeps the mask found,
- * slot 2d + 1 the lanes owed the else-list. No lane on: go to ELSE /
- * END_IF, which take over. */
-BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_insn *in,
-		       uint32_t pc)
+ * slot 2d + 1 the lanes owed the else-list. When no lane takes the
+ * then-list and there is no ELSE, nothing changes: go past the END_IF
+ * without opening a level. Otherwise, no lane on: go to ELSE / END_IF,
+ * which take over. */
+BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
+			   const struct vir0_cpu_insn *in, uint32_t pc)
 {
+	const uint32_t *cond = vir0_cpu_reg(block, in->a);
+	uint32_t any_taken = 0;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		any_taken |= block->exec[l] & (0u - (cond[l] != 0));
+	if (!any_taken && code->insns[in->imm].op == VIR0_BC_END_IF)
+		return in->imm + 1;
 	uint32_t *outer = stack_slot(block, 2 * block->depth);
 	uint32_t *other = stack_slot(block, 2 * block->depth + 1);
-	const uint32_t *cond = vir0_cpu_reg(block, in->a);
+	uint32_t all = VIR0_CPU_LANE_ON;
 #pragma GCC ivdep
 	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
 		uint32_t taken = 0u - (cond[l] != 0), exec = block->exec[l];
 		outer[l] = exec;
 		other[l] = exec & ~taken;
 		block->exec[l] = exec & taken;
+		all &= exec & taken;
 	}
 	block->depth++;
-	return exec_changed(block) ? pc + 1 : in->imm;
-}
-
-/* exec &= (test != 0), lane by lane; 1 when any lane is left. */
-BLOCK_STEP int keep_where(struct vir0_cpu_block *block, const uint32_t *restrict test)
-{
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
-		block->exec[l] &= 0u - (test[l] != 0);
-	return exec_changed(block);
+	return exec_set(block, all, any_taken) ? pc + 1 : in->imm;
 }
 
 /* LOOP: the variable starts at `from` and lanes below `to` enter. */
@@ -102,7 +105,14 @@ BLOCK_STEP uint32_t run_loop(struct vir0_cpu_block *block, const struct vir0_cpu
 	memcpy(block->scratch, vir0_cpu_reg(block, in->a), sizeof(block->scratch));
 	vir0_cpu_blend(variable, block->scratch, block->exec);
 	in->compute(block->scratch, variable, vir0_cpu_reg(block, in->b), variable, NULL, in);
-	if (keep_where(block, block->scratch))
+	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		uint32_t exec = block->exec[l] & (0u - (block->scratch[l] != 0));
+		block->exec[l] = exec;
+		all &= exec;
+		any |= exec;
+	}
+	if (exec_set(block, all, any))
 		return pc + 1;
 	block->depth--;
 	restore(block, saved);
@@ -110,16 +120,27 @@ BLOCK_STEP uint32_t run_loop(struct vir0_cpu_block *block, const struct vir0_cpu
 }
 
 /* END_LOOP: step the variable of the lanes still in; those below `to` go
- * round again, and when none is left the loop's entry mask comes back. */
+ * round again, and when none is left the loop's entry mask comes back.
+ * One pass: step, compare (signed or not, as the LOOP's type says), and
+ * narrow the mask. */
 BLOCK_STEP uint32_t run_end_loop(struct vir0_cpu_block *block, const struct vir0_cpu_insn *in,
-			     uint32_t pc)
+				 uint32_t pc)
 {
 	uint32_t *variable = vir0_cpu_reg(block, in->dst);
+	const uint32_t *to = vir0_cpu_reg(block, in->b);
+	/* Flipping the sign bit turns the signed order into the unsigned one. */
+	uint32_t flip = in->type == VIR0_TYPE_I32 ? 0x80000000u : 0;
+	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
 #pragma GCC ivdep
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
-		variable[l] += block->exec[l] & 1u;
-	in->compute(block->scratch, variable, vir0_cpu_reg(block, in->b), variable, NULL, in);
-	if (keep_where(block, block->scratch))
+	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+		uint32_t exec = block->exec[l], value = variable[l] + (exec & 1u);
+		variable[l] = value;
+		exec &= 0u - ((value ^ flip) < (to[l] ^ flip));
+		block->exec[l] = exec;
+		all &= exec;
+		any |= exec;
+	}
+	if (exec_set(block, all, any))
 		return in->imm + 1;
 	block->depth--;
 	restore(block, stack_slot(block, 2 * block->depth));
@@ -174,7 +195,7 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 			pc++;
 			break;
 		case VIR0_BC_IF:
-			pc = run_if(block, in, pc);
+			pc = run_if(block, code, in, pc);
 			break;
 		case VIR0_BC_ELSE:
 			/* The lanes owed the else-list, saved by the IF. */

@@ -33,7 +33,7 @@ static int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict
  * test and vectorises the conversion. One function pair per element kind,
  * not inlined, because gcc forgets the restrict parameters (the buffer
  * and the lanes do not overlap) of a function it inlines. */
-#define WINDOW_FNS(name, kind) \
+#define WINDOW_FNS(name, kind, raw) \
 	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
 	load_window_##name(uint32_t *restrict out, uint8_t *restrict data) \
 	{ \
@@ -52,6 +52,8 @@ static int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict
 	}
 
 typedef void (*load_window_fn)(uint32_t *restrict out, uint8_t *restrict data);
+typedef void (*gather_fn)(uint32_t *restrict out, uint8_t *restrict data, uint32_t length,
+			  const uint32_t *restrict index);
 typedef void (*store_window_fn)(uint8_t *restrict data, const uint32_t *restrict value);
 
 static uint8_t *element_at(const struct vir0_buffer_view *view, uint8_t element, uint32_t index)
@@ -68,8 +70,8 @@ static int window_fits(const struct vir0_buffer_view *view, uint32_t base)
 
 static inline __attribute__((always_inline)) void
 load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element,
-	   load_window_fn load_window, const uint32_t *index, const uint32_t *restrict mask,
-	   int full)
+	   load_window_fn load_window, gather_fn gather, const uint32_t *index,
+	   const uint32_t *restrict mask, int full)
 {
 	unsigned first = full ? 0 : first_on(mask);
 	if (first == VIR0_CPU_LANES)
@@ -96,9 +98,19 @@ load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element,
 		vir0_cpu_blend(out, window, mask);
 		return;
 	}
-	for (unsigned l = first; l < VIR0_CPU_LANES; l++)
-		if (mask[l])
-			out[l] = vir0_view_load(&typed, index[l]);
+	if (view->length == 0) {
+		/* Every lane out of bounds. */
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			out[l] = full ? 0 : out[l] & ~mask[l];
+		return;
+	}
+	if (full) {
+		gather(out, view->data, view->length, index);
+		return;
+	}
+	_Alignas(VIR0_CPU_ALIGN) uint32_t gathered[VIR0_CPU_LANES];
+	gather(gathered, view->data, view->length, index);
+	vir0_cpu_blend(out, gathered, mask);
 }
 
 static inline __attribute__((always_inline)) void
@@ -124,12 +136,12 @@ typedef void (*load_fn)(uint32_t *out, const struct vir0_buffer_view *view,
 typedef void (*store_fn)(const struct vir0_buffer_view *view, const uint32_t *index,
 			 const uint32_t *value, const uint32_t *mask, int full);
 
-#define LANES_FNS(name, kind) \
+#define LANES_FNS(name, kind, raw) \
 	static VIR0_CPU_VECTOR_CLONES void \
 	load_##name(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index, \
 		    const uint32_t *mask, int full) \
 	{ \
-		load_lanes(out, view, kind, load_window_##name, index, mask, full); \
+		load_lanes(out, view, kind, load_window_##name, gather_##name, index, mask, full); \
 	} \
 	static VIR0_CPU_VECTOR_CLONES void \
 	store_##name(const struct vir0_buffer_view *view, const uint32_t *index, \
@@ -138,14 +150,48 @@ typedef void (*store_fn)(const struct vir0_buffer_view *view, const uint32_t *in
 		store_lanes(view, kind, store_window_##name, index, value, mask, full); \
 	}
 
-/* One copy of the loops per element kind, each with the kind a constant;
- * U32 and I32 elements are the same 32 bits. */
+/* One copy of the loops per element kind, each with the kind a constant,
+ * and the C type of its raw bits; U32 and I32 elements are the same 32
+ * bits. */
 #define ELEMENT_KINDS(X) \
-	X(u8, VIR0_TYPE_U8) X(bytes, VIR0_TYPE_BYTES) X(i8, VIR0_TYPE_I8) \
-	X(u16, VIR0_TYPE_U16) X(i16, VIR0_TYPE_I16) X(f32, VIR0_TYPE_F32) \
-	X(bool, VIR0_TYPE_BOOL) X(word, VIR0_TYPE_U32)
+	X(u8, VIR0_TYPE_U8, uint8_t) X(bytes, VIR0_TYPE_BYTES, uint8_t) \
+	X(i8, VIR0_TYPE_I8, uint8_t) X(u16, VIR0_TYPE_U16, uint16_t) \
+	X(i16, VIR0_TYPE_I16, uint16_t) X(f32, VIR0_TYPE_F32, uint32_t) \
+	X(bool, VIR0_TYPE_BOOL, uint32_t) X(word, VIR0_TYPE_U32, uint32_t)
 
 ELEMENT_KINDS(WINDOW_FNS)
+
+/* Any indices: every lane reads the raw bits at its index clamped into
+ * the buffer, without a branch, so the loop vectorises (AVX2 gathers for
+ * 32-bit elements; gcc gathers only through an aligned pointer, and
+ * caller buffers need not be aligned, hence two loops); the window loop then
+ * converts them as vir0_view_load does, and a lane whose index the clamp
+ * moved gets 0 (out of bounds). The view is not empty. */
+#define GATHER_FN(name, kind, raw) \
+	typedef raw unaligned_##name __attribute__((aligned(1), may_alias)); \
+	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
+	gather_##name(uint32_t *restrict out, uint8_t *restrict data, uint32_t length, \
+		      const uint32_t *restrict index) \
+	{ \
+		_Alignas(VIR0_CPU_ALIGN) raw bits[VIR0_CPU_LANES]; \
+		_Alignas(VIR0_CPU_ALIGN) uint32_t value[VIR0_CPU_LANES]; \
+		uint32_t last = length - 1; \
+		if ((uintptr_t)data % sizeof(raw) == 0) { \
+			const raw *elements = (const raw *)(void *)data; \
+			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+				bits[l] = elements[index[l] < last ? index[l] : last]; \
+		} else { \
+			const unaligned_##name *elements = \
+				(const unaligned_##name *)(void *)data; \
+			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+				bits[l] = elements[index[l] < last ? index[l] : last]; \
+		} \
+		load_window_##name(value, (uint8_t *)bits); \
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+			out[l] = index[l] <= last ? value[l] : 0; \
+	}
+
+ELEMENT_KINDS(GATHER_FN)
 ELEMENT_KINDS(LANES_FNS)
 
 struct element_access {
@@ -153,7 +199,7 @@ struct element_access {
 	store_fn store;
 };
 
-#define ACCESS_ENTRY(name, kind) [kind] = { load_##name, store_##name },
+#define ACCESS_ENTRY(name, kind, raw) [kind] = { load_##name, store_##name },
 
 static const struct element_access access_by_kind[VIR0_TYPE_I16 + 1] = {
 	ELEMENT_KINDS(ACCESS_ENTRY)

@@ -235,6 +235,14 @@ static uint32_t fold_lanes(uint32_t *restrict out, uint8_t op, uint8_t element, 
 			   const uint32_t *restrict value, const uint32_t *restrict expected,
 			   const uint32_t *restrict mask, unsigned first, unsigned end)
 {
+	if (op == VIR0_ATOMIC_ADD) {
+		/* The common case (sums, counts), without a call per lane. */
+		for (unsigned l = first; l < end; l++) {
+			out[l] = old;
+			old += value[l] & mask[l];
+		}
+		return old;
+	}
 	for (unsigned l = first; l < end; l++) {
 		if (!mask[l])
 			continue;

@@ -3,7 +3,8 @@
  * order: workgroups X fastest, then each workgroup's invocations by
  * linear local index. The common case, a one-dimensional workgroup that
  * holds the whole block, needs no per-lane division: ids are a base plus
- * the lane number, or the same in every lane. */
+ * the lane number, or the same in every lane; and in a one-dimensional
+ * dispatch invocation ids need no division at all. */
 #include "cpu_block.h"
 
 /* Split a linear index into three coordinates, X fastest. */
@@ -64,10 +65,27 @@ static void count_up(uint32_t *restrict out, uint32_t first)
 		out[l] = first + l;
 }
 
+/* 1 when workgroups and grid are both one-dimensional: then the
+ * invocation id along x is the lane's linear index in the dispatch, and 0
+ * along y and z, with no division. */
+static int one_dimensional(const struct vir0_cpu_code *code)
+{
+	return code->workgroup_size[1] == 1 && code->workgroup_size[2] == 1 &&
+	       code->groups[1] == 1 && code->groups[2] == 1;
+}
+
 VIR0_CPU_VECTOR_CLONES
 void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
 			unsigned kind, unsigned axis, uint32_t *restrict out)
 {
+	if (kind == VIR0_BC_ID_INVOCATION && one_dimensional(code)) {
+		/* Lanes past nlanes are off: what they get does not matter. */
+		if (axis == 0)
+			count_up(out, (uint32_t)block->first_lane);
+		else
+			fill(out, 0);
+		return;
+	}
 	if (block->ids == VIR0_CPU_IDS_UNKNOWN)
 		find_ids(block, code);
 	uint32_t size = code->workgroup_size[axis];

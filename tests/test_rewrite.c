@@ -230,6 +230,41 @@ START_TEST(coarsen_only_where_equivalent)
 }
 END_TEST
 
+/* A valid program nested deeper than the wire format allows (64 levels,
+ * fmt §7.1; the validator allows 256) has no canonical copy: every
+ * rewrite says it does not apply, none fails. */
+START_TEST(rewrites_of_too_deep_programs_do_not_apply)
+{
+	vir0_program *p = vir0_program_new();
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(vir0_add_buffer(p, "out", VIR0_ACCESS_READ_WRITE, VIR0_TYPE_U32, 4, 1),
+			 VIR0_OK);
+	struct vir0_node_list *list = &p->body;
+	for (int level = 0; level < 100; level++) {
+		struct vir0_node *block = vir0_block(p);
+		ck_assert_int_eq(vir0_append(p, list, block), VIR0_OK);
+		list = &block->body;
+	}
+	struct vir0_node *loop = vir0_loop(p, "i", vir0_lit_u32(p, 0), vir0_lit_u32(p, 2));
+	ck_assert_int_eq(vir0_append(p, list, loop), VIR0_OK);
+	ck_assert_int_eq(vir0_append(p, &loop->body,
+				     vir0_store(p, "out", vir0_var(p, "i"), vir0_var(p, "i"))),
+			 VIR0_OK);
+	ck_assert_int_eq(vir0_validate(p, NULL), VIR0_OK);
+	size_t n;
+	const struct vir0_rewrite *rewrites = vir0_rewrites(&n);
+	for (size_t r = 0; r < n; r++) {
+		vir0_program *variant = NULL;
+		struct vir0_error err;
+		int status = vir0_rewrite_apply(&rewrites[r], p, &variant, &err);
+		ck_assert_msg(status == VIR0_REWRITE_NOT_APPLICABLE && !variant &&
+			      strstr(err.message, "levels deep"), "%s: %s", rewrites[r].name,
+			      err.message);
+	}
+	vir0_program_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("rewrite");
@@ -244,6 +279,7 @@ int main(void)
 	tcase_add_test(tc, dce_keeps_region_lets_read_after_the_region);
 	tcase_add_test(tc, unroll_short_literal_loops_only);
 	tcase_add_test(tc, coarsen_only_where_equivalent);
+	tcase_add_test(tc, rewrites_of_too_deep_programs_do_not_apply);
 	suite_add_tcase(s, tc);
 	SRunner *runner = srunner_create(s);
 	srunner_run_all(runner, CK_NORMAL);

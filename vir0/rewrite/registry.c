@@ -4,6 +4,7 @@
 #include "error.h"
 #include "tree.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct vir0_rewrite rewrites[] = {
@@ -42,21 +43,40 @@ const struct vir0_rewrite *vir0_rewrite_by_name(const char *name)
 	return NULL;
 }
 
+static int not_applicable(const struct vir0_rewrite *rewrite, vir0_program *copy,
+			  const char *why, struct vir0_error *err)
+{
+	vir0_program_free(copy);
+	vir0_error_at(err, VIR0_OK, 0, "rewrite %s does not apply: %s", rewrite->name, why);
+	return VIR0_REWRITE_NOT_APPLICABLE;
+}
+
 int vir0_rewrite_apply(const struct vir0_rewrite *rewrite, const vir0_program *program,
 		       vir0_program **out, struct vir0_error *err)
 {
 	*out = NULL;
 	vir0_program *copy = NULL;
-	int status = vir0_program_clone(program, &copy, err);
-	if (status)
+	struct vir0_error clone_err;
+	int status = vir0_program_clone(program, &copy, &clone_err);
+	/* The copy goes through the encoding, which refuses (VIR0_EARG) what
+	 * any decoder would: nesting deeper than 64 (fmt §7.1), where the
+	 * validator allows 256. Such a program has no canonical form, no
+	 * hash, so no variant either. */
+	if (status == VIR0_EARG) {
+		char reason[VIR0_ERROR_MESSAGE_MAX + 64];
+		snprintf(reason, sizeof(reason), "the program has no wire form to copy: %s",
+			 clone_err.message);
+		return not_applicable(rewrite, NULL, reason, err);
+	}
+	if (status) {
+		if (err)
+			*err = clone_err;
 		return status;
+	}
 	const char *why = NULL;
 	status = rewrite->transform(copy, rewrite->param, &why);
-	if (status == 0) {
-		vir0_program_free(copy);
-		vir0_error_at(err, VIR0_OK, 0, "rewrite %s does not apply: %s", rewrite->name, why);
-		return VIR0_REWRITE_NOT_APPLICABLE;
-	}
+	if (status == 0)
+		return not_applicable(rewrite, copy, why, err);
 	if (status < 0) {
 		vir0_program_free(copy);
 		return vir0_error_at(err, status, 0, "rewrite %s ran out of memory", rewrite->name);

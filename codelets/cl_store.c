@@ -160,6 +160,9 @@ static int upload(vir0_cl_device *dev, cl_command_queue queue, const vir0_progra
 		return status;
 	}
 	dev->store_used += words;
+	/* A resident kernel may hold cache lines of the store from before this
+	 * upload; a relaunch starts it with clean caches. */
+	vir0_cl_persistent_stop(dev);
 	*out = p;
 	return VIR0_OK;
 }

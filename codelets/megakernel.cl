@@ -296,7 +296,9 @@ static uint atomic_local(volatile __local uint *w, uint op, uint element, uint v
 struct chunk {
 	__global const uint *prog;     /* the store entry */
 	__global const uint4 *insns;
-	__global const uint *desc;     /* 4 words per buffer */
+	/* 4 words per buffer; volatile like the whole ring: a resident kernel
+	 * must not see a recycled slot's old words from its cache. */
+	volatile __global const uint *desc;
 	uint groups[3];
 	uint wg[3];
 	uint lanes_per_wg;             /* W */
@@ -333,7 +335,7 @@ static uint lane_id(const struct chunk *c, ulong lane, uint kind, uint axis)
 /* The global base of buffer `b` (non-Workgroup). */
 static __global uchar *buffer_base(const struct chunk *c, uint b, __global uchar *const *mems)
 {
-	__global const uint *d = c->desc + 4u * b;
+	volatile __global const uint *d = c->desc + 4u * b;
 	ulong offset = (ulong)d[1] | (ulong)d[2] << 32;
 	return mems[d[0] & (NMEMS - 1)] + offset;
 }
@@ -577,7 +579,7 @@ static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar
 
 /* Everything one launch works with. */
 struct launch {
-	__global uint *ring;        /* slots, then 2 progress words per slot, then descriptors */
+	volatile __global uint *ring; /* slots, 2 progress words per slot, descriptors */
 	uint nslots;
 	uint ring_words;
 	__global uint *control;
@@ -591,20 +593,20 @@ struct launch {
 	__global uchar *mems[NMEMS]; /* the memory objects descriptors name */
 };
 
-static uint read_volatile(__global uint *word)
+static uint read_volatile(volatile __global uint *word)
 {
-	return *(volatile __global uint *)word;
+	return *word;
 }
 
 /* Why a published slot cannot run (a FAULT_* code), or 0. Checked before
  * the claim, so a CLAIMED RUN_VIR0 slot is always safe for helpers. */
-static uint slot_fault(const struct launch *l, __global const uint *slot)
+static uint slot_fault(const struct launch *l, volatile __global const uint *slot)
 {
 	uint tenant = slot[2];
 	if (tenant >= CTRL_TENANTS || l->control[CTRL_TENANT_BASE + tenant] == 0u)
 		return FAULT_TENANT;
 	uint op = slot[1];
-	__global const uint *arg = slot + 4;
+	volatile __global const uint *arg = slot + 4;
 	switch (op) {
 	case OP_NOP: case OP_BATCH_FENCE: case OP_SHUTDOWN:
 		return 0u;
@@ -644,7 +646,7 @@ static uint slot_fault(const struct launch *l, __global const uint *slot)
 }
 
 /* DONE_COUNT, the opcode's metric, then DONE (protocol steps 6 and 7). */
-static void slot_complete(const struct launch *l, __global uint *slot)
+static void slot_complete(const struct launch *l, volatile __global uint *slot)
 {
 	uint op = slot[1];
 	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
@@ -655,9 +657,9 @@ static void slot_complete(const struct launch *l, __global uint *slot)
 }
 
 /* A built-in opcode, run by work-item 0 of the claiming work-group. */
-static void run_builtin(const struct launch *l, __global uint *slot)
+static void run_builtin(const struct launch *l, volatile __global uint *slot)
 {
-	__global uint *arg = slot + 4;
+	volatile __global uint *arg = slot + 4;
 	volatile __global uint *control = l->control;
 	switch (slot[1]) {
 	case OP_STORE_U32: control[arg[1]] = arg[0]; break;
@@ -693,7 +695,7 @@ static void wait_before(const struct launch *l, uint s)
  * progress word holds the slot's generation (bits 24-31) above the next
  * chunk, so a work-group still holding a recycled slot's old arguments
  * can never take a chunk of the slot's new contents. */
-static uint claim_chunk(__global uint *progress, uint generation, uint nchunks)
+static uint claim_chunk(volatile __global uint *progress, uint generation, uint nchunks)
 {
 	for (;;) {
 		uint seen = read_volatile(progress);
@@ -707,9 +709,9 @@ static uint claim_chunk(__global uint *progress, uint generation, uint nchunks)
 /* Take chunks of a claimed RUN_VIR0 slot until none is left. */
 static void help_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
-	__global uint *slot = l->ring + s * SLOT_WORDS;
-	__global uint *progress = l->ring + l->nslots * SLOT_WORDS + 2u * s;
-	__global const uint *arg = slot + 4;
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *progress = l->ring + l->nslots * SLOT_WORDS + 2u * s;
+	volatile __global const uint *arg = slot + 4;
 	struct chunk c;
 	c.prog = l->store + arg[ARG_PROGRAM];
 	uint nb = c.prog[PH_NBUFFERS];
@@ -758,7 +760,7 @@ enum { ACT_NONE, ACT_BUILTIN, ACT_HELP, ACT_FENCE };
 /* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. */
 static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
-	__global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
 	uint act = ACT_NONE;
 	if (get_local_id(0) == 0) {
 		uint status = read_volatile(&slot[0]);

@@ -8,3 +8,7 @@ tests_test_conformance_SOURCES = tests/test_conformance.c \
 tests_test_conformance_CFLAGS = $(VIR0_TEST_CFLAGS)
 tests_test_conformance_LDADD = tests/libprogen.la tests/libfixtures_examples.la \
 	$(VIR0_TEST_LIBS)
+if HAVE_OPENCL
+tests_test_conformance_CFLAGS += $(OPENCL_CFLAGS)
+tests_test_conformance_LDADD += libvir0_opencl.la
+endif

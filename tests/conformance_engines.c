@@ -2,7 +2,16 @@
  * (conformance_engines.h). The CPU engine runs twice: on the calling
  * thread, as inside a StarPU worker, and on 4 threads, so workgroups run
  * concurrently and in varying order. */
+#include "config.h"
+
 #include "conformance_engines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef HAVE_OPENCL
+#include "vir0_opencl.h"
+#endif
 
 static int run_cpu1(const vir0_program *program, const uint32_t groups[3],
 		    struct vir0_binding *bindings, uint32_t n, struct vir0_error *err)
@@ -19,10 +28,31 @@ static int run_cpu4(const vir0_program *program, const uint32_t groups[3],
 static const struct conformance_engine engines[] = {
 	{ .name = "cpu1", .run = run_cpu1 },
 	{ .name = "cpu4", .run = run_cpu4 },
+#ifdef HAVE_OPENCL
+	/* The megakernel on $VIR0_OPENCL_DEVICE (default 0): PoCL in CI. A
+	 * launch per run costs ~0.1 ms on PoCL, so a few thousand programs. */
+	{ .name = "opencl", .run = vir0_cl_run, .max_programs = 3000,
+	  .max_programs_env = "VIR0_FUZZ_OPENCL_N" },
+#endif
 };
 
 const struct conformance_engine *conformance_engines(size_t *count)
 {
 	*count = sizeof(engines) / sizeof(engines[0]);
 	return engines;
+}
+
+unsigned conformance_engine_max_programs(const struct conformance_engine *engine)
+{
+	const char *text = engine->max_programs_env ? getenv(engine->max_programs_env) : NULL;
+	if (!text || !*text)
+		return engine->max_programs;
+	char *end;
+	unsigned long value = strtoul(text, &end, 10);
+	if (*end || value > 0xFFFFFFFFul) {
+		fprintf(stderr, "conformance: %s=%s is not a program count; keeping %u\n",
+			engine->max_programs_env, text, engine->max_programs);
+		return engine->max_programs;
+	}
+	return (unsigned)value;
 }

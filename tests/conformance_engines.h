@@ -30,7 +30,16 @@ struct conformance_engine {
 	 * buffer), with the contract of vir0_run_reference. */
 	int (*run)(const vir0_program *program, const uint32_t groups[3],
 		   struct vir0_binding *bindings, uint32_t n, struct vir0_error *err);
+	/* How many generated programs (with their variants) this engine runs:
+	 * 0 = all of them. A slow engine (the JIT compiles every variant) sees
+	 * the first `max_programs`; the environment variable named by
+	 * `max_programs_env`, when set, overrides it. Examples always run. */
+	unsigned max_programs;
+	const char *max_programs_env;
 };
+
+/* The program cap of `engine`, after its environment override. */
+unsigned conformance_engine_max_programs(const struct conformance_engine *engine);
 
 /* Every engine of this build, in report order. */
 const struct conformance_engine *conformance_engines(size_t *count);

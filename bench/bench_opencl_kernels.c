@@ -300,11 +300,18 @@ static void enqueue(struct bcl *b, const struct kind *k, const struct kcase *c,
 	}
 }
 
-/* One run from the initial inputs; the writable buffers read back. */
+/* One run from the initial inputs; the writable buffers read back. The
+ * outputs start as garbage, so a run that does not zero them is caught. */
 static void run_and_read(struct bcl *b, const struct kind *k, const struct kcase *c,
 			 struct on_device *d, enum engine e, struct vir0_binding *result)
 {
+	static const cl_uchar garbage = 0xA5;
 	upload(b, c, d, 1);
+	for (uint32_t i = 0; i < c->program->nbuffers; i++)
+		if (c->program->buffers[i].is_output)
+			bcl_check(clEnqueueFillBuffer(b->queue, d->mem[i], &garbage, 1, 0,
+						      c->host[i].size, 0, NULL, NULL),
+				  "clEnqueueFillBuffer");
 	cl_event event;
 	enqueue(b, k, c, d, e, &event);
 	bcl_check(clWaitForEvents(1, &event), "clWaitForEvents");

@@ -96,8 +96,9 @@ static void describe_shape(vir0_cl_device *dev)
 				     dev->max_lanes);
 	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS", units * GROUPS_PER_UNIT, 1, 1u << 20);
 	dev->units = units ? units : 1;
-	/* Leave room for the kernel's own __local words. */
-	dev->local_budget = local > 1024 ? (size_t)local - 1024 : 0;
+	/* Leave room for the kernel's own __local words and its slot copy. */
+	size_t own = 1024 + (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4;
+	dev->local_budget = local > own ? (size_t)local - own : 0;
 	if (dev->local_budget > 32768)
 		dev->local_budget = 32768;
 	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", 256, 0, 1u << 30);

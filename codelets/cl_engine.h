@@ -13,15 +13,24 @@
 
 /* The megakernel's arguments, in order (codelets/megakernel.cl). */
 enum cl_kernel_arg {
-	ARG_RING, ARG_NSLOTS, ARG_RING_WORDS, ARG_CONTROL, ARG_CONTROL_WORDS,
+	ARG_RING, ARG_NSLOTS, ARG_RING_WORDS, ARG_STATE, ARG_STATE_AT, ARG_STATE_STRIDE,
+	ARG_CONTROL, ARG_CONTROL_WORDS,
 	ARG_STORE, ARG_STORE_WORDS, ARG_SCRATCH, ARG_SCRATCH_WORDS, ARG_WGMEM,
-	ARG_WGMEM_BYTES, ARG_PERSISTENT, ARG_IDLE_SPINS, ARG_MEM0,
+	ARG_WGMEM_BYTES, ARG_COPY, ARG_PERSISTENT, ARG_IDLE_SPINS, ARG_MEM0,
 };
 
 /* Words of a store entry before its buffer table (megakernel.cl PH_*). */
 #define CL_PROGRAM_HEADER_WORDS 8u
 /* Descriptor words per buffer, and the memory index of Workgroup buffers. */
 #define CL_DESC_WORDS 4u
+/* Most buffers one RUN_VIR0 slot binds (megakernel.cl MAX_DESC: its
+ * descriptors are copied to __local memory). */
+#define CL_MAX_DESC 64u
+/* Device-side words per slot before the descriptor copy (megakernel.cl
+ * SS_DESC): claim, progress, chunks done, a spare word, the slot's copy. */
+#define CL_STATE_HEAD 20u
+/* Generations a resident slot cycles through (megakernel.cl GEN_MASK). */
+#define CL_GENERATIONS 128u
 #define CL_DESC_LOCAL 0xFFu
 /* RUN_VIR0 argument words (megakernel.cl ARG_*). */
 enum cl_run_arg {

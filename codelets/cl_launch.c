@@ -18,7 +18,8 @@
 	} while (0)
 
 int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
-		     const struct cl_ring *ring, uint32_t groups, int persistent,
+		     cl_mem state, cl_uint state_at, const struct cl_ring *ring, uint32_t groups,
+		     int persistent,
 		     cl_uint nwait, const cl_event *wait, cl_event *done, struct vir0_error *err)
 {
 	int status = vir0_cl_scratch_reserve(dev, ring->scratch_words, err);
@@ -38,7 +39,10 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		SET_ARG(ARG_RING, sizeof(cl_mem), ring_arg);
 	}
 	SET_ARG(ARG_NSLOTS, sizeof(cl_uint), &ring->nslots);
-	SET_ARG(ARG_RING_WORDS, sizeof(cl_uint), &ring->nwords);
+	SET_ARG(ARG_RING_WORDS, sizeof(cl_uint), &ring->state_at);
+	SET_ARG(ARG_STATE, sizeof(cl_mem), &state);
+	SET_ARG(ARG_STATE_AT, sizeof(cl_uint), &state_at);
+	SET_ARG(ARG_STATE_STRIDE, sizeof(cl_uint), &ring->state_stride);
 	SET_ARG(ARG_CONTROL, sizeof(cl_mem), &dev->control);
 	SET_ARG(ARG_CONTROL_WORDS, sizeof(cl_uint), &control_words);
 	SET_ARG(ARG_STORE, sizeof(cl_mem), dev->store ? &dev->store : NULL);
@@ -47,6 +51,7 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	SET_ARG(ARG_SCRATCH_WORDS, sizeof(cl_uint), &scratch_words);
 	SET_ARG(ARG_WGMEM, wgmem, NULL);
 	SET_ARG(ARG_WGMEM_BYTES, sizeof(cl_uint), &wgmem);
+	SET_ARG(ARG_COPY, (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4, NULL);
 	SET_ARG(ARG_PERSISTENT, sizeof(cl_uint), &persist);
 	SET_ARG(ARG_IDLE_SPINS, sizeof(cl_uint), &spins);
 	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS; m++)
@@ -70,8 +75,10 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring 
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateBuffer", code, "a ring of %u slots", ring->nslots);
 	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
-	int status = cl_launch_kernel(dev, queue, &mem, 0, ring, groups ? groups : 1, 0, nwait,
-				      wait, done, err);
+	/* The slots' state is the tail of the same buffer, zero like the
+	 * image. */
+	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring,
+				      groups ? groups : 1, 0, nwait, wait, done, err);
 	if (status == VIR0_OK && ring_out) {
 		clRetainMemObject(mem);
 		*ring_out = mem;

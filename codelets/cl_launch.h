@@ -14,9 +14,12 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring 
 	      struct vir0_error *err);
 
 /* Set the kernel's arguments for a ring at `ring_arg` (a cl_mem, or an SVM
- * pointer when `svm`) and enqueue it over `groups` work-groups. */
+ * pointer when `svm`) whose slots' state (claims, chunk counters, copies;
+ * device memory) starts at word `state_at` of `state`, and enqueue it over
+ * `groups` work-groups. */
 int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
-		     const struct cl_ring *ring, uint32_t groups, int persistent,
+		     cl_mem state, cl_uint state_at, const struct cl_ring *ring, uint32_t groups,
+		     int persistent,
 		     cl_uint nwait, const cl_event *wait, cl_event *done, struct vir0_error *err);
 
 #endif

@@ -1,8 +1,11 @@
-/* cl_persistent.c - the device's mode and the resident kernel: where the
- * device lets host and kernel share memory with atomics while the kernel
- * runs (fine-grained SVM with atomics, or NVIDIA's pinned host buffer of
- * cl_nv_create_buffer), the megakernel stays resident and polls a ring the
- * host publishes into; elsewhere each run is a batch launch. */
+/* cl_persistent.c - the device's mode and the resident kernel: where a
+ * running kernel sees the host's writes (fine-grained SVM, or NVIDIA's
+ * pinned host buffer of cl_nv_create_buffer), the megakernel stays
+ * resident and polls a ring the host publishes into; elsewhere each run is
+ * a batch launch. The host only writes the ring and reads statuses; every
+ * atomic (claims, chunk counters) is on device memory, the slots' state
+ * buffer: the device's atomics on host memory across PCIe lost updates on
+ * the H100. */
 #include "cl_engine.h"
 
 #include "cl_launch.h"
@@ -57,23 +60,21 @@ int vir0_cl_mode_choose(vir0_cl_device *dev, struct vir0_error *err)
 	/* Auto keeps CPU devices in batch mode: there the host's polling and
 	 * the resident kernel's threads share the cores, and one slot at a
 	 * time took 200-980 us resident against 100 us per launch (PoCL, 2
-	 * cores). It keeps persistent-nv off too until its multi-round test
-	 * passes on the H100 (tests/test_opencl_slots resident_rounds hung or
-	 * read stale slots there; doc/opencl-engine.md). */
-	int trusted = dev->is_gpu && offered == VIR0_CL_MODE_PERSISTENT_SVM;
-	if (request == VIR0_CL_MODE_FORCE_BATCH || (request == VIR0_CL_MODE_AUTO && !trusted))
+	 * cores). */
+	if (request == VIR0_CL_MODE_FORCE_BATCH || (request == VIR0_CL_MODE_AUTO && !dev->is_gpu))
 		dev->mode = VIR0_CL_MODE_BATCH;
 	else
 		dev->mode = offered;
 	return VIR0_OK;
 }
 
-/* The resident ring: RING_SLOTS slots, their progress words, and a
- * descriptor area of DESC_BUFFERS buffers per slot. */
+/* The resident ring: RING_SLOTS slots and a descriptor area of
+ * DESC_BUFFERS buffers per slot; the slots' state on the device. */
 #define RING_SLOTS 64u
 #define DESC_BUFFERS 32u
-#define DESC_AREA (RING_SLOTS * (VIR0_CL_SLOT_WORDS + 2u))
+#define DESC_AREA (RING_SLOTS * VIR0_CL_SLOT_WORDS)
 #define RING_WORDS (DESC_AREA + RING_SLOTS * DESC_BUFFERS * CL_DESC_WORDS)
+#define STATE_STRIDE (CL_STATE_HEAD + DESC_BUFFERS * CL_DESC_WORDS)
 /* Host polls between looks at whether the kernel is still there. */
 #define POLLS_PER_CHECK 1024u
 
@@ -86,6 +87,7 @@ struct cl_persistent {
 	cl_command_queue queue;      /* the resident kernel's own */
 	uint32_t *ring;              /* RING_WORDS words the host and kernel share */
 	cl_mem ring_mem;             /* NV: the pinned buffer; SVM: NULL */
+	cl_mem state;                /* claims, chunk counters, slot copies */
 	uint8_t generation[RING_SLOTS];
 	cl_event running;            /* NULL when no kernel is resident */
 	cl_mem launched_arena;
@@ -125,6 +127,24 @@ static int ring_create(vir0_cl_device *dev, struct cl_persistent *r, struct vir0
 	return VIR0_OK;
 }
 
+/* The slots' state, zero: no slot claimed yet. */
+static int state_create(vir0_cl_device *dev, struct cl_persistent *r, struct vir0_error *err)
+{
+	static const cl_uint zero = 0;
+	size_t bytes = (size_t)RING_SLOTS * STATE_STRIDE * 4;
+	cl_int code;
+	r->state = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, bytes, NULL, &code);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clCreateBuffer", code, "the resident slots' state");
+	code = clEnqueueFillBuffer(r->queue, r->state, &zero, sizeof(zero), 0, bytes, 0, NULL,
+				   NULL);
+	if (code == CL_SUCCESS)
+		code = clFinish(r->queue);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueFillBuffer", code, "the resident slots' state");
+	return VIR0_OK;
+}
+
 static int resident_open(vir0_cl_device *dev, struct vir0_error *err)
 {
 	if (dev->resident)
@@ -137,6 +157,8 @@ static int resident_open(vir0_cl_device *dev, struct vir0_error *err)
 	int status = code == CL_SUCCESS ? ring_create(dev, r, err)
 		     : vir0_cl_fail(err, "clCreateCommandQueueWithProperties", code,
 				    "the resident kernel's queue");
+	if (status == VIR0_OK)
+		status = state_create(dev, r, err);
 	dev->resident = r;
 	if (status)
 		vir0_cl_persistent_free(dev);
@@ -171,6 +193,27 @@ static int kernel_alive(struct cl_persistent *r)
 	return 0;
 }
 
+/* Write a slot's 16 words `words` (and `ndesc` descriptor words) into
+ * resident slot `at`: every word but the generation, then the generation,
+ * then the status, each step fenced. The kernel claims a slot by the
+ * generation it reads after seeing PUBLISHED, so the generation must be
+ * the last word of the slot to change. */
+static void publish_words(struct cl_persistent *r, const uint32_t *words, const uint32_t *desc,
+			  uint32_t ndesc, uint32_t at)
+{
+	uint32_t *slot = r->ring + at * VIR0_CL_SLOT_WORDS;
+	memcpy(slot + 1, words + 1, (4 + RUN_GENERATION - 1) * 4);
+	slot[4 + RUN_FAULT] = 0;
+	if (ndesc) {
+		uint32_t area = DESC_AREA + at * DESC_BUFFERS * CL_DESC_WORDS;
+		memcpy(r->ring + area, desc, ndesc * 4);
+		slot[4 + RUN_DESC] = area;
+	}
+	r->generation[at] = (uint8_t)((r->generation[at] + 1u) % CL_GENERATIONS);
+	ring_store(&slot[4 + RUN_GENERATION], r->generation[at]);
+	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+}
+
 void vir0_cl_persistent_stop(vir0_cl_device *dev)
 {
 	struct cl_persistent *r = dev->resident;
@@ -178,14 +221,12 @@ void vir0_cl_persistent_stop(vir0_cl_device *dev)
 		return;
 	/* A SHUTDOWN slot: the kernel sets control[SHUTDOWN] and every
 	 * work-group leaves on its next pass. */
-	uint32_t *slot = r->ring;
-	memset(slot + 1, 0, (VIR0_CL_SLOT_WORDS - 1) * 4);
-	slot[1] = VIR0_CL_OP_SHUTDOWN;
-	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+	const uint32_t shutdown[VIR0_CL_SLOT_WORDS] = { 0, VIR0_CL_OP_SHUTDOWN };
+	publish_words(r, shutdown, NULL, 0, 0);
 	clWaitForEvents(1, &r->running);
 	clReleaseEvent(r->running);
 	r->running = NULL;
-	ring_store(&slot[0], VIR0_CL_SLOT_EMPTY);
+	ring_store(&r->ring[0], VIR0_CL_SLOT_EMPTY);
 	static const uint32_t zero = 0;
 	clEnqueueWriteBuffer(r->queue, dev->control, CL_TRUE, VIR0_CL_CONTROL_SHUTDOWN * 4, 4,
 			     &zero, 0, NULL, NULL);
@@ -204,6 +245,8 @@ void vir0_cl_persistent_free(vir0_cl_device *dev)
 	} else if (r->ring) {
 		clSVMFree(dev->context, r->ring);
 	}
+	if (r->state)
+		clReleaseMemObject(r->state);
 	if (r->queue)
 		clReleaseCommandQueue(r->queue);
 	free(r);
@@ -223,12 +266,14 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 	struct cl_ring shape = *need;
 	shape.nslots = RING_SLOTS;
 	shape.nwords = RING_WORDS;
+	shape.state_at = RING_WORDS;
+	shape.state_stride = STATE_STRIDE;
 	shape.nmems = dev->arena ? 1 : 0;
 	shape.mems[0] = dev->arena;
 	shape.wgmem_bytes = dev->local_budget;
 	int status = cl_launch_kernel(dev, r->queue, r->ring_mem ? (void *)&r->ring_mem : r->ring,
-				      r->ring_mem == NULL, &shape, dev->units, 1, 0, NULL,
-				      &r->running, err);
+				      r->ring_mem == NULL, r->state, 0, &shape, dev->units, 1, 0,
+				      NULL, &r->running, err);
 	if (status)
 		return status;
 	clFlush(r->queue);
@@ -238,24 +283,12 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 }
 
 /* Copy slot `s` of `ring` (with `ndesc` descriptor words) into resident
- * slot `at`, status last. */
+ * slot `at`. */
 static void publish(struct cl_persistent *r, const struct cl_ring *ring, uint32_t s,
 		    uint32_t ndesc, uint32_t at)
 {
-	uint32_t *slot = r->ring + at * VIR0_CL_SLOT_WORDS;
 	const uint32_t *src = ring->words + s * VIR0_CL_SLOT_WORDS;
-	memcpy(slot + 1, src + 1, (VIR0_CL_SLOT_WORDS - 1) * 4);
-	uint32_t generation = ++r->generation[at];
-	if (ndesc) {
-		uint32_t desc = DESC_AREA + at * DESC_BUFFERS * CL_DESC_WORDS;
-		memcpy(r->ring + desc, ring->words + src[4 + RUN_DESC], ndesc * 4);
-		slot[4 + RUN_DESC] = desc;
-	}
-	slot[4 + RUN_GENERATION] = generation;
-	uint32_t *progress = r->ring + RING_SLOTS * VIR0_CL_SLOT_WORDS + 2 * at;
-	ring_store(&progress[1], 0);
-	ring_store(&progress[0], generation << 24);
-	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+	publish_words(r, src, ndesc ? ring->words + src[4 + RUN_DESC] : NULL, ndesc, at);
 }
 
 /* Wait until the first `count` resident slots are DONE or FAULT,

@@ -129,9 +129,9 @@ static int plan(const vir0_cl_device *dev, const vir0_cl_program *p, const uint3
 		uint64_t chunk_lanes = ne * dev->wg;
 		chunks = (ngroups * lanes + chunk_lanes - 1) / chunk_lanes;
 	}
-	if (chunks > 0xFFFFFFu)
+	if (chunks >= 0xFFFFFFu)
 		return vir0_error_at(err, VIR0_ELIMIT, 0,
-				     "slot %u: a grid of %llu workgroups makes more than 2^24 chunks; "
+				     "slot %u: a grid of %llu workgroups makes 2^24 - 1 chunks or more; "
 				     "split it over several slots", slot, (unsigned long long)ngroups);
 	arg[RUN_NE] = (uint32_t)ne;
 	arg[RUN_PER_CHUNK] = (uint32_t)per_chunk;
@@ -181,10 +181,22 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 	memset(ring, 0, sizeof(*ring));
 	if (!nslots || !slots)
 		return vir0_error_at(err, VIR0_EARG, 0, "no slots given; pass at least one");
-	uint64_t words = (uint64_t)nslots * (VIR0_CL_SLOT_WORDS + 2);
-	for (uint32_t s = 0; s < nslots; s++)
-		if (slots[s].program)
-			words += (uint64_t)CL_DESC_WORDS * slots[s].program->nbuffers;
+	uint64_t words = (uint64_t)nslots * VIR0_CL_SLOT_WORDS;
+	uint32_t most = 0;
+	for (uint32_t s = 0; s < nslots; s++) {
+		const vir0_cl_program *p = slots[s].program;
+		if (!p)
+			continue;
+		if (p->nbuffers > CL_MAX_DESC)
+			return vir0_error_at(err, VIR0_ELIMIT, 0, "slot %u: a program with %u buffers; "
+					     "the megakernel binds at most %u per slot", s,
+					     p->nbuffers, CL_MAX_DESC);
+		words += (uint64_t)CL_DESC_WORDS * p->nbuffers;
+		most = p->nbuffers > most ? p->nbuffers : most;
+	}
+	uint64_t state_at = words;
+	ring->state_stride = CL_STATE_HEAD + CL_DESC_WORDS * most;
+	words += (uint64_t)nslots * ring->state_stride;
 	if (words > UINT32_MAX / 4)
 		return vir0_error_at(err, VIR0_ELIMIT, 0, "%u slots take more than 4 GiB of ring; "
 				     "split the batch", nslots);
@@ -194,9 +206,10 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 				     nslots);
 	ring->nslots = nslots;
 	ring->nwords = (uint32_t)words;
+	ring->state_at = (uint32_t)state_at;
 	if (fixed_mem)
 		ring->mems[ring->nmems++] = fixed_mem;
-	uint32_t desc_at = nslots * (VIR0_CL_SLOT_WORDS + 2);
+	uint32_t desc_at = nslots * VIR0_CL_SLOT_WORDS;
 	for (uint32_t s = 0; s < nslots; s++) {
 		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
 		int status = VIR0_OK;

@@ -9,9 +9,11 @@
 
 /* A ring image ready to copy to the device. */
 struct cl_ring {
-	uint32_t *words;          /* slots, 2 progress words per slot, descriptors */
+	uint32_t *words;          /* slots, descriptors, then the slots' state */
 	uint32_t nslots;
-	uint32_t nwords;
+	uint32_t nwords;          /* all of it */
+	uint32_t state_at;        /* words before the state: slots and descriptors */
+	uint32_t state_stride;    /* state words per slot (CL_STATE_HEAD + descriptors) */
 	cl_mem mems[VIR0_CL_MAX_MEMS];
 	uint32_t nmems;
 	size_t scratch_words;     /* per work-item, the most any slot needs */

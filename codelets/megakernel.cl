@@ -165,6 +165,14 @@ struct shared {
 	uint any[3];
 };
 
+/* The slot a work-group works on is copied once into __local memory (the
+ * `copy` argument: 16 words, then 4 per buffer) so the interpreter never
+ * reads the ring, which may be host memory. An argument, not a __local
+ * variable: PoCL 3.1's LLVM crashes inlining loops that store into a
+ * __local array declared in the kernel. */
+#define MAX_DESC 64u
+#define COPY_DESC 16u
+
 /* 1 when `mine` is nonzero in any work-item. Three flags in rotation: call
  * n sets flag n % 3 and clears the next one, which nobody reads again
  * before every work-item has passed call n's barrier. */
@@ -197,98 +205,67 @@ static uint group_share(uint value, __local struct shared *sh)
 
 /* ---- element access (fmt §1.5, §9.9, §9.10) ------------------------------ */
 
-static uint load_global(__global const uchar *p, uint element, uint index)
-{
-	switch (element) {
-	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: return p[index];
-	case VIR0_TYPE_I8: return (uint)(int)((__global const char *)p)[index];
-	case VIR0_TYPE_U16: return ((__global const ushort *)p)[index];
-	case VIR0_TYPE_I16: return (uint)(int)((__global const short *)p)[index];
-	case VIR0_TYPE_BOOL: return ((__global const uint *)p)[index] != 0u;
-	case VIR0_TYPE_F32: return vir0_f32_canon(((__global const uint *)p)[index]);
-	default: return ((__global const uint *)p)[index];
-	}
+/* Loads of one address space and qualifier. A resident kernel reads data
+ * through volatile pointers: NVIDIA's L1 is not coherent, and an SM may
+ * still hold lines of arena memory that the host has since rewritten by
+ * DMA; a batch launch starts with clean caches and loads normally. */
+#define DEFINE_LOAD(name, space) \
+static uint name(space const uchar *p, uint element, uint index) \
+{ \
+	switch (element) { \
+	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: return p[index]; \
+	case VIR0_TYPE_I8: return (uint)(int)((space const char *)p)[index]; \
+	case VIR0_TYPE_U16: return ((space const ushort *)p)[index]; \
+	case VIR0_TYPE_I16: return (uint)(int)((space const short *)p)[index]; \
+	case VIR0_TYPE_BOOL: return ((space const uint *)p)[index] != 0u; \
+	case VIR0_TYPE_F32: return vir0_f32_canon(((space const uint *)p)[index]); \
+	default: return ((space const uint *)p)[index]; \
+	} \
 }
+DEFINE_LOAD(load_global, __global)
+DEFINE_LOAD(load_fresh, volatile __global)
+DEFINE_LOAD(load_local, __local)
 
-static uint load_local(__local const uchar *p, uint element, uint index)
-{
-	switch (element) {
-	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: return p[index];
-	case VIR0_TYPE_I8: return (uint)(int)((__local const char *)p)[index];
-	case VIR0_TYPE_U16: return ((__local const ushort *)p)[index];
-	case VIR0_TYPE_I16: return (uint)(int)((__local const short *)p)[index];
-	case VIR0_TYPE_BOOL: return ((__local const uint *)p)[index] != 0u;
-	case VIR0_TYPE_F32: return vir0_f32_canon(((__local const uint *)p)[index]);
-	default: return ((__local const uint *)p)[index];
-	}
+#define DEFINE_STORE(name, space) \
+static void name(space uchar *p, uint element, uint index, uint value) \
+{ \
+	switch (element) { \
+	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: case VIR0_TYPE_I8: \
+		p[index] = (uchar)value; \
+		return; \
+	case VIR0_TYPE_U16: case VIR0_TYPE_I16: \
+		((space ushort *)p)[index] = (ushort)value; \
+		return; \
+	default: \
+		((space uint *)p)[index] = value; \
+		return; \
+	} \
 }
-
-static void store_global(__global uchar *p, uint element, uint index, uint value)
-{
-	switch (element) {
-	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: case VIR0_TYPE_I8:
-		p[index] = (uchar)value;
-		return;
-	case VIR0_TYPE_U16: case VIR0_TYPE_I16:
-		((__global ushort *)p)[index] = (ushort)value;
-		return;
-	default:
-		((__global uint *)p)[index] = value;
-		return;
-	}
-}
-
-static void store_local(__local uchar *p, uint element, uint index, uint value)
-{
-	switch (element) {
-	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: case VIR0_TYPE_I8:
-		p[index] = (uchar)value;
-		return;
-	case VIR0_TYPE_U16: case VIR0_TYPE_I16:
-		((__local ushort *)p)[index] = (ushort)value;
-		return;
-	default:
-		((__local uint *)p)[index] = value;
-		return;
-	}
-}
+DEFINE_STORE(store_global, __global)
+DEFINE_STORE(store_local, __local)
 
 /* One read-modify-write; the old value. Min and Max are signed on i32. */
-static uint atomic_global(volatile __global uint *w, uint op, uint element, uint value,
-			  uint expected)
-{
-	volatile __global int *s = (volatile __global int *)w;
-	switch (op) {
-	case VIR0_ATOMIC_ADD: return atomic_add(w, value);
-	case VIR0_ATOMIC_OR: return atomic_or(w, value);
-	case VIR0_ATOMIC_AND: return atomic_and(w, value);
-	case VIR0_ATOMIC_XOR: return atomic_xor(w, value);
-	case VIR0_ATOMIC_MIN:
-		return element == VIR0_TYPE_I32 ? (uint)atomic_min(s, (int)value) : atomic_min(w, value);
-	case VIR0_ATOMIC_MAX:
-		return element == VIR0_TYPE_I32 ? (uint)atomic_max(s, (int)value) : atomic_max(w, value);
-	case VIR0_ATOMIC_EXCHANGE: return atomic_xchg(w, value);
-	default: return atomic_cmpxchg(w, expected, value);
-	}
+#define DEFINE_ATOMIC(name, space) \
+static uint name(volatile space uint *w, uint op, uint element, uint value, uint expected) \
+{ \
+	volatile space int *s = (volatile space int *)w; \
+	switch (op) { \
+	case VIR0_ATOMIC_ADD: return atomic_add(w, value); \
+	case VIR0_ATOMIC_OR: return atomic_or(w, value); \
+	case VIR0_ATOMIC_AND: return atomic_and(w, value); \
+	case VIR0_ATOMIC_XOR: return atomic_xor(w, value); \
+	case VIR0_ATOMIC_MIN: \
+		return element == VIR0_TYPE_I32 ? (uint)atomic_min(s, (int)value) \
+						: atomic_min(w, value); \
+	case VIR0_ATOMIC_MAX: \
+		return element == VIR0_TYPE_I32 ? (uint)atomic_max(s, (int)value) \
+						: atomic_max(w, value); \
+	case VIR0_ATOMIC_EXCHANGE: return atomic_xchg(w, value); \
+	default: return atomic_cmpxchg(w, expected, value); \
+	} \
 }
-
-static uint atomic_local(volatile __local uint *w, uint op, uint element, uint value,
-			 uint expected)
-{
-	volatile __local int *s = (volatile __local int *)w;
-	switch (op) {
-	case VIR0_ATOMIC_ADD: return atomic_add(w, value);
-	case VIR0_ATOMIC_OR: return atomic_or(w, value);
-	case VIR0_ATOMIC_AND: return atomic_and(w, value);
-	case VIR0_ATOMIC_XOR: return atomic_xor(w, value);
-	case VIR0_ATOMIC_MIN:
-		return element == VIR0_TYPE_I32 ? (uint)atomic_min(s, (int)value) : atomic_min(w, value);
-	case VIR0_ATOMIC_MAX:
-		return element == VIR0_TYPE_I32 ? (uint)atomic_max(s, (int)value) : atomic_max(w, value);
-	case VIR0_ATOMIC_EXCHANGE: return atomic_xchg(w, value);
-	default: return atomic_cmpxchg(w, expected, value);
-	}
-}
+DEFINE_ATOMIC(atomic_global, __global)
+DEFINE_ATOMIC(atomic_local, __local)
 
 /* ---- one chunk of a RUN_VIR0 slot ---------------------------------------- */
 
@@ -296,9 +273,7 @@ static uint atomic_local(volatile __local uint *w, uint op, uint element, uint v
 struct chunk {
 	__global const uint *prog;     /* the store entry */
 	__global const uint4 *insns;
-	/* 4 words per buffer; volatile like the whole ring: a resident kernel
-	 * must not see a recycled slot's old words from its cache. */
-	volatile __global const uint *desc;
+	__local const uint *desc;      /* 4 words per buffer, copied once per slot */
 	uint groups[3];
 	uint wg[3];
 	uint lanes_per_wg;             /* W */
@@ -307,6 +282,7 @@ struct chunk {
 	uint wg_bytes;
 	uint chunk_lanes;              /* lanes the chunk holds (whole workgroups
 	                                  when grouped) */
+	uint fresh;                    /* resident: load data through volatile */
 	ulong first;                   /* linear lane of the chunk's lane 0 */
 	ulong total;                   /* lanes in the grid */
 };
@@ -335,7 +311,7 @@ static uint lane_id(const struct chunk *c, ulong lane, uint kind, uint axis)
 /* The global base of buffer `b` (non-Workgroup). */
 static __global uchar *buffer_base(const struct chunk *c, uint b, __global uchar *const *mems)
 {
-	volatile __global const uint *d = c->desc + 4u * b;
+	__local const uint *d = c->desc + 4u * b;
 	ulong offset = (ulong)d[1] | (ulong)d[2] << 32;
 	return mems[d[0] & (NMEMS - 1)] + offset;
 }
@@ -464,6 +440,14 @@ static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar
 				break;
 			}
 			__global const uchar *base = buffer_base(c, aux, mems);
+			if (c->fresh) {
+				for (uint e = 0; e < ne; e++)
+					if (lane_on(&exec, e)) {
+						uint i = REG(a, e);
+						REG(dst, e) = i < length ? load_fresh(base, element, i) : 0u;
+					}
+				break;
+			}
 			for (uint e = 0; e < ne; e++)
 				if (lane_on(&exec, e)) {
 					uint i = REG(a, e);
@@ -577,11 +561,27 @@ static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar
 
 /* ---- slots ----------------------------------------------------------------- */
 
+/* Per-slot words in device memory (the `state` buffer, `state_stride`
+ * words per slot). Claims and chunk counters live here and never in the
+ * ring: the ring may be host memory (NVIDIA's pinned buffer), where the
+ * device's atomics across PCIe are not to be relied on. */
+#define SS_CLAIM 0u    /* VALID | generation of the slot's last claim */
+#define SS_PROGRESS 1u /* VALID | generation << 24 | next chunk; 0 while rewritten */
+#define SS_DONE 2u     /* chunks done */
+#define SS_SLOT 4u     /* the claimed slot's 16 words */
+#define SS_DESC 20u    /* its descriptors */
+#define VALID 0x80000000u
+#define GEN_MASK 0x7Fu
+#define GEN_BITS 0xFF000000u /* VALID and the generation of a progress word */
+#define NO_CHUNK 0xFFFFFFu
+
 /* Everything one launch works with. */
 struct launch {
-	volatile __global uint *ring; /* slots, 2 progress words per slot, descriptors */
+	volatile __global uint *ring; /* slots and descriptors, written by the host */
 	uint nslots;
 	uint ring_words;
+	volatile __global uint *state;
+	uint state_stride;
 	__global uint *control;
 	uint control_words;
 	__global const uint *store;
@@ -590,25 +590,21 @@ struct launch {
 	uint scratch_words;         /* per work-item */
 	__local uchar *wgmem;
 	uint wgmem_bytes;
+	__local uint *copy;         /* the slot's words and descriptors */
+	uint persistent;
 	__global uchar *mems[NMEMS]; /* the memory objects descriptors name */
 };
 
-static uint read_volatile(volatile __global uint *word)
-{
-	return *word;
-}
-
-/* Why a published slot cannot run (a FAULT_* code), or 0. Checked before
- * the claim, so a CLAIMED RUN_VIR0 slot is always safe for helpers. */
-static uint slot_fault(const struct launch *l, volatile __global const uint *slot)
+/* Why a slot (its words copied to `slot`) cannot run, a FAULT_* code, or 0. */
+static uint slot_fault(const struct launch *l, __local const uint *slot)
 {
 	uint tenant = slot[2];
 	if (tenant >= CTRL_TENANTS || l->control[CTRL_TENANT_BASE + tenant] == 0u)
 		return FAULT_TENANT;
 	uint op = slot[1];
-	volatile __global const uint *arg = slot + 4;
+	__local const uint *arg = slot + 4;
 	switch (op) {
-	case OP_NOP: case OP_BATCH_FENCE: case OP_SHUTDOWN:
+	case OP_NOP: case OP_SHUTDOWN:
 		return 0u;
 	case OP_STORE_U32: case OP_ATOMIC_ADD:
 		return arg[1] < l->control_words ? 0u : FAULT_BOUNDS;
@@ -629,10 +625,12 @@ static uint slot_fault(const struct launch *l, volatile __global const uint *slo
 		uint nb = prog[PH_NBUFFERS];
 		uint ne = arg[ARG_NE];
 		if (ne == 0u || ne > 64u * VIR0_MASK_WORDS || arg[ARG_NCHUNKS] == 0u ||
-		    arg[ARG_NCHUNKS] > 0xFFFFFFu || arg[ARG_GENERATION] > 0xFFu)
+		    arg[ARG_NCHUNKS] >= NO_CHUNK || arg[ARG_GENERATION] > GEN_MASK)
 			return FAULT_PROGRAM;
 		if (arg[ARG_DESC] > l->ring_words || nb > (l->ring_words - arg[ARG_DESC]) / 4u)
 			return FAULT_BOUNDS;
+		if (nb > MAX_DESC || SS_DESC + 4u * nb > l->state_stride)
+			return FAULT_RESOURCES;
 		ulong need = (ulong)prog[PH_NREGS] * ne + (ulong)STACK_ENTRY_WORDS * prog[PH_NESTING];
 		if (need > l->scratch_words)
 			return FAULT_RESOURCES;
@@ -645,23 +643,24 @@ static uint slot_fault(const struct launch *l, volatile __global const uint *slo
 	}
 }
 
-/* DONE_COUNT, the opcode's metric, then DONE (protocol steps 6 and 7). */
-static void slot_complete(const struct launch *l, volatile __global uint *slot)
+/* DONE_COUNT, the opcode's metric, then DONE (protocol steps 6 and 7).
+ * The status is a plain store after a fence, never an atomic: the ring
+ * may be host memory. Work-item 0 only. */
+static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
 {
-	uint op = slot[1];
 	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
 	atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
 	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
 	mem_fence(CLK_GLOBAL_MEM_FENCE);
-	atomic_xchg((volatile __global uint *)&slot[0], ST_DONE);
+	slot[0] = ST_DONE;
+	mem_fence(CLK_GLOBAL_MEM_FENCE);
 }
 
-/* A built-in opcode, run by work-item 0 of the claiming work-group. */
-static void run_builtin(const struct launch *l, volatile __global uint *slot)
+/* A built-in opcode with arguments `arg` (work-item 0). */
+static void run_builtin(const struct launch *l, __local const uint *arg, uint op)
 {
-	volatile __global uint *arg = slot + 4;
 	volatile __global uint *control = l->control;
-	switch (slot[1]) {
+	switch (op) {
 	case OP_STORE_U32: control[arg[1]] = arg[0]; break;
 	case OP_ATOMIC_ADD: atomic_add(&control[arg[1]], arg[0]); break;
 	case OP_LOAD_U32: control[CTRL_OBSERVABLE_BASE + arg[1]] = control[arg[0]]; break;
@@ -671,19 +670,17 @@ static void run_builtin(const struct launch *l, volatile __global uint *slot)
 			control[arg[1] + i] = control[arg[0] + i];
 		break;
 	case OP_SHUTDOWN: control[CTRL_SHUTDOWN] = 1u; break;
-	default: break; /* NOP, BATCH_FENCE */
+	default: break; /* NOP */
 	}
-	slot_complete(l, slot);
 }
 
 /* Wait until every slot before `s` is DONE or FAULT (BATCH_FENCE). The
- * work still open there is held by running work-groups: this one has
- * already taken every chunk it could. */
+ * work still open there is held by running work-groups. */
 static void wait_before(const struct launch *l, uint s)
 {
 	if (get_local_id(0) == 0)
 		for (uint t = 0; t < s;) {
-			uint status = read_volatile(&l->ring[t * SLOT_WORDS]);
+			uint status = l->ring[t * SLOT_WORDS];
 			if (status == ST_DONE || status == ST_FAULT || status == 0u)
 				t++;
 		}
@@ -691,32 +688,71 @@ static void wait_before(const struct launch *l, uint s)
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 }
 
-/* The next chunk of a slot, or 0xFFFFFFFF when none is left. The
- * progress word holds the slot's generation (bits 24-31) above the next
- * chunk, so a work-group still holding a recycled slot's old arguments
- * can never take a chunk of the slot's new contents. */
-static uint claim_chunk(volatile __global uint *progress, uint generation, uint nchunks)
+/* The next chunk of the slot whose progress word is `progress`, or
+ * NO_CHUNK. `want` is VALID | generation << 24: a work-group still holding
+ * a recycled slot's old copy never takes a chunk of its new contents. */
+static uint claim_chunk(volatile __global uint *progress, uint want, uint nchunks)
 {
 	for (;;) {
-		uint seen = read_volatile(progress);
-		if (seen >> 24 != generation || (seen & 0xFFFFFFu) >= nchunks)
-			return 0xFFFFFFFFu;
-		if (atomic_cmpxchg((volatile __global uint *)progress, seen, seen + 1u) == seen)
-			return seen & 0xFFFFFFu;
+		uint seen = *progress;
+		if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
+			return NO_CHUNK;
+		if (atomic_cmpxchg(progress, seen, seen + 1u) == seen)
+			return seen & NO_CHUNK;
 	}
 }
 
-/* Take chunks of a claimed RUN_VIR0 slot until none is left. */
-static void help_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
+/* The claimed slot's copy (state) into __local, when it is the one of
+ * generation `want`: the progress word is read before and after (it is
+ * 0 while a claimer rewrites the copy), a seqlock. 1 when consistent. */
+static int load_copy(const struct launch *l, volatile __global const uint *st, uint want,
+		     __local struct shared *sh)
+{
+	const uint lid = get_local_id(0);
+	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG)
+		l->copy[i] = st[SS_SLOT + i];
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint at = l->copy[4 + ARG_PROGRAM];
+	uint nb = at < l->store_words - PH_BUFFERS ? l->store[at + PH_NBUFFERS] : 0u;
+	nb = nb < MAX_DESC ? nb : MAX_DESC;
+	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
+		l->copy[COPY_DESC + i] = st[SS_DESC + i];
+	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	uint again = group_share(lid == 0 ? st[SS_PROGRESS] : 0u, sh);
+	return (again & GEN_BITS) == want && at < l->store_words - PH_BUFFERS;
+}
+
+/* Take chunks of a claimed RUN_VIR0 slot (generation in `marker`) until
+ * none is left. */
+static void help_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
+		      uint *turn)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
-	volatile __global uint *progress = l->ring + l->nslots * SLOT_WORDS + 2u * s;
-	volatile __global const uint *arg = slot + 4;
+	volatile __global uint *st = l->state + s * l->state_stride;
+	const uint lid = get_local_id(0);
+	const uint want = VALID | (marker & GEN_MASK) << 24;
+	/* The claimer is copying the slot: wait for its progress word, or
+	 * leave when the slot has moved on. */
+	uint ready = 0u;
+	if (lid == 0)
+		for (;;) {
+			uint p = st[SS_PROGRESS];
+			if ((p & GEN_BITS) == want) {
+				ready = (p & NO_CHUNK) != NO_CHUNK;
+				break;
+			}
+			if (st[SS_CLAIM] != marker || slot[0] != ST_PUBLISHED)
+				break;
+		}
+	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	if (!group_share(ready, sh) || !load_copy(l, st, want, sh))
+		return;
+	__local const uint *arg = l->copy + 4;
 	struct chunk c;
 	c.prog = l->store + arg[ARG_PROGRAM];
 	uint nb = c.prog[PH_NBUFFERS];
 	c.insns = (__global const uint4 *)(c.prog + ((PH_BUFFERS + nb + 3u) & ~3u));
-	c.desc = l->ring + arg[ARG_DESC];
+	c.desc = l->copy + COPY_DESC;
 	for (uint i = 0; i < 3u; i++) {
 		c.groups[i] = arg[ARG_GROUPS + i];
 		c.wg[i] = c.prog[PH_WG + i];
@@ -725,21 +761,20 @@ static void help_slot(const struct launch *l, uint s, __local struct shared *sh,
 	c.ne = arg[ARG_NE];
 	c.nregs = c.prog[PH_NREGS];
 	c.wg_bytes = arg[ARG_WG_BYTES];
+	c.fresh = l->persistent;
 	uint per_chunk = arg[ARG_PER_CHUNK], nchunks = arg[ARG_NCHUNKS];
-	uint generation = arg[ARG_GENERATION];
 	c.chunk_lanes = per_chunk ? per_chunk * c.lanes_per_wg : c.ne * VIR0_WG;
 	c.total = (ulong)c.groups[0] * c.groups[1] * c.groups[2] * c.lanes_per_wg;
-	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG +
-			      get_local_id(0);
+	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG + lid;
 	for (;;) {
-		uint chunk = group_share(get_local_id(0) == 0
-					 ? claim_chunk(&progress[0], generation, nchunks) : 0u, sh);
+		uint chunk = group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
+					 : 0u, sh);
 		if (chunk >= nchunks)
 			return;
 		c.first = (ulong)chunk * c.chunk_lanes;
 		if (per_chunk && c.wg_bytes) {
 			uint words = per_chunk * c.wg_bytes / 4u;
-			for (uint i = get_local_id(0); i < words; i += VIR0_WG)
+			for (uint i = lid; i < words; i += VIR0_WG)
 				((__local uint *)l->wgmem)[i] = 0u;
 			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 		}
@@ -747,56 +782,126 @@ static void help_slot(const struct launch *l, uint s, __local struct shared *sh,
 		/* Every work-item's writes first, then the count that may
 		 * complete the slot. */
 		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
-		if (get_local_id(0) == 0) {
+		if (lid == 0) {
 			mem_fence(CLK_GLOBAL_MEM_FENCE);
-			if (atomic_inc((volatile __global uint *)&progress[1]) + 1u == nchunks)
-				slot_complete(l, slot);
+			if (atomic_inc(&st[SS_DONE]) + 1u == nchunks)
+				slot_complete(l, slot, OP_RUN_VIR0);
 		}
 	}
 }
 
-enum { ACT_NONE, ACT_BUILTIN, ACT_HELP, ACT_FENCE };
+/* Slot `s` was claimed by this work-group (generation in `marker`): copy
+ * it from the ring into the state (descriptors too), then fault it, run
+ * a built-in, or open its chunks to every work-group. */
+static void claim_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
+		       uint *turn)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *st = l->state + s * l->state_stride;
+	const uint lid = get_local_id(0);
+	const uint want = VALID | (marker & GEN_MASK) << 24;
+	if (lid == 0) {
+		st[SS_PROGRESS] = 0u;
+		mem_fence(CLK_GLOBAL_MEM_FENCE);
+	}
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG) {
+		uint w = slot[i];
+		l->copy[i] = w;
+		st[SS_SLOT + i] = w;
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint op = l->copy[1];
+	uint fault = 0u, nb = 0u;
+	if (lid == 0) {
+		fault = slot_fault(l, l->copy);
+		nb = !fault && op == OP_RUN_VIR0 ? l->store[l->copy[4 + ARG_PROGRAM] + PH_NBUFFERS]
+					       : 0u;
+		sh->word[1] = fault;
+		sh->word[2] = nb;
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	fault = sh->word[1];
+	nb = sh->word[2];
+	uint desc = l->copy[4 + ARG_DESC];
+	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
+		st[SS_DESC + i] = l->ring[desc + i];
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+	int runs = !fault && op == OP_RUN_VIR0;
+	if (lid == 0) {
+		mem_fence(CLK_GLOBAL_MEM_FENCE);
+		if (runs) {
+			st[SS_DONE] = 0u;
+			mem_fence(CLK_GLOBAL_MEM_FENCE);
+			atomic_xchg(&st[SS_PROGRESS], want);
+		} else {
+			/* Nothing to help with: waiting helpers leave. */
+			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
+			if (fault) {
+				slot[4 + ARG_FAULT] = fault;
+				mem_fence(CLK_GLOBAL_MEM_FENCE);
+				slot[0] = ST_FAULT;
+				mem_fence(CLK_GLOBAL_MEM_FENCE);
+			} else {
+				run_builtin(l, l->copy + 4, op);
+				slot_complete(l, slot, op);
+			}
+		}
+	}
+	if (runs)
+		help_slot(l, s, marker, sh, turn);
+}
 
-/* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. */
+enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
+
+/* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. The
+ * claim is a CAS on the slot's state word in device memory, keyed by the
+ * generation the host wrote last (after every other word of the slot), so
+ * a claimer always copies the words of the generation it claimed: the
+ * host rewrites a slot only after it is DONE, which needs this claim. */
 static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
-	uint act = ACT_NONE;
-	if (get_local_id(0) == 0) {
-		uint status = read_volatile(&slot[0]);
-		uint op = slot[1];
-		if (status == ST_PUBLISHED) {
-			uint fault = slot_fault(l, slot);
-			if (fault) {
-				if (atomic_cmpxchg((volatile __global uint *)&slot[0], ST_PUBLISHED,
-						   ST_CLAIMED) == ST_PUBLISHED) {
-					slot[4 + ARG_FAULT] = fault;
-					mem_fence(CLK_GLOBAL_MEM_FENCE);
-					atomic_xchg((volatile __global uint *)&slot[0], ST_FAULT);
-				}
-			} else if (op == OP_BATCH_FENCE) {
+	volatile __global uint *st = l->state + s * l->state_stride;
+	uint act = ACT_NONE, marker = 0u, claim = 0u;
+	if (get_local_id(0) == 0 && slot[0] == ST_PUBLISHED) {
+		mem_fence(CLK_GLOBAL_MEM_FENCE);
+		marker = VALID | (slot[4 + ARG_GENERATION] & GEN_MASK);
+		claim = st[SS_CLAIM];
+		act = ACT_HELP;
+		if (claim != marker) {
+			mem_fence(CLK_GLOBAL_MEM_FENCE);
+			if (slot[1] == OP_BATCH_FENCE)
 				act = ACT_FENCE;
-			} else if (atomic_cmpxchg((volatile __global uint *)&slot[0], ST_PUBLISHED,
-						  ST_CLAIMED) == ST_PUBLISHED) {
-				act = op == OP_RUN_VIR0 ? ACT_HELP : ACT_BUILTIN;
-			}
+			else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
+				act = ACT_CLAIM;
 		}
-		if (status == ST_CLAIMED && op == OP_RUN_VIR0)
-			act = ACT_HELP;
+		sh->word[1] = marker;
 	}
 	act = group_share(act, sh);
-	if (act == ACT_BUILTIN && get_local_id(0) == 0)
-		run_builtin(l, slot);
+	marker = sh->word[1];
+	if (act == ACT_CLAIM)
+		claim_slot(l, s, marker, sh, turn);
 	if (act == ACT_HELP)
-		help_slot(l, s, sh, turn);
+		help_slot(l, s, marker, sh, turn);
 	if (act == ACT_FENCE) {
 		wait_before(l, s);
-		if (get_local_id(0) == 0 &&
-		    atomic_cmpxchg((volatile __global uint *)&slot[0], ST_PUBLISHED, ST_CLAIMED) ==
-		    ST_PUBLISHED)
-			slot_complete(l, slot);
+		if (get_local_id(0) == 0 && atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim) {
+			atomic_xchg(&st[SS_PROGRESS], VALID | (marker & GEN_MASK) << 24 | NO_CHUNK);
+			slot_complete(l, slot, OP_BATCH_FENCE);
+		}
 	}
 	return act != ACT_NONE;
+}
+
+/* 1 when a slot in [first, first + VIR0_WG) is PUBLISHED: one read per
+ * work-item, so a resident kernel polls the whole ring (host memory on
+ * NVIDIA, one PCIe round trip) at once. */
+static int any_published(const struct launch *l, uint first, __local struct shared *sh,
+			 uint *turn)
+{
+	uint s = first + get_local_id(0);
+	return group_any(s < l->nslots && l->ring[s * SLOT_WORDS] == ST_PUBLISHED, sh, turn);
 }
 
 /* The megakernel. Batch (persistent == 0): each work-group visits every
@@ -804,10 +909,11 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
  * the ring until SHUTDOWN, or until `idle_spins` passes in a row found
  * nothing, so it never holds the device long when idle. */
 __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
+			      __global uint *state, uint state_at, uint state_stride,
 			      __global uint *control, uint control_words,
 			      __global const uint *store, uint store_words,
 			      __global uint *scratch, uint scratch_words,
-			      __local uchar *wgmem, uint wgmem_bytes,
+			      __local uchar *wgmem, uint wgmem_bytes, __local uint *copy,
 			      uint persistent, uint idle_spins,
 			      __global uchar *m0, __global uchar *m1, __global uchar *m2,
 			      __global uchar *m3, __global uchar *m4, __global uchar *m5,
@@ -819,6 +925,8 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 	l.ring = ring;
 	l.nslots = nslots;
 	l.ring_words = ring_words;
+	l.state = state + state_at;
+	l.state_stride = state_stride;
 	l.control = control;
 	l.control_words = control_words;
 	l.store = store;
@@ -827,6 +935,8 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 	l.scratch_words = scratch_words;
 	l.wgmem = wgmem;
 	l.wgmem_bytes = wgmem_bytes;
+	l.copy = copy;
+	l.persistent = persistent;
 	l.mems[0] = m0; l.mems[1] = m1; l.mems[2] = m2; l.mems[3] = m3;
 	l.mems[4] = m4; l.mems[5] = m5; l.mems[6] = m6; l.mems[7] = m7;
 	if (get_local_id(0) == 0)
@@ -838,12 +948,14 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 		return;
 	}
 	for (uint idle = 0; idle <= idle_spins;) {
-		if (group_share(get_local_id(0) == 0 ? read_volatile(&control[CTRL_SHUTDOWN]) : 0u,
-				&sh))
+		if (group_share(get_local_id(0) == 0 ? ((volatile __global uint *)control)[CTRL_SHUTDOWN]
+				: 0u, &sh))
 			return;
 		int found = 0;
-		for (uint s = 0; s < nslots; s++)
-			found |= visit_slot(&l, s, &sh, &turn);
+		for (uint first = 0; first < nslots; first += VIR0_WG)
+			if (any_published(&l, first, &sh, &turn))
+				for (uint s = first; s < first + VIR0_WG && s < nslots; s++)
+					found |= visit_slot(&l, s, &sh, &turn);
 		idle = found ? 0u : idle + 1u;
 	}
 }

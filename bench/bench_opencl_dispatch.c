@@ -280,8 +280,8 @@ void bcl_dispatch(struct bcl *b)
 	if (vir0_cl_program_load(b->mega, b->queue, tiny, &loaded, &err) != VIR0_OK)
 		bcl_die("the tiny program", err.message);
 	printf("dispatch: wall time (host clock around the calls and their wait), median; a tiny\n"
-	       "slot runs 16 invocations of out[i] = i + 1 (no output zero-fill); the megakernel\n"
-	       "in %s mode for the batch lines\n",
+	       "slot runs 16 invocations of out[i] = i + 1 (no output zero-fill); the launches are\n"
+	       "vir0_cl_enqueue batch launches (device mode %s)\n",
 	       vir0_cl_mode_name(vir0_cl_device_mode(b->mega)));
 	struct baseline base = batch_mode(b, loaded);
 	fflush(stdout);

@@ -3,6 +3,7 @@
 #ifndef VIR0_BENCH_H
 #define VIR0_BENCH_H
 
+#include "bench_util.h"
 #include "native_kernels.h"
 #include "vir0.h"
 
@@ -20,13 +21,9 @@ struct bench {
 	uint32_t groups[3];
 };
 
-void bench_die(const char *what, const char *detail) __attribute__((noreturn));
-void *bench_malloc(size_t size);
-uint32_t bench_random(uint64_t *state);
-
-/* Load b->example and bind zeroed buffers of sizes[i] bytes (0 for
- * Workgroup buffers); the caller fills b->initial. */
-void bench_setup(struct bench *b, const size_t *sizes);
+/* Load b->example, bind its inputs for b->elements from `input` (one of
+ * bench_util.h's) in b->initial, and buffers of the same sizes in b->work. */
+void bench_setup(struct bench *b, void (*input)(struct vir0_binding *buffers, size_t n));
 void bench_free(struct bench *b);
 
 /* The median of a few runs of the native kernel, in seconds. */

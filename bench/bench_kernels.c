@@ -1,5 +1,6 @@
-/* bench_kernels.c - the five benchmark kernels: inputs, the native run,
- * and the check of the interpreter's result against the native one. */
+/* bench_kernels.c - the six benchmark kernels: the native run and the
+ * check of the interpreter's result against the native one (the inputs
+ * are bench_util.c's, shared with the OpenCL benchmark). */
 #include "bench.h"
 
 #include <stdlib.h>
@@ -20,28 +21,29 @@ static int same_bytes_as_buffer(const struct bench *b, uint32_t buffer, const vo
 	return memcmp(b->work[buffer].data, expected, b->work[buffer].size) == 0;
 }
 
-static int saxpy_check(const struct bench *b, const void *expected)
+/* saxpy's y, vector add's c and matmul's c: the result is buffer 2. */
+static int buffer_2_check(const struct bench *b, const void *expected)
 {
 	return same_bytes_as_buffer(b, 2, expected);
+}
+
+/* saxpy and vector add: b->elements 4-byte results in buffer 2. */
+static void bench_elementwise(struct bench *b,
+			      void (*input)(struct vir0_binding *buffers, size_t n),
+			      void (*native_run)(struct bench *b, void *result))
+{
+	bench_setup(b, input);
+	void *expected = bench_malloc(b->elements * 4);
+	double native = bench_time_native(native_run, b, expected);
+	bench_report(b, native, buffer_2_check, expected);
+	free(expected);
+	bench_free(b);
 }
 
 void bench_saxpy(size_t scale)
 {
 	struct bench b = { .name = "saxpy f32", .example = "saxpy", .elements = 16 * MEGA / scale };
-	size_t n = b.elements, sizes[] = { 4, n * 4, n * 4 };
-	bench_setup(&b, sizes);
-	float *x = b.initial[1].data, *y = b.initial[2].data;
-	*(float *)b.initial[0].data = 2.5f;
-	for (size_t i = 0; i < n; i++) {
-		/* Normal numbers only: native C keeps subnormals, VIR0 flushes them. */
-		x[i] = (float)(i % 1000) * 0.25f;
-		y[i] = 1.0f + (float)(i % 77);
-	}
-	float *expected = bench_malloc(n * sizeof(float));
-	double native = bench_time_native(saxpy_native, &b, expected);
-	bench_report(&b, native, saxpy_check, expected);
-	free(expected);
-	bench_free(&b);
+	bench_elementwise(&b, bench_input_saxpy, saxpy_native);
 }
 
 /* ---- vector add: examples/vector_add.vir0s (a, b, c) ------------------ */
@@ -51,28 +53,11 @@ static void vector_add_native(struct bench *b, void *result)
 	native_vector_add(b->initial[0].data, b->initial[1].data, result, b->elements);
 }
 
-static int vector_add_check(const struct bench *b, const void *expected)
-{
-	return same_bytes_as_buffer(b, 2, expected);
-}
-
 void bench_vector_add(size_t scale)
 {
 	struct bench b = { .name = "vector add u32", .example = "vector_add",
 			   .elements = 16 * MEGA / scale };
-	size_t n = b.elements, sizes[] = { n * 4, n * 4, n * 4 };
-	bench_setup(&b, sizes);
-	uint32_t *x = b.initial[0].data, *y = b.initial[1].data;
-	uint64_t seed = 5;
-	for (size_t i = 0; i < n; i++) {
-		x[i] = bench_random(&seed);
-		y[i] = bench_random(&seed);
-	}
-	uint32_t *expected = bench_malloc(n * sizeof(uint32_t));
-	double native = bench_time_native(vector_add_native, &b, expected);
-	bench_report(&b, native, vector_add_check, expected);
-	free(expected);
-	bench_free(&b);
+	bench_elementwise(&b, bench_input_vector_add, vector_add_native);
 }
 
 /* ---- sum: examples/reduction_atomic.vir0s (input, total) --------------- */
@@ -91,12 +76,7 @@ void bench_sum(size_t scale)
 {
 	struct bench b = { .name = "sum (atomic) u32", .example = "reduction_atomic",
 			   .elements = 16 * MEGA / scale };
-	size_t sizes[] = { b.elements * 4, 4 };
-	bench_setup(&b, sizes);
-	uint64_t seed = 1;
-	uint32_t *input = b.initial[0].data;
-	for (size_t i = 0; i < b.elements; i++)
-		input[i] = bench_random(&seed);
+	bench_setup(&b, bench_input_sum);
 	uint32_t expected;
 	double native = bench_time_native(sum_native, &b, &expected);
 	bench_report(&b, native, sum_check, &expected);
@@ -126,12 +106,7 @@ void bench_histogram(size_t scale)
 {
 	struct bench b = { .name = "histogram bytes", .example = "histogram",
 			   .elements = 16 * MEGA / scale };
-	size_t sizes[] = { b.elements, 256 * 4, 0 };
-	bench_setup(&b, sizes);
-	uint64_t seed = 2;
-	uint8_t *data = b.initial[0].data;
-	for (size_t i = 0; i < b.elements; i++)
-		data[i] = (uint8_t)bench_random(&seed);
+	bench_setup(&b, bench_input_histogram);
 	uint32_t expected[256];
 	double native = bench_time_native(histogram_native, &b, expected);
 	double one = bench_report(&b, native, histogram_check, expected);
@@ -173,19 +148,8 @@ void bench_dfa(size_t scale)
 {
 	struct bench b = { .name = "dfa scan bytes", .example = "dfa_scan",
 			   .elements = 16 * MEGA / scale };
-	size_t n = b.elements, sizes[] = { 4 * 256 * 4, 4 * 4, n, n * 4, 4 };
-	bench_setup(&b, sizes);
-	/* The DFA of examples/README.md: "ab" in text over a 4-letter alphabet. */
-	uint32_t *table = b.initial[0].data, *accepting = b.initial[1].data;
-	table[1 * 256 + 'a'] = 2;
-	table[2 * 256 + 'b'] = 3;
-	table[2 * 256 + 'a'] = 2;
-	accepting[3] = 1;
-	uint64_t seed = 3;
-	uint8_t *text = b.initial[2].data;
-	for (size_t i = 0; i < n; i++)
-		text[i] = (uint8_t)("abcd"[bench_random(&seed) % 4]);
-	struct dfa_result expected = { bench_malloc(n * 4), 0 };
+	bench_setup(&b, bench_input_dfa);
+	struct dfa_result expected = { bench_malloc(b.elements * 4), 0 };
 	double native = bench_time_native(dfa_native, &b, &expected);
 	double one = bench_report(&b, native, dfa_check, &expected);
 	bench_note("C stopping at the dead state", bench_time_native(dfa_native_early, &b,
@@ -207,32 +171,15 @@ static void matmul_native_textbook(struct bench *b, void *result)
 	native_matmul(b->initial[0].data, b->initial[1].data, result, (uint32_t)b->elements);
 }
 
-static int matmul_check(const struct bench *b, const void *expected)
-{
-	return same_bytes_as_buffer(b, 2, expected);
-}
-
 void bench_matmul(size_t scale)
 {
 	uint32_t n = scale > 1 ? 128 : 512;
 	struct bench b = { .name = "matmul f32 (n x n)", .example = "matmul_tiled", .elements = n };
-	size_t cells = (size_t)n * n, sizes[] = { cells * 4, cells * 4, cells * 4, 0, 0 };
-	bench_setup(&b, sizes);
-	float *a = b.initial[0].data, *m = b.initial[1].data;
-	uint64_t seed = 4;
-	for (size_t i = 0; i < cells; i++) {
-		/* Small integers: every sum is exact, whatever the order. */
-		a[i] = (float)(bench_random(&seed) % 9) - 4.0f;
-		m[i] = (float)(bench_random(&seed) % 9) - 4.0f;
-	}
-	float *expected = bench_malloc(cells * sizeof(float));
+	bench_setup(&b, bench_input_matmul);
+	float *expected = bench_malloc((size_t)n * n * sizeof(float));
 	double native = bench_time_native(matmul_native, &b, expected);
-	/* The grid of the example: one workgroup per 16 x 16 tile. */
-	uint32_t tiles = (n + 15) / 16;
-	b.groups[0] = tiles * tiles;
-	b.groups[1] = 1;
-	b.groups[2] = 1;
-	double one = bench_report(&b, native, matmul_check, expected);
+	bench_matmul_groups(n, b.groups);
+	double one = bench_report(&b, native, buffer_2_check, expected);
 	bench_note("textbook C triple loop", bench_time_native(matmul_native_textbook, &b,
 							      expected), one);
 	free(expected);

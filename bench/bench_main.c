@@ -1,13 +1,13 @@
-/* bench_cpu.c - the CPU interpreter against the same algorithms in plain
- * C (-O2), side by side in one run, on the example programs; then the
- * bytecode lowering time per example (it is on the first-task path).
+/* bench_main.c - bench_cpu: the CPU interpreter against the same
+ * algorithms in plain C (-O2), side by side in one run, on the example
+ * programs; then the bytecode lowering time per example (it is on the
+ * first-task path).
  *
  *   bench/bench_cpu [SCALE [KERNEL...]]
  *
  * SCALE divides the problem sizes (default 1); KERNELs (saxpy, vadd, sum,
  * histogram, dfa, matmul, lowering) pick what runs (default: all). Every
- * time is the median of REPEATS runs: the machines it runs on are shared,
- * and the median shrugs off a run that another process slowed down.
+ * time is the median of BENCH_REPEATS runs (bench_util.h says why).
  *
  * Every interpreter result is checked against the native one: a wrong
  * answer fails the run instead of printing a ratio. */
@@ -18,48 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define REPEATS 5
-
-static double now_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-void bench_die(const char *what, const char *detail)
-{
-	fprintf(stderr, "bench_cpu: %s: %s\n", what, detail);
-	exit(1);
-}
-
-void *bench_malloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-	if (!p)
-		bench_die("malloc", "out of memory");
-	return p;
-}
-
-static vir0_program *load_example(const char *name)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/examples/%s.vir0s", VIR0_TOP_SRCDIR, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		bench_die(path, "cannot open");
-	char *text = bench_malloc(1 << 16);
-	size_t size = fread(text, 1, (1 << 16) - 1, f);
-	fclose(f);
-	vir0_program *program = NULL;
-	struct vir0_error err;
-	if (vir0_assemble(text, size, &program, &err) != VIR0_OK)
-		bench_die(path, err.message);
-	free(text);
-	return program;
-}
+const char bench_program[] = "bench_cpu";
 
 static void reset_work(struct bench *b)
 {
@@ -68,50 +28,36 @@ static void reset_work(struct bench *b)
 			memcpy(b->work[i].data, b->initial[i].data, b->initial[i].size);
 }
 
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *times)
-{
-	qsort(times, REPEATS, sizeof(*times), compare_doubles);
-	return times[REPEATS / 2];
-}
-
 static double time_interpreter(struct bench *b, unsigned threads)
 {
-	double times[REPEATS];
-	for (int r = 0; r < REPEATS; r++) {
+	double times[BENCH_REPEATS];
+	for (int r = 0; r < BENCH_REPEATS; r++) {
 		reset_work(b);
 		struct vir0_error err;
-		double start = now_seconds();
+		double start = bench_now();
 		if (vir0_run_cpu(b->program, b->groups, b->work, b->program->nbuffers, threads,
 				 &err) != VIR0_OK)
 			bench_die(b->name, err.message);
-		times[r] = now_seconds() - start;
+		times[r] = bench_now() - start;
 	}
-	return median(times);
+	return bench_median(times, BENCH_REPEATS);
 }
 
-/* Bind buffers of the sizes given (bytes per declared buffer, 0 for
- * Workgroup ones), filled by the caller through b->initial. */
-void bench_setup(struct bench *b, const size_t *sizes)
+void bench_setup(struct bench *b, void (*input)(struct vir0_binding *buffers, size_t n))
 {
-	b->program = load_example(b->example);
+	b->program = bench_load_example(b->example);
 	uint32_t n = b->program->nbuffers;
-	b->initial = calloc(n, sizeof(*b->initial));
-	b->work = calloc(n, sizeof(*b->work));
+	if (n > BENCH_MAX_BUFFERS)
+		bench_die(b->example, "more buffers than the benchmark binds");
+	b->initial = calloc(BENCH_MAX_BUFFERS, sizeof(*b->initial));
+	b->work = calloc(BENCH_MAX_BUFFERS, sizeof(*b->work));
 	if (!b->initial || !b->work)
 		bench_die("calloc", "out of memory");
-	for (uint32_t i = 0; i < n; i++) {
-		if (!sizes[i])
-			continue;
-		b->initial[i] = (struct vir0_binding){ bench_malloc(sizes[i]), sizes[i] };
-		b->work[i] = (struct vir0_binding){ bench_malloc(sizes[i]), sizes[i] };
-		memset(b->initial[i].data, 0, sizes[i]);
-	}
+	input(b->initial, b->elements);
+	for (uint32_t i = 0; i < n; i++)
+		if (b->initial[i].data)
+			b->work[i] = (struct vir0_binding){ bench_malloc(b->initial[i].size),
+							    b->initial[i].size };
 }
 
 void bench_free(struct bench *b)
@@ -123,12 +69,6 @@ void bench_free(struct bench *b)
 	free(b->initial);
 	free(b->work);
 	vir0_program_free(b->program);
-}
-
-uint32_t bench_random(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)(*state >> 33);
 }
 
 double bench_report(struct bench *b, double native, bench_check check,
@@ -155,13 +95,13 @@ void bench_note(const char *what, double native, double interpreter)
 double bench_time_native(void (*run)(struct bench *b, void *result), struct bench *b,
 			  void *result)
 {
-	double times[REPEATS];
-	for (int r = 0; r < REPEATS; r++) {
-		double start = now_seconds();
+	double times[BENCH_REPEATS];
+	for (int r = 0; r < BENCH_REPEATS; r++) {
+		double start = bench_now();
 		run(b, result);
-		times[r] = now_seconds() - start;
+		times[r] = bench_now() - start;
 	}
-	return median(times);
+	return bench_median(times, BENCH_REPEATS);
 }
 
 static void bench_lowering(void)
@@ -172,11 +112,11 @@ static void bench_lowering(void)
 	};
 	printf("\nlowering (vir0_lower + vir0_bytecode_verify), mean of 2000 runs:\n");
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		vir0_program *program = load_example(names[i]);
+		vir0_program *program = bench_load_example(names[i]);
 		struct vir0_error err;
 		struct vir0_bytecode *bc = NULL;
 		uint32_t ninsns = 0;
-		double start = now_seconds();
+		double start = bench_now();
 		for (int r = 0; r < 2000; r++) {
 			if (vir0_lower(program, &bc, &err) != VIR0_OK ||
 			    vir0_bytecode_verify(bc, &err) != VIR0_OK)
@@ -184,7 +124,7 @@ static void bench_lowering(void)
 			ninsns = bc->ninsns;
 			vir0_bytecode_free(bc);
 		}
-		double mean = (now_seconds() - start) / 2000;
+		double mean = (bench_now() - start) / 2000;
 		printf("  %-18s %5u instructions %8.2f us\n", names[i], ninsns, mean * 1e6);
 		vir0_program_free(program);
 	}
@@ -214,7 +154,7 @@ int main(int argc, char **argv)
 	if (scale == 0)
 		scale = 1;
 	printf("median of %d runs; cpu-1t: the interpreter on one thread, cpu-all: on every "
-	       "core\n", REPEATS);
+	       "core\n", BENCH_REPEATS);
 	printf("%-18s %10s %10s %10s %8s %10s %8s\n", "kernel", "elements", "native ms",
 	       "cpu-1t ms", "ratio", "cpu-all ms", "ratio");
 	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++)

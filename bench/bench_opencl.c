@@ -16,46 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-void bcl_die(const char *what, const char *detail)
-{
-	fflush(stdout);
-	fprintf(stderr, "bench_opencl: %s: %s\n", what, detail);
-	exit(1);
-}
+const char bench_program[] = "bench_opencl";
 
 void bcl_check(cl_int code, const char *call)
 {
 	if (code != CL_SUCCESS)
-		bcl_die(call, vir0_cl_error_name(code));
-}
-
-void *bcl_malloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-	if (!p)
-		bcl_die("malloc", "out of memory");
-	return p;
-}
-
-double bcl_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-double bcl_median(double *times, int count)
-{
-	qsort(times, (size_t)count, sizeof(*times), compare_doubles);
-	return times[count / 2];
+		bench_die(call, vir0_cl_error_name(code));
 }
 
 double bcl_event_seconds(cl_event event)
@@ -68,28 +35,6 @@ double bcl_event_seconds(cl_event event)
 		  "clGetEventProfilingInfo");
 	clReleaseEvent(event);
 	return (double)(end - start) * 1e-9;
-}
-
-vir0_program *bcl_load_example(const char *name)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/examples/%s.vir0s", VIR0_TOP_SRCDIR, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		bcl_die(path, "cannot open");
-	enum { MAX_TEXT = 1 << 16 };
-	char *text = bcl_malloc(MAX_TEXT);
-	size_t size = fread(text, 1, MAX_TEXT, f);
-	fclose(f);
-	if (size == MAX_TEXT)
-		bcl_die(path, "longer than 64 KiB");
-	vir0_program *program = NULL;
-	struct vir0_error err;
-	if (vir0_assemble(text, size, &program, &err) != VIR0_OK ||
-	    vir0_validate(program, &err) != VIR0_OK)
-		bcl_die(path, err.message);
-	free(text);
-	return program;
 }
 
 cl_mem bcl_buffer(struct bcl *b, size_t size)
@@ -119,7 +64,7 @@ static void build_hand(struct bcl *b)
 		static char log[16384];
 		clGetProgramBuildInfo(b->hand, b->device, CL_PROGRAM_BUILD_LOG, sizeof(log) - 1, log,
 				      NULL);
-		bcl_die("building bench/opencl_kernels.cl", log);
+		bench_die("building bench/opencl_kernels.cl", log);
 	}
 }
 
@@ -133,7 +78,7 @@ static void open_device(struct bcl *b)
 {
 	struct vir0_error err;
 	if (vir0_cl_runtime_open(-1, &b->runtime, &err) != VIR0_OK)
-		bcl_die("opening the OpenCL device", err.message);
+		bench_die("opening the OpenCL device", err.message);
 	b->mega = vir0_cl_runtime_device(b->runtime);
 	cl_command_queue own = vir0_cl_runtime_queue(b->runtime);
 	bcl_check(clGetCommandQueueInfo(own, CL_QUEUE_CONTEXT, sizeof(b->context), &b->context,
@@ -191,9 +136,9 @@ int main(int argc, char **argv)
 {
 	double scale = argc > 1 ? strtod(argv[1], NULL) : 1.0;
 	if (!(scale > 0))
-		bcl_die(argv[1], "SCALE must be a positive number (1: GPU sizes, 0.01: PoCL)");
+		bench_die(argv[1], "SCALE must be a positive number (1: GPU sizes, 0.01: PoCL)");
 	/* Kernels named on the command line, and whether dispatch runs. */
-	char **names = argc > 2 ? bcl_malloc((size_t)argc * sizeof(*names)) : NULL;
+	char **names = argc > 2 ? bench_malloc((size_t)argc * sizeof(*names)) : NULL;
 	int nnames = 0, dispatch = argc <= 2;
 	for (int i = 2; i < argc; i++) {
 		if (is_kernel_name(argv[i]))

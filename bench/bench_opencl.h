@@ -4,14 +4,12 @@
 #ifndef VIR0_BENCH_OPENCL_H
 #define VIR0_BENCH_OPENCL_H
 
+#include "bench_util.h"
 #include "vir0_opencl.h"
 #include "vir0_opencl_jit.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-/* Every time printed is the median of this many runs. */
-#define BCL_REPEATS 5
 
 struct bcl {
 	cl_context context;
@@ -27,18 +25,11 @@ struct bcl {
 /* The hand-written kernels' source, embedded at build time. */
 extern const char bench_opencl_kernels_source[];
 
-void bcl_die(const char *what, const char *detail) __attribute__((noreturn));
 /* Dies naming `call` and the CL_ error when code is not CL_SUCCESS. */
 void bcl_check(cl_int code, const char *call);
-void *bcl_malloc(size_t size);
-double bcl_now(void);
-/* Sorts `times` and returns the middle one. */
-double bcl_median(double *times, int count);
 /* Waits for `event`, releases it and returns its device time (profiling
  * START to END) in seconds. */
 double bcl_event_seconds(cl_event event);
-/* examples/NAME.vir0s, assembled and validated. */
-vir0_program *bcl_load_example(const char *name);
 cl_mem bcl_buffer(struct bcl *b, size_t size);
 cl_kernel bcl_hand_kernel(struct bcl *b, const char *name);
 

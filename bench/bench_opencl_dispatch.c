@@ -31,7 +31,7 @@ static vir0_program *tiny_program(void)
 	vir0_program *program = NULL;
 	struct vir0_error err;
 	if (vir0_assemble(text, sizeof(text) - 1, &program, &err) != VIR0_OK)
-		bcl_die("the tiny program", err.message);
+		bench_die("the tiny program", err.message);
 	return program;
 }
 
@@ -39,8 +39,8 @@ static vir0_program *tiny_program(void)
 static struct vir0_cl_slot *tiny_slots(const vir0_cl_program *loaded, cl_mem mem, size_t base,
 				       uint32_t count, struct vir0_cl_binding **bindings)
 {
-	struct vir0_cl_slot *slots = bcl_malloc(count * sizeof(*slots));
-	*bindings = bcl_malloc(count * sizeof(**bindings));
+	struct vir0_cl_slot *slots = bench_malloc(count * sizeof(*slots));
+	*bindings = bench_malloc(count * sizeof(**bindings));
 	for (uint32_t s = 0; s < count; s++) {
 		(*bindings)[s] = (struct vir0_cl_binding){ mem, base + (size_t)s * TINY_BYTES,
 							   TINY_BYTES };
@@ -54,12 +54,12 @@ static struct vir0_cl_slot *tiny_slots(const vir0_cl_program *loaded, cl_mem mem
 static void check_tiny(struct bcl *b, cl_mem mem, size_t base, uint32_t count, const char *what)
 {
 	size_t words = (size_t)count * TINY_ELEMENTS;
-	uint32_t *out = bcl_malloc(words * 4);
+	uint32_t *out = bench_malloc(words * 4);
 	bcl_check(clEnqueueReadBuffer(b->queue, mem, CL_TRUE, base, words * 4, out, 0, NULL, NULL),
 		  "clEnqueueReadBuffer");
 	for (size_t i = 0; i < words; i++)
 		if (out[i] != i % TINY_ELEMENTS + 1)
-			bcl_die(what, "a tiny slot's output is wrong");
+			bench_die(what, "a tiny slot's output is wrong");
 	free(out);
 }
 
@@ -75,11 +75,11 @@ static void clear(struct bcl *b, cl_mem mem, size_t base, size_t size)
 static double batch_launch(struct bcl *b, const struct vir0_cl_slot *slots, uint32_t count)
 {
 	struct vir0_error err;
-	double start = bcl_now();
+	double start = bench_now();
 	if (vir0_cl_enqueue(b->mega, b->queue, slots, count, 0, NULL, NULL, &err) != VIR0_OK)
-		bcl_die("vir0_cl_enqueue", err.message);
+		bench_die("vir0_cl_enqueue", err.message);
 	bcl_check(clFinish(b->queue), "clFinish");
-	return bcl_now() - start;
+	return bench_now() - start;
 }
 
 /* Wall seconds of `count` launches of one slot: each waited for, or all
@@ -88,15 +88,15 @@ static double one_slot_launches(struct bcl *b, const struct vir0_cl_slot *slots,
 				int wait_each)
 {
 	struct vir0_error err;
-	double start = bcl_now();
+	double start = bench_now();
 	for (uint32_t s = 0; s < count; s++) {
 		if (vir0_cl_enqueue(b->mega, b->queue, &slots[s], 1, 0, NULL, NULL, &err) != VIR0_OK)
-			bcl_die("vir0_cl_enqueue", err.message);
+			bench_die("vir0_cl_enqueue", err.message);
 		if (wait_each)
 			bcl_check(clFinish(b->queue), "clFinish");
 	}
 	bcl_check(clFinish(b->queue), "clFinish");
-	return bcl_now() - start;
+	return bench_now() - start;
 }
 
 /* Wall seconds of `count` launches of the empty kernel, each waited for
@@ -104,7 +104,7 @@ static double one_slot_launches(struct bcl *b, const struct vir0_cl_slot *slots,
 static double empty_launches(struct bcl *b, cl_kernel empty, uint32_t count, int wait_each)
 {
 	size_t one = 1;
-	double start = bcl_now();
+	double start = bench_now();
 	for (uint32_t i = 0; i < count; i++) {
 		bcl_check(clEnqueueNDRangeKernel(b->queue, empty, 1, NULL, &one, &one, 0, NULL, NULL),
 			  "clEnqueueNDRangeKernel");
@@ -112,7 +112,7 @@ static double empty_launches(struct bcl *b, cl_kernel empty, uint32_t count, int
 			bcl_check(clFinish(b->queue), "clFinish");
 	}
 	bcl_check(clFinish(b->queue), "clFinish");
-	return bcl_now() - start;
+	return bench_now() - start;
 }
 
 static const char *goal(int met)
@@ -142,8 +142,8 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 		queued[r] = one_slot_launches(b, slots, BATCH, 0);
 	}
 	check_tiny(b, mem, 0, BATCH, "64 slots");
-	double t1 = bcl_median(one, BATCH_REPEATS), tw = bcl_median(each, BATCH_REPEATS);
-	double tq = bcl_median(queued, BATCH_REPEATS);
+	double t1 = bench_median(one, BATCH_REPEATS), tw = bench_median(each, BATCH_REPEATS);
+	double tq = bench_median(queued, BATCH_REPEATS);
 	printf("  %-50s %10.1f us %9.3f us per slot\n", "64 tiny slots, one launch + clFinish",
 	       t1 * 1e6, t1 * 1e6 / BATCH);
 	printf("  %-50s %10.1f us %9.3f us per slot; one launch's per-slot cost / this: %.4f "
@@ -156,7 +156,7 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 	empty_launches(b, empty, 10, 1);
 	for (int r = 0; r < ROUND_TRIPS; r++)
 		trips[r] = empty_launches(b, empty, 1, 1);
-	base.empty_us = bcl_median(trips, ROUND_TRIPS) * 1e6;
+	base.empty_us = bench_median(trips, ROUND_TRIPS) * 1e6;
 	printf("  %-50s %10.2f us (median of %d)\n", "empty kernel, one launch + clFinish",
 	       base.empty_us, ROUND_TRIPS);
 
@@ -167,8 +167,8 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 		launches[r] = empty_launches(b, empty, MANY, 0);
 	}
 	check_tiny(b, mem, 0, MANY, "100k slots in one launch");
-	double tr = bcl_median(ring, MANY_REPEATS);
-	base.many_launches = bcl_median(launches, MANY_REPEATS);
+	double tr = bench_median(ring, MANY_REPEATS);
+	base.many_launches = bench_median(launches, MANY_REPEATS);
 	printf("  %-50s %10.2f ms %9.3f us per launch\n", "100k empty-kernel launches, one clFinish",
 	       base.many_launches * 1e3, base.many_launches * 1e6 / MANY);
 	printf("  %-50s %10.2f ms %9.3f us per slot; %.1fx cheaper than a launch (goal >= 100x: "
@@ -197,13 +197,13 @@ static double round_trip(struct bcl *b, vir0_cl_device *dev, const struct vir0_c
 	struct vir0_error err;
 	double trips[ROUND_TRIPS];
 	for (int r = -10; r < ROUND_TRIPS; r++) {
-		double start = bcl_now();
+		double start = bench_now();
 		if (vir0_cl_run_slots(dev, b->queue, slot, 1, &err) != VIR0_OK)
-			bcl_die("vir0_cl_run_slots (resident)", err.message);
+			bench_die("vir0_cl_run_slots (resident)", err.message);
 		if (r >= 0)
-			trips[r] = bcl_now() - start;
+			trips[r] = bench_now() - start;
 	}
-	return bcl_median(trips, ROUND_TRIPS);
+	return bench_median(trips, ROUND_TRIPS);
 }
 
 static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseline base)
@@ -230,7 +230,7 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 	struct vir0_cl_binding area;
 	if (vir0_cl_program_load(dev, b->queue, tiny, &loaded, &err) != VIR0_OK ||
 	    vir0_cl_arena_alloc(dev, (size_t)MANY * TINY_BYTES, &area, &err) != VIR0_OK)
-		bcl_die("the resident device", err.message);
+		bench_die("the resident device", err.message);
 	struct vir0_cl_binding *bindings;
 	struct vir0_cl_slot *slots = tiny_slots(loaded, area.mem, area.offset, MANY, &bindings);
 	fflush(stdout);
@@ -254,13 +254,13 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 	double ring[MANY_REPEATS];
 	for (int r = 0; r < MANY_REPEATS; r++) {
 		clear(b, area.mem, area.offset, area.size);
-		double start = bcl_now();
+		double start = bench_now();
 		if (vir0_cl_run_slots(dev, b->queue, slots, MANY, &err) != VIR0_OK)
-			bcl_die("vir0_cl_run_slots (resident)", err.message);
-		ring[r] = bcl_now() - start;
+			bench_die("vir0_cl_run_slots (resident)", err.message);
+		ring[r] = bench_now() - start;
 	}
 	check_tiny(b, area.mem, area.offset, MANY, "100k resident slots");
-	double tr = bcl_median(ring, MANY_REPEATS);
+	double tr = bench_median(ring, MANY_REPEATS);
 	printf("  %-50s %10.2f ms %9.3f us per slot; %.1fx cheaper than a launch (goal >= 100x: "
 	       "%s)\n", "resident: 100k tiny slots in one call", tr * 1e3, tr * 1e6 / MANY,
 	       base.many_launches / tr, goal(base.many_launches / tr >= 100));
@@ -278,7 +278,7 @@ void bcl_dispatch(struct bcl *b)
 	vir0_program *tiny = tiny_program();
 	const vir0_cl_program *loaded;
 	if (vir0_cl_program_load(b->mega, b->queue, tiny, &loaded, &err) != VIR0_OK)
-		bcl_die("the tiny program", err.message);
+		bench_die("the tiny program", err.message);
 	printf("dispatch: wall time (host clock around the calls and their wait), median; a tiny\n"
 	       "slot runs 16 invocations of out[i] = i + 1 (no output zero-fill); the launches are\n"
 	       "vir0_cl_enqueue batch launches (device mode %s)\n",

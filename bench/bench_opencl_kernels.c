@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BUFFERS 5
 #define MI ((size_t)1 << 20)
 
 enum engine { MEGA, JIT, HAND, ENGINES };
@@ -24,52 +23,28 @@ static const char *const engine_names[ENGINES] = {
 /* One kernel at one size: the program, its inputs on the host, and what
  * one run moves or computes. */
 struct kcase {
-	size_t n;                                /* elements; matmul: the dimension */
+	size_t n;                                     /* elements; matmul: the dimension */
 	vir0_program *program;
-	struct vir0_binding host[MAX_BUFFERS];   /* {NULL, 0}: a Workgroup buffer */
-	uint32_t groups[3];                      /* 0: the default grid */
-	double bytes;                            /* the least traffic of one run */
-	double flops;                            /* > 0: a rate in GFLOP/s */
+	struct vir0_binding host[BENCH_MAX_BUFFERS];  /* {NULL, 0}: a Workgroup buffer */
+	uint32_t groups[3];                           /* 0: the default grid */
+	double bytes;                                 /* the least traffic of one run */
+	double flops;                                 /* > 0: a rate in GFLOP/s */
 };
 
 struct kind {
 	const char *arg, *name, *example, *hand;
 	size_t base;       /* n at scale 1 */
-	int square;        /* n is a matrix dimension: it grows as sqrt(SCALE) */
+	/* n is a matrix dimension (matmul): it grows as sqrt(SCALE), the grid
+	 * is the example's tiles and a run is 2 n^3 flops. */
+	int square;
 	size_t check;      /* n of the check run */
-	void (*fill)(struct kcase *c);
+	void (*input)(struct vir0_binding *buffers, size_t n);   /* bench_util.h */
+	double traffic;    /* bytes read + written per element (matmul: per cell) */
 	/* The C reference into `expected` (the writable buffers, outputs zero). */
 	void (*reference)(const struct kcase *c, struct vir0_binding *expected);
 };
 
-static uint32_t next_random(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)(*state >> 33);
-}
-
-static void *host_buffer(struct kcase *c, uint32_t index, size_t size)
-{
-	c->host[index] = (struct vir0_binding){ calloc(1, size), size };
-	if (!c->host[index].data)
-		bcl_die("calloc", "out of memory");
-	return c->host[index].data;
-}
-
-/* ---- the kernels' inputs and references (as bench/bench_kernels.c) --- */
-
-static void saxpy_fill(struct kcase *c)
-{
-	size_t n = c->n;
-	*(float *)host_buffer(c, 0, 4) = 2.5f;
-	float *x = host_buffer(c, 1, n * 4), *y = host_buffer(c, 2, n * 4);
-	for (size_t i = 0; i < n; i++) {
-		/* Normal numbers only: C keeps subnormals, VIR0 flushes them. */
-		x[i] = (float)(i % 1000) * 0.25f;
-		y[i] = 1.0f + (float)(i % 77);
-	}
-	c->bytes = 12.0 * (double)n;
-}
+/* ---- the kernels' C references (the inputs are bench_util.c's) -------- */
 
 static void saxpy_reference(const struct kcase *c, struct vir0_binding *expected)
 {
@@ -77,31 +52,9 @@ static void saxpy_reference(const struct kcase *c, struct vir0_binding *expected
 		     expected[2].data, c->n);
 }
 
-static void vadd_fill(struct kcase *c)
-{
-	uint64_t seed = 5;
-	uint32_t *a = host_buffer(c, 0, c->n * 4), *b = host_buffer(c, 1, c->n * 4);
-	host_buffer(c, 2, c->n * 4);
-	for (size_t i = 0; i < c->n; i++) {
-		a[i] = next_random(&seed);
-		b[i] = next_random(&seed);
-	}
-	c->bytes = 12.0 * (double)c->n;
-}
-
 static void vadd_reference(const struct kcase *c, struct vir0_binding *expected)
 {
 	native_vector_add(c->host[0].data, c->host[1].data, expected[2].data, c->n);
-}
-
-static void sum_fill(struct kcase *c)
-{
-	uint64_t seed = 1;
-	uint32_t *input = host_buffer(c, 0, c->n * 4);
-	host_buffer(c, 1, 4);
-	for (size_t i = 0; i < c->n; i++)
-		input[i] = next_random(&seed);
-	c->bytes = 4.0 * (double)c->n;
 }
 
 static void sum_reference(const struct kcase *c, struct vir0_binding *expected)
@@ -109,36 +62,9 @@ static void sum_reference(const struct kcase *c, struct vir0_binding *expected)
 	*(uint32_t *)expected[1].data = native_sum(c->host[0].data, c->n);
 }
 
-static void histogram_fill(struct kcase *c)
-{
-	uint64_t seed = 2;
-	uint8_t *data = host_buffer(c, 0, c->n);
-	host_buffer(c, 1, 256 * 4);
-	for (size_t i = 0; i < c->n; i++)
-		data[i] = (uint8_t)next_random(&seed);
-	c->bytes = (double)c->n;
-}
-
 static void histogram_reference(const struct kcase *c, struct vir0_binding *expected)
 {
 	native_histogram_local(c->host[0].data, c->n, expected[1].data);
-}
-
-static void dfa_fill(struct kcase *c)
-{
-	/* The DFA of examples/README.md: "ab" in text over a 4-letter alphabet. */
-	uint32_t *table = host_buffer(c, 0, 4 * 256 * 4), *accepting = host_buffer(c, 1, 4 * 4);
-	table[1 * 256 + 'a'] = 2;
-	table[2 * 256 + 'b'] = 3;
-	table[2 * 256 + 'a'] = 2;
-	accepting[3] = 1;
-	uint64_t seed = 3;
-	uint8_t *text = host_buffer(c, 2, c->n);
-	for (size_t i = 0; i < c->n; i++)
-		text[i] = (uint8_t)("abcd"[next_random(&seed) % 4]);
-	host_buffer(c, 3, c->n * 4);
-	host_buffer(c, 4, 4);
-	c->bytes = 5.0 * (double)c->n;   /* the text read, the flags written */
 }
 
 static void dfa_reference(const struct kcase *c, struct vir0_binding *expected)
@@ -148,51 +74,33 @@ static void dfa_reference(const struct kcase *c, struct vir0_binding *expected)
 				c->host[1].size / 4, c->host[2].data, c->n, expected[3].data);
 }
 
-static void matmul_fill(struct kcase *c)
-{
-	size_t cells = c->n * c->n;
-	float *a = host_buffer(c, 0, cells * 4), *m = host_buffer(c, 1, cells * 4);
-	host_buffer(c, 2, cells * 4);
-	uint64_t seed = 4;
-	for (size_t i = 0; i < cells; i++) {
-		/* Small integers: every sum is exact, whatever the order. */
-		a[i] = (float)(next_random(&seed) % 9) - 4.0f;
-		m[i] = (float)(next_random(&seed) % 9) - 4.0f;
-	}
-	/* The example's grid: one workgroup per 16 x 16 tile. */
-	uint32_t tiles = (uint32_t)((c->n + 15) / 16);
-	c->groups[0] = tiles * tiles;
-	c->groups[1] = c->groups[2] = 1;
-	c->bytes = 12.0 * (double)cells;
-	c->flops = 2.0 * (double)cells * (double)c->n;
-}
-
 static void matmul_reference(const struct kcase *c, struct vir0_binding *expected)
 {
 	native_matmul_tiled(c->host[0].data, c->host[1].data, expected[2].data, (uint32_t)c->n);
 }
 
 static const struct kind kinds[] = {
-	{ "saxpy", "saxpy f32", "saxpy", "saxpy", 64 * MI, 0, 10007, saxpy_fill,
+	{ "saxpy", "saxpy f32", "saxpy", "saxpy", 64 * MI, 0, 10007, bench_input_saxpy, 12,
 	  saxpy_reference },
-	{ "vadd", "vector add u32", "vector_add", "vector_add", 64 * MI, 0, 10007, vadd_fill,
-	  vadd_reference },
+	{ "vadd", "vector add u32", "vector_add", "vector_add", 64 * MI, 0, 10007,
+	  bench_input_vector_add, 12, vadd_reference },
 	{ "sum", "sum (atomic) u32", "reduction_atomic", "sum_atomic", 64 * MI, 0, 10007,
-	  sum_fill, sum_reference },
+	  bench_input_sum, 4, sum_reference },
 	{ "histogram", "histogram bytes", "histogram", "histogram", 256 * MI, 0, 10007,
-	  histogram_fill, histogram_reference },
-	{ "dfa", "dfa scan bytes", "dfa_scan", "dfa_scan", 64 * MI, 0, 10007, dfa_fill,
+	  bench_input_histogram, 1, histogram_reference },
+	/* dfa: the text read, the flags written. */
+	{ "dfa", "dfa scan bytes", "dfa_scan", "dfa_scan", 64 * MI, 0, 10007, bench_input_dfa, 5,
 	  dfa_reference },
 	/* 40: not a multiple of the 16 x 16 tile, so the edges are checked. */
-	{ "matmul", "matmul f32 n x n", "matmul_tiled", "matmul_tiled", 2048, 1, 40, matmul_fill,
-	  matmul_reference },
+	{ "matmul", "matmul f32 n x n", "matmul_tiled", "matmul_tiled", 2048, 1, 40,
+	  bench_input_matmul, 12, matmul_reference },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 /* ---- one case on the device ------------------------------------------- */
 
 struct on_device {
-	cl_mem mem[MAX_BUFFERS];
+	cl_mem mem[BENCH_MAX_BUFFERS];
 	const vir0_cl_program *loaded;
 	struct vir0_cl_jit_kernel *jit;     /* NULL: the JIT column is n/a */
 	char jit_unavailable[512];
@@ -227,7 +135,7 @@ static void prepare(struct bcl *b, const struct kind *k, struct kcase *c, struct
 		d->mem[i] = is_workgroup(c, i) ? NULL : bcl_buffer(b, c->host[i].size);
 	upload(b, c, d, 0);
 	if (vir0_cl_program_load(b->mega, b->queue, c->program, &d->loaded, &err) != VIR0_OK)
-		bcl_die(k->name, err.message);
+		bench_die(k->name, err.message);
 	d->jit = NULL;
 	snprintf(d->jit_unavailable, sizeof(d->jit_unavailable), "%s", b->jit_unavailable);
 	if (b->jit) {
@@ -267,16 +175,16 @@ static void enqueue(struct bcl *b, const struct kind *k, const struct kcase *c,
 	struct vir0_error err;
 	uint32_t nbuffers = c->program->nbuffers;
 	if (e == MEGA) {
-		struct vir0_cl_binding bindings[MAX_BUFFERS];
+		struct vir0_cl_binding bindings[BENCH_MAX_BUFFERS];
 		for (uint32_t i = 0; i < nbuffers; i++)
 			bindings[i] = (struct vir0_cl_binding){ d->mem[i], 0, c->host[i].size };
 		struct vir0_cl_slot slot = { .program = d->loaded, .bindings = bindings,
 					     .nbindings = nbuffers };
 		memcpy(slot.groups, c->groups, sizeof(slot.groups));
 		if (vir0_cl_enqueue(b->mega, b->queue, &slot, 1, 0, NULL, event, &err) != VIR0_OK)
-			bcl_die(k->name, err.message);
+			bench_die(k->name, err.message);
 	} else if (e == JIT) {
-		struct vir0_cl_jit_arg args[MAX_BUFFERS];
+		struct vir0_cl_jit_arg args[BENCH_MAX_BUFFERS];
 		for (uint32_t i = 0; i < nbuffers; i++) {
 			size_t element = vir0_type_size(&c->program->buffers[i].element);
 			args[i] = (struct vir0_cl_jit_arg){ d->mem[i], 0,
@@ -284,7 +192,7 @@ static void enqueue(struct bcl *b, const struct kind *k, const struct kcase *c,
 		}
 		if (vir0_cl_jit_enqueue(d->jit, b->queue, c->groups, args, nbuffers, 0, NULL, event,
 					&err) != VIR0_OK)
-			bcl_die(k->name, err.message);
+			bench_die(k->name, err.message);
 	} else {
 		/* The engines zero the outputs (fmt §9.1); so does the caller here. */
 		static const cl_uchar zero = 0;
@@ -320,7 +228,7 @@ static void run_and_read(struct bcl *b, const struct kind *k, const struct kcase
 		result[i] = (struct vir0_binding){ NULL, 0 };
 		if (!is_writable(c, i))
 			continue;
-		result[i] = (struct vir0_binding){ bcl_malloc(c->host[i].size), c->host[i].size };
+		result[i] = (struct vir0_binding){ bench_malloc(c->host[i].size), c->host[i].size };
 		bcl_check(clEnqueueReadBuffer(b->queue, d->mem[i], CL_TRUE, 0, c->host[i].size,
 					      result[i].data, 0, NULL, NULL), "clEnqueueReadBuffer");
 	}
@@ -348,7 +256,7 @@ static void compare(const struct kind *k, const struct kcase *c, const struct vi
 			 "(element %zu); the run stops on a wrong result", c->n,
 			 c->program->buffers[i].name, got_name, want_name, at,
 			 at / vir0_type_size(&c->program->buffers[i].element));
-		bcl_die(k->name, message);
+		bench_die(k->name, message);
 	}
 }
 
@@ -359,7 +267,7 @@ static void reference(const struct kind *k, const struct kcase *c, struct vir0_b
 		expected[i] = (struct vir0_binding){ NULL, 0 };
 		if (!is_writable(c, i))
 			continue;
-		expected[i] = (struct vir0_binding){ bcl_malloc(c->host[i].size), c->host[i].size };
+		expected[i] = (struct vir0_binding){ bench_malloc(c->host[i].size), c->host[i].size };
 		if (c->program->buffers[i].is_output)
 			memset(expected[i].data, 0, c->host[i].size);
 		else
@@ -371,13 +279,13 @@ static void reference(const struct kind *k, const struct kcase *c, struct vir0_b
 static double median_device_time(struct bcl *b, const struct kind *k, const struct kcase *c,
 				 struct on_device *d, enum engine e)
 {
-	double times[BCL_REPEATS];
-	for (int r = 0; r < BCL_REPEATS; r++) {
+	double times[BENCH_REPEATS];
+	for (int r = 0; r < BENCH_REPEATS; r++) {
 		cl_event event;
 		enqueue(b, k, c, d, e, &event);
 		times[r] = bcl_event_seconds(event);
 	}
-	return bcl_median(times, BCL_REPEATS);
+	return bench_median(times, BENCH_REPEATS);
 }
 
 /* clEnqueueCopyBuffer moving as many bytes (read + written) as the kernel. */
@@ -388,8 +296,8 @@ static double copy_rate(struct bcl *b, double bytes)
 	static const cl_uchar one = 1;
 	bcl_check(clEnqueueFillBuffer(b->queue, from, &one, 1, 0, size, 0, NULL, NULL),
 		  "clEnqueueFillBuffer");
-	double times[BCL_REPEATS];
-	for (int r = 0; r < BCL_REPEATS; r++) {
+	double times[BENCH_REPEATS];
+	for (int r = 0; r < BENCH_REPEATS; r++) {
 		cl_event event;
 		bcl_check(clEnqueueCopyBuffer(b->queue, from, to, 0, 0, size, 0, NULL, &event),
 			  "clEnqueueCopyBuffer");
@@ -397,7 +305,7 @@ static double copy_rate(struct bcl *b, double bytes)
 	}
 	clReleaseMemObject(from);
 	clReleaseMemObject(to);
-	return 2.0 * (double)size / bcl_median(times, BCL_REPEATS) * 1e-9;
+	return 2.0 * (double)size / bench_median(times, BENCH_REPEATS) * 1e-9;
 }
 
 static void print_columns(void)
@@ -410,21 +318,27 @@ static void print_columns(void)
 /* Run the kind at n; with `timed`, print its line, else check against C. */
 static void run_kind(struct bcl *b, const struct kind *k, size_t n, int timed)
 {
-	struct kcase c = { .n = n, .program = bcl_load_example(k->example) };
-	if (c.program->nbuffers > MAX_BUFFERS)
-		bcl_die(k->example, "more buffers than the benchmark binds");
-	k->fill(&c);
+	struct kcase c = { .n = n, .program = bench_load_example(k->example) };
+	if (c.program->nbuffers > BENCH_MAX_BUFFERS)
+		bench_die(k->example, "more buffers than the benchmark binds");
+	k->input(c.host, n);
+	double cells = k->square ? (double)n * (double)n : (double)n;
+	c.bytes = k->traffic * cells;
+	if (k->square) {
+		bench_matmul_groups(n, c.groups);
+		c.flops = 2.0 * cells * (double)n;
+	}
 	struct vir0_error err;
 	if (c.groups[0] == 0 && vir0_default_grid(c.program, c.host, c.groups, &err) != VIR0_OK)
-		bcl_die(k->name, err.message);
+		bench_die(k->name, err.message);
 	struct on_device d;
 	prepare(b, k, &c, &d);
-	struct vir0_binding results[ENGINES][MAX_BUFFERS];
+	struct vir0_binding results[ENGINES][BENCH_MAX_BUFFERS];
 	for (int e = 0; e < ENGINES; e++)
 		if (e != JIT || d.jit)
 			run_and_read(b, k, &c, &d, (enum engine)e, results[e]);
 	if (!timed) {
-		struct vir0_binding expected[MAX_BUFFERS];
+		struct vir0_binding expected[BENCH_MAX_BUFFERS];
 		reference(k, &c, expected);
 		for (int e = 0; e < ENGINES; e++)
 			if (e != JIT || d.jit)
@@ -476,7 +390,7 @@ static size_t scaled_size(const struct kind *k, double scale)
 {
 	double n = (double)k->base * (k->square ? sqrt(scale) : scale);
 	if (n > (double)UINT32_MAX / 4)
-		bcl_die(k->name, "SCALE too large: lengths must fit 32 bits");
+		bench_die(k->name, "SCALE too large: lengths must fit 32 bits");
 	size_t size = (size_t)n;
 	if (k->square)
 		size = (size + 15) / 16 * 16;
@@ -487,11 +401,11 @@ void bcl_kernels(struct bcl *b, double scale, char **names, int count)
 {
 	for (int j = 0; j < count; j++)
 		if (!find_kind(names[j]))
-			bcl_die(names[j], "no such kernel (saxpy vadd sum histogram dfa matmul dispatch)");
+			bench_die(names[j], "no such kernel (saxpy vadd sum histogram dfa matmul dispatch)");
 	printf("kernels: device time per run from profiling events (kernel START to END; the\n"
 	       "output zero-fills not included), median of %d; every result checked bit for bit\n"
 	       "against the C reference at a small size and between the three at this size\n",
-	       BCL_REPEATS);
+	       BENCH_REPEATS);
 	print_columns();
 	for (size_t i = 0; i < NKINDS; i++) {
 		const struct kind *k = &kinds[i];

@@ -13,7 +13,7 @@ if HAVE_OPENCL
 noinst_PROGRAMS += bench/bench_opencl
 bench_bench_opencl_SOURCES = bench/bench_opencl.h bench/bench_opencl.c \
 	bench/bench_opencl_kernels.c bench/bench_opencl_dispatch.c \
-	bench/native_kernels.c bench/native_kernels.h
+	bench/bench_util.c bench/bench_util.h bench/native_kernels.c bench/native_kernels.h
 nodist_bench_bench_opencl_SOURCES = bench/bench_opencl_source.c
 bench_bench_opencl_CFLAGS = $(AM_CFLAGS) $(OPENCL_CFLAGS)
 bench_bench_opencl_LDADD = libvir0_opencl.la libvir0.la $(OPENCL_LIBS) -lm

@@ -6,6 +6,7 @@
 
 #include "cl_env.h"
 #include "cl_error.h"
+#include "cl_platform.h"
 #include "cl_sources.h"
 #include "error.h"
 
@@ -25,19 +26,18 @@
 #define CPU_LANES 32u
 #define CPU_MAX_LANES 1024u
 #define GROUPS_PER_UNIT 4u
+#define GPU_IDLE_SPINS 24u
 
-static int build(vir0_cl_device *dev, struct vir0_error *err)
+static int build_with(vir0_cl_device *dev, const char *options, struct vir0_error *err)
 {
 	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source };
 	cl_int code;
+	if (dev->program)
+		clReleaseProgram(dev->program);
 	dev->program = clCreateProgramWithSource(dev->context, 2, sources, NULL, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateProgramWithSource", code,
 				    "creating the megakernel program for %s", dev->name);
-	char options[128];
-	snprintf(options, sizeof(options),
-		 "-DVIR0_WG=%u -DVIR0_MASK_WORDS=%u -cl-fp32-correctly-rounded-divide-sqrt",
-		 dev->wg, dev->max_lanes / 64);
 	code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
 	if (code != CL_SUCCESS) {
 		size_t size = 0;
@@ -60,19 +60,23 @@ static int build(vir0_cl_device *dev, struct vir0_error *err)
 	return VIR0_OK;
 }
 
-/* f32 division and sqrt must round correctly (fmt §9.5). */
-static int check_device(vir0_cl_device *dev, struct vir0_error *err)
+/* On NVIDIA the device- and system-wide fences are PTX (megakernel.cl);
+ * a driver that refuses the asm gets mem_fence, with a warning. */
+static int build(vir0_cl_device *dev, struct vir0_error *err)
 {
-	cl_device_fp_config fp = 0;
-	cl_int code = clGetDeviceInfo(dev->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof(fp), &fp,
-				      NULL);
-	if (code != CL_SUCCESS)
-		return vir0_cl_fail(err, "clGetDeviceInfo", code, "CL_DEVICE_SINGLE_FP_CONFIG");
-	if (!(fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT))
-		return vir0_error_at(err, VIR0_EUNSUPPORTED, 0,
-				     "%s does not offer correctly rounded f32 divide and sqrt, "
-				     "which VIR0 requires (fmt §9.5); use another device", dev->name);
-	return VIR0_OK;
+	char options[160];
+	int n = snprintf(options, sizeof(options),
+			 "-DVIR0_WG=%u -DVIR0_MASK_WORDS=%u -cl-fp32-correctly-rounded-divide-sqrt",
+			 dev->wg, dev->max_lanes / 64);
+	if (dev->is_nvidia) {
+		snprintf(options + n, sizeof(options) - (size_t)n, " -DVIR0_PTX_FENCES");
+		if (build_with(dev, options, err) == VIR0_OK)
+			return VIR0_OK;
+		fprintf(stderr, "vir0: %s refused the megakernel's PTX fences; using mem_fence, "
+			"whose scope may not cover the device\n", dev->name);
+		options[n] = '\0';
+	}
+	return build_with(dev, options, err);
 }
 
 static void describe_shape(vir0_cl_device *dev)
@@ -83,6 +87,9 @@ static void describe_shape(vir0_cl_device *dev)
 	cl_ulong local = 0;
 	clGetDeviceInfo(dev->device, CL_DEVICE_NAME, sizeof(dev->name) - 1, dev->name, NULL);
 	clGetDeviceInfo(dev->device, CL_DRIVER_VERSION, sizeof(dev->driver) - 1, dev->driver, NULL);
+	char vendor[64] = "";
+	clGetDeviceInfo(dev->device, CL_DEVICE_VENDOR, sizeof(vendor) - 1, vendor, NULL);
+	dev->is_nvidia = strstr(vendor, "NVIDIA") != NULL;
 	clGetDeviceInfo(dev->device, CL_DEVICE_TYPE, sizeof(type), &type, NULL);
 	clGetDeviceInfo(dev->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units, NULL);
 	clGetDeviceInfo(dev->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof(max_wg), &max_wg, NULL);
@@ -101,7 +108,10 @@ static void describe_shape(vir0_cl_device *dev)
 	dev->local_budget = local > own ? (size_t)local - own : 0;
 	if (dev->local_budget > 32768)
 		dev->local_budget = 32768;
-	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", 256, 0, 1u << 30);
+	/* A GPU's idle pass is one read of the ring (a PCIe round trip on
+	 * NVIDIA, about 2 us): a few dozen keep it under ~50 us. */
+	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", dev->is_gpu ? GPU_IDLE_SPINS : 256,
+					  0, 1u << 30);
 	/* In words. */
 	dev->store_limit = (size_t)vir0_cl_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
 }
@@ -134,7 +144,7 @@ int vir0_cl_device_open(cl_context context, cl_device_id device, vir0_cl_device 
 	clRetainDevice(device);
 	pthread_mutex_init(&dev->lock, NULL);
 	describe_shape(dev);
-	int status = check_device(dev, err);
+	int status = vir0_cl_check_fp(dev->device, dev->name, err);
 	if (status == VIR0_OK)
 		status = build(dev, err);
 	if (status == VIR0_OK)

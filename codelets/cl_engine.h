@@ -29,6 +29,8 @@ enum cl_kernel_arg {
 /* Device-side words per slot before the descriptor copy (megakernel.cl
  * SS_DESC): claim, progress, chunks done, a spare word, the slot's copy. */
 #define CL_STATE_HEAD 20u
+/* Most chunks of one RUN_VIR0 slot (megakernel.cl MAX_CHUNKS). */
+#define CL_MAX_CHUNKS 0x7FFFFFu
 /* Generations a resident slot cycles through (megakernel.cl GEN_MASK). */
 #define CL_GENERATIONS 128u
 #define CL_DESC_LOCAL 0xFFu
@@ -66,6 +68,7 @@ struct vir0_cl_device {
 	pthread_mutex_t lock;        /* kernel arguments, store, arena, scratch */
 	char name[128], driver[64];
 	int is_gpu;
+	int is_nvidia;               /* the megakernel uses PTX fences */
 	enum vir0_cl_mode mode;
 	uint32_t wg;                 /* work-items per work-group (VIR0_WG) */
 	uint32_t lanes;              /* lanes per work-item in packed chunks */

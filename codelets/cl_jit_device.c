@@ -4,24 +4,17 @@
 
 #include <stdio.h>
 
+#include "cl_platform.h"
 #include "error.h"
 
 int vir0_cl_jit_build_options(cl_device_id device, char *options, size_t size,
 			      struct vir0_error *err)
 {
-	cl_device_fp_config fp = 0;
-	cl_int status = clGetDeviceInfo(device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof(fp), &fp, NULL);
-	if (status != CL_SUCCESS)
-		return vir0_error_at(err, VIR0_EARG, 0,
-				     "clGetDeviceInfo(CL_DEVICE_SINGLE_FP_CONFIG) failed (%d): "
-				     "pass a valid OpenCL device", (int)status);
-	/* fmt §9.5: f32 Div and Sqrt are correctly rounded; OpenCL's default
-	 * is 2.5 and 3 ulp. Round to nearest is the only mode we compute in. */
-	if (!(fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) || !(fp & CL_FP_ROUND_TO_NEAREST))
-		return vir0_error_at(err, VIR0_EUNSUPPORTED, 0,
-				     "the OpenCL device lacks correctly rounded f32 divide and "
-				     "sqrt (CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT), which VIR0's "
-				     "bit-exact f32 semantics need: use the interpreter on the CPU");
+	char name[256] = "the OpenCL device";
+	clGetDeviceInfo(device, CL_DEVICE_NAME, sizeof(name) - 1, name, NULL);
+	int status = vir0_cl_check_fp(device, name, err);
+	if (status)
+		return status;
 	/* Never -cl-denorms-are-zero: vir0_ops.cl flushes after rounding
 	 * itself, and needs the rounded subnormal to do it (fmt §9.2). */
 	int n = snprintf(options, size, "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt");

@@ -271,6 +271,12 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 	shape.nmems = dev->arena ? 1 : 0;
 	shape.mems[0] = dev->arena;
 	shape.wgmem_bytes = dev->local_budget;
+	/* The kernel sets SHUTDOWN itself when it leaves on an idle spin. */
+	static const cl_uint zero = 0;
+	cl_int code = clEnqueueWriteBuffer(r->queue, dev->control, CL_FALSE,
+					   VIR0_CL_CONTROL_SHUTDOWN * 4, 4, &zero, 0, NULL, NULL);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueWriteBuffer", code, "clearing SHUTDOWN");
 	int status = cl_launch_kernel(dev, r->queue, r->ring_mem ? (void *)&r->ring_mem : r->ring,
 				      r->ring_mem == NULL, r->state, 0, &shape, dev->units, 1, 0,
 				      NULL, &r->running, err);

@@ -4,78 +4,43 @@
  * `vir0 run --engine opencl`, the tests and the benchmarks. */
 #include "cl_engine.h"
 
-#include "cl_env.h"
 #include "cl_error.h"
+#include "cl_platform.h"
 #include "dispatch.h"
 #include "error.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PLATFORMS 16
-#define MAX_DEVICES 64
-
 struct vir0_cl_runtime {
 	cl_context context;
+	cl_device_id device;
 	cl_command_queue queue;
 	vir0_cl_device *dev;
 };
-
-/* Device `index` over all platforms' devices, in platform order. */
-static int find_device(unsigned index, cl_device_id *out, struct vir0_error *err)
-{
-	cl_platform_id platforms[MAX_PLATFORMS];
-	cl_uint nplatforms = 0;
-	cl_int code = clGetPlatformIDs(MAX_PLATFORMS, platforms, &nplatforms);
-	if (code != CL_SUCCESS || nplatforms == 0)
-		return vir0_error_at(err, VIR0_EUNSUPPORTED, 0,
-				     "no OpenCL platform found (clGetPlatformIDs: %s); install an "
-				     "ICD (apt-get install pocl-opencl-icd) or the GPU driver",
-				     vir0_cl_error_name(code));
-	unsigned seen = 0;
-	for (cl_uint p = 0; p < nplatforms && p < MAX_PLATFORMS; p++) {
-		cl_device_id devices[MAX_DEVICES];
-		cl_uint ndevices = 0;
-		if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, MAX_DEVICES, devices,
-				   &ndevices) != CL_SUCCESS)
-			continue;
-		if (ndevices > MAX_DEVICES)
-			ndevices = MAX_DEVICES;
-		if (index < seen + ndevices) {
-			*out = devices[index - seen];
-			return VIR0_OK;
-		}
-		seen += ndevices;
-	}
-	return vir0_error_at(err, VIR0_EARG, 0,
-			     "OpenCL device %u does not exist: there %s %u device%s (0..%u); "
-			     "see clinfo -l", index, seen == 1 ? "is" : "are", seen,
-			     seen == 1 ? "" : "s", seen ? seen - 1 : 0);
-}
 
 int vir0_cl_runtime_open(int index, vir0_cl_runtime **out, struct vir0_error *err)
 {
 	if (!out)
 		return vir0_error_at(err, VIR0_EARG, 0, "out must not be NULL");
 	*out = NULL;
-	unsigned wanted = index >= 0 ? (unsigned)index
-			  : vir0_cl_env_u32("VIR0_OPENCL_DEVICE", 0, 0, 1u << 16);
 	cl_device_id device;
-	int status = find_device(wanted, &device, err);
+	int status = vir0_cl_find_device(index, NULL, &device, err);
 	if (status)
 		return status;
 	vir0_cl_runtime *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the runtime");
 	cl_int code;
+	rt->device = device;
 	rt->context = clCreateContext(NULL, 1, &device, NULL, NULL, &code);
 	if (code != CL_SUCCESS)
-		status = vir0_cl_fail(err, "clCreateContext", code, "OpenCL device %u", wanted);
+		status = vir0_cl_fail(err, "clCreateContext", code, "OpenCL device %d", index);
 	if (status == VIR0_OK) {
 		rt->queue = clCreateCommandQueueWithProperties(rt->context, device, NULL, &code);
 		if (code != CL_SUCCESS)
 			status = vir0_cl_fail(err, "clCreateCommandQueueWithProperties", code,
-					      "OpenCL device %u", wanted);
+					      "OpenCL device %d", index);
 	}
 	if (status == VIR0_OK)
 		status = vir0_cl_device_open(rt->context, device, &rt->dev, err);
@@ -107,6 +72,16 @@ vir0_cl_device *vir0_cl_runtime_device(vir0_cl_runtime *rt)
 cl_command_queue vir0_cl_runtime_queue(vir0_cl_runtime *rt)
 {
 	return rt->queue;
+}
+
+cl_context vir0_cl_runtime_context(vir0_cl_runtime *rt)
+{
+	return rt->context;
+}
+
+cl_device_id vir0_cl_runtime_device_id(vir0_cl_runtime *rt)
+{
+	return rt->device;
 }
 
 /* Arena space and contents for every non-Workgroup binding. */

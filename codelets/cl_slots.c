@@ -129,9 +129,9 @@ static int plan(const vir0_cl_device *dev, const vir0_cl_program *p, const uint3
 		uint64_t chunk_lanes = ne * dev->wg;
 		chunks = (ngroups * lanes + chunk_lanes - 1) / chunk_lanes;
 	}
-	if (chunks >= 0xFFFFFFu)
+	if (chunks > CL_MAX_CHUNKS)
 		return vir0_error_at(err, VIR0_ELIMIT, 0,
-				     "slot %u: a grid of %llu workgroups makes 2^24 - 1 chunks or more; "
+				     "slot %u: a grid of %llu workgroups makes 2^23 chunks or more; "
 				     "split it over several slots", slot, (unsigned long long)ngroups);
 	arg[RUN_NE] = (uint32_t)ne;
 	arg[RUN_PER_CHUNK] = (uint32_t)per_chunk;

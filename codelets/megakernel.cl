@@ -31,6 +31,19 @@
 #define GROUP_BARRIER(flags) barrier(flags)
 #endif
 
+/* Fences that order global memory for the whole device (the slots' state
+ * and copies, read by other work-groups) and for the host (data before a
+ * DONE the host polls, then reads the data by DMA). OpenCL C 1.2 has only
+ * mem_fence, whose scope NVIDIA's compiler may keep to the work-group;
+ * with VIR0_PTX_FENCES (NVIDIA) they are PTX membar.gl and membar.sys. */
+#ifdef VIR0_PTX_FENCES
+#define DEVICE_FENCE() asm volatile("membar.gl;" ::: "memory")
+#define SYSTEM_FENCE() asm volatile("membar.sys;" ::: "memory")
+#else
+#define DEVICE_FENCE() mem_fence(CLK_GLOBAL_MEM_FENCE)
+#define SYSTEM_FENCE() mem_fence(CLK_GLOBAL_MEM_FENCE)
+#endif
+
 /* ---- protocol words (include/vir0_opencl.h) ----------------------------- */
 
 #define SLOT_WORDS 16u
@@ -574,6 +587,7 @@ static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar
 #define GEN_MASK 0x7Fu
 #define GEN_BITS 0xFF000000u /* VALID and the generation of a progress word */
 #define NO_CHUNK 0xFFFFFFu
+#define MAX_CHUNKS 0x7FFFFFu
 
 /* Everything one launch works with. */
 struct launch {
@@ -625,7 +639,7 @@ static uint slot_fault(const struct launch *l, __local const uint *slot)
 		uint nb = prog[PH_NBUFFERS];
 		uint ne = arg[ARG_NE];
 		if (ne == 0u || ne > 64u * VIR0_MASK_WORDS || arg[ARG_NCHUNKS] == 0u ||
-		    arg[ARG_NCHUNKS] >= NO_CHUNK || arg[ARG_GENERATION] > GEN_MASK)
+		    arg[ARG_NCHUNKS] > MAX_CHUNKS || arg[ARG_GENERATION] > GEN_MASK)
 			return FAULT_PROGRAM;
 		if (arg[ARG_DESC] > l->ring_words || nb > (l->ring_words - arg[ARG_DESC]) / 4u)
 			return FAULT_BOUNDS;
@@ -651,9 +665,8 @@ static void slot_complete(const struct launch *l, volatile __global uint *slot, 
 	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
 	atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
 	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
-	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	SYSTEM_FENCE();
 	slot[0] = ST_DONE;
-	mem_fence(CLK_GLOBAL_MEM_FENCE);
 }
 
 /* A built-in opcode with arguments `arg` (work-item 0). */
@@ -684,22 +697,25 @@ static void wait_before(const struct launch *l, uint s)
 			if (status == ST_DONE || status == ST_FAULT || status == 0u)
 				t++;
 		}
-	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	DEVICE_FENCE();
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 }
 
 /* The next chunk of the slot whose progress word is `progress`, or
  * NO_CHUNK. `want` is VALID | generation << 24: a work-group still holding
- * a recycled slot's old copy never takes a chunk of its new contents. */
+ * a recycled slot's old copy never takes a chunk of its new contents. A
+ * fetch-and-add, not a CAS loop, which hundreds of work-groups would
+ * serialise: it can step past the last chunk once per work-group that saw
+ * one left, which nchunks < 2^23 keeps inside the 24 bits. */
 static uint claim_chunk(volatile __global uint *progress, uint want, uint nchunks)
 {
-	for (;;) {
-		uint seen = *progress;
-		if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
-			return NO_CHUNK;
-		if (atomic_cmpxchg(progress, seen, seen + 1u) == seen)
-			return seen & NO_CHUNK;
-	}
+	uint seen = *progress;
+	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
+		return NO_CHUNK;
+	seen = atomic_inc(progress);
+	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
+		return NO_CHUNK;
+	return seen & NO_CHUNK;
 }
 
 /* The claimed slot's copy (state) into __local, when it is the one of
@@ -717,7 +733,7 @@ static int load_copy(const struct launch *l, volatile __global const uint *st, u
 	nb = nb < MAX_DESC ? nb : MAX_DESC;
 	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
 		l->copy[COPY_DESC + i] = st[SS_DESC + i];
-	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	DEVICE_FENCE();
 	uint again = group_share(lid == 0 ? st[SS_PROGRESS] : 0u, sh);
 	return (again & GEN_BITS) == want && at < l->store_words - PH_BUFFERS;
 }
@@ -744,7 +760,7 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 			if (st[SS_CLAIM] != marker || slot[0] != ST_PUBLISHED)
 				break;
 		}
-	mem_fence(CLK_GLOBAL_MEM_FENCE);
+	DEVICE_FENCE();
 	if (!group_share(ready, sh) || !load_copy(l, st, want, sh))
 		return;
 	__local const uint *arg = l->copy + 4;
@@ -783,7 +799,7 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 		 * complete the slot. */
 		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 		if (lid == 0) {
-			mem_fence(CLK_GLOBAL_MEM_FENCE);
+			DEVICE_FENCE();
 			if (atomic_inc(&st[SS_DONE]) + 1u == nchunks)
 				slot_complete(l, slot, OP_RUN_VIR0);
 		}
@@ -802,7 +818,7 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	const uint want = VALID | (marker & GEN_MASK) << 24;
 	if (lid == 0) {
 		st[SS_PROGRESS] = 0u;
-		mem_fence(CLK_GLOBAL_MEM_FENCE);
+		DEVICE_FENCE();
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG) {
@@ -829,19 +845,18 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 	int runs = !fault && op == OP_RUN_VIR0;
 	if (lid == 0) {
-		mem_fence(CLK_GLOBAL_MEM_FENCE);
+		DEVICE_FENCE();
 		if (runs) {
 			st[SS_DONE] = 0u;
-			mem_fence(CLK_GLOBAL_MEM_FENCE);
+			DEVICE_FENCE();
 			atomic_xchg(&st[SS_PROGRESS], want);
 		} else {
 			/* Nothing to help with: waiting helpers leave. */
 			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
 			if (fault) {
 				slot[4 + ARG_FAULT] = fault;
-				mem_fence(CLK_GLOBAL_MEM_FENCE);
+				SYSTEM_FENCE();
 				slot[0] = ST_FAULT;
-				mem_fence(CLK_GLOBAL_MEM_FENCE);
 			} else {
 				run_builtin(l, l->copy + 4, op);
 				slot_complete(l, slot, op);
@@ -865,12 +880,12 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	volatile __global uint *st = l->state + s * l->state_stride;
 	uint act = ACT_NONE, marker = 0u, claim = 0u;
 	if (get_local_id(0) == 0 && slot[0] == ST_PUBLISHED) {
-		mem_fence(CLK_GLOBAL_MEM_FENCE);
+		DEVICE_FENCE();
 		marker = VALID | (slot[4 + ARG_GENERATION] & GEN_MASK);
 		claim = st[SS_CLAIM];
 		act = ACT_HELP;
 		if (claim != marker) {
-			mem_fence(CLK_GLOBAL_MEM_FENCE);
+			DEVICE_FENCE();
 			if (slot[1] == OP_BATCH_FENCE)
 				act = ACT_FENCE;
 			else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
@@ -904,10 +919,40 @@ static int any_published(const struct launch *l, uint first, __local struct shar
 	return group_any(s < l->nslots && l->ring[s * SLOT_WORDS] == ST_PUBLISHED, sh, turn);
 }
 
+/* A resident kernel's helpers (every work-group but 0): take chunks of
+ * any slot whose chunks are open in the state (device memory: the ring
+ * is left to work-group 0) until SHUTDOWN. */
+static void help_resident(const struct launch *l, __local struct shared *sh, uint *turn)
+{
+	volatile __global uint *control = l->control;
+	while (!group_share(get_local_id(0) == 0 ? control[CTRL_SHUTDOWN] : 0u, sh))
+		for (uint first = 0; first < l->nslots; first += VIR0_WG) {
+			uint s = first + get_local_id(0), p = 0u;
+			if (s < l->nslots) {
+				volatile __global uint *st = l->state + s * l->state_stride;
+				p = st[SS_PROGRESS];
+				if (!(p & VALID) || (p & NO_CHUNK) >= st[SS_SLOT + 4 + ARG_NCHUNKS])
+					p = 0u;
+			}
+			if (!group_any(p != 0u, sh, turn))
+				continue;
+			for (uint t = first; t < first + VIR0_WG && t < l->nslots; t++) {
+				volatile __global uint *st = l->state + t * l->state_stride;
+				uint want = group_share(get_local_id(0) == 0 ? st[SS_PROGRESS] : 0u, sh);
+				if (want & VALID)
+					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn);
+			}
+		}
+}
+
 /* The megakernel. Batch (persistent == 0): each work-group visits every
- * slot once, helping with each, and returns. Persistent: it keeps visiting
- * the ring until SHUTDOWN, or until `idle_spins` passes in a row found
- * nothing, so it never holds the device long when idle. */
+ * slot once, helping with each, and returns. Persistent: work-group 0
+ * alone polls the ring (host memory on NVIDIA: one read per slot per pass,
+ * not one per work-group), claims and copies slots and runs built-ins;
+ * the others take chunks from the state. After `idle_spins` passes in a
+ * row found nothing published, work-group 0 sets SHUTDOWN and every
+ * work-group leaves, so the kernel never holds the device long when idle;
+ * the host clears SHUTDOWN when it launches the kernel again. */
 __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 			      __global uint *state, uint state_at, uint state_stride,
 			      __global uint *control, uint control_words,
@@ -947,9 +992,13 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 			visit_slot(&l, s, &sh, &turn);
 		return;
 	}
+	if (get_group_id(0) != 0) {
+		help_resident(&l, &sh, &turn);
+		return;
+	}
+	volatile __global uint *shutdown = &control[CTRL_SHUTDOWN];
 	for (uint idle = 0; idle <= idle_spins;) {
-		if (group_share(get_local_id(0) == 0 ? ((volatile __global uint *)control)[CTRL_SHUTDOWN]
-				: 0u, &sh))
+		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, &sh))
 			return;
 		int found = 0;
 		for (uint first = 0; first < nslots; first += VIR0_WG)
@@ -958,4 +1007,6 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 					found |= visit_slot(&l, s, &sh, &turn);
 		idle = found ? 0u : idle + 1u;
 	}
+	if (get_local_id(0) == 0)
+		atomic_xchg(shutdown, 1u);
 }

@@ -17,6 +17,7 @@ libvir0_opencl_la_SOURCES = \
 	codelets/cl_sources.h codelets/cl_engine.h \
 	codelets/cl_error.c codelets/cl_error.h \
 	codelets/cl_env.c codelets/cl_env.h \
+	codelets/cl_platform.c codelets/cl_platform.h \
 	codelets/cl_device.c \
 	codelets/cl_store.c \
 	codelets/cl_arena.c \

@@ -199,6 +199,10 @@ int vir0_cl_runtime_open(int index, vir0_cl_runtime **out, struct vir0_error *er
 void vir0_cl_runtime_close(vir0_cl_runtime *rt);
 vir0_cl_device *vir0_cl_runtime_device(vir0_cl_runtime *rt);
 cl_command_queue vir0_cl_runtime_queue(vir0_cl_runtime *rt);
+/* The runtime's OpenCL context and device, for other OpenCL work beside
+ * the megakernel (the JIT, hand-written kernels). */
+cl_context vir0_cl_runtime_context(vir0_cl_runtime *rt);
+cl_device_id vir0_cl_runtime_device_id(vir0_cl_runtime *rt);
 
 /* Run `program` like vir0_run_reference: host bindings are copied to the
  * device (into the arena), run, and copied back. */

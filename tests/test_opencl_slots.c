@@ -312,6 +312,24 @@ START_TEST(store_grows_then_fills)
 }
 END_TEST
 
+/* The runtime hands out its context and device (the JIT and hand-written
+ * kernels share them): the ones its queue was made on. */
+START_TEST(runtime_exposes_context)
+{
+	struct vir0_error err = { 0 };
+	vir0_cl_runtime *rt = NULL;
+	ck_assert_msg(vir0_cl_runtime_open(-1, &rt, &err) == VIR0_OK, "%s", err.message);
+	cl_context context_of_queue;
+	cl_device_id device_of_queue;
+	cl_command_queue q = vir0_cl_runtime_queue(rt);
+	clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof(context_of_queue), &context_of_queue, NULL);
+	clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(device_of_queue), &device_of_queue, NULL);
+	ck_assert_ptr_eq(vir0_cl_runtime_context(rt), context_of_queue);
+	ck_assert_ptr_eq(vir0_cl_runtime_device_id(rt), device_of_queue);
+	vir0_cl_runtime_close(rt);
+}
+END_TEST
+
 /* Mistakes a caller can make come back as VIR0_EARG with a message. */
 START_TEST(caller_errors)
 {
@@ -359,6 +377,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, builtin_opcodes);
 	tcase_add_test(tc, faults_are_reported);
 	tcase_add_test(tc, resident_rounds);
+	tcase_add_test(tc, runtime_exposes_context);
 	tcase_add_test(tc, store_reuses_equal_programs);
 	tcase_add_test(tc, store_grows_then_fills);
 	tcase_add_test(tc, caller_errors);

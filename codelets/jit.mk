@@ -24,7 +24,7 @@ check_PROGRAMS += tests/test_opencl_ops
 TESTS += tests/test_opencl_ops
 tests_test_opencl_ops_SOURCES = tests/test_opencl_ops.c
 tests_test_opencl_ops_CFLAGS = $(VIR0_JIT_TEST_CFLAGS)
-tests_test_opencl_ops_LDADD = $(VIR0_JIT_TEST_LIBS)
+tests_test_opencl_ops_LDADD = tests/libfixtures_opencl.la $(VIR0_JIT_TEST_LIBS)
 endif
 
 if HAVE_OPENCL
@@ -33,6 +33,7 @@ TESTS += tests/test_emit_opencl
 tests_test_emit_opencl_SOURCES = tests/test_emit_opencl.c
 tests_test_emit_opencl_CFLAGS = $(VIR0_JIT_TEST_CFLAGS)
 tests_test_emit_opencl_LDADD = tests/libprogen.la tests/libfixtures_examples.la \
+	tests/libfixtures_opencl.la \
 	$(VIR0_JIT_TEST_LIBS)
 endif
 

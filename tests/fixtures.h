@@ -26,6 +26,24 @@ uint8_t *fixture_vector(const char *name, size_t *size);
  * In tests/libfixtures_examples.la (it needs the assembler and validator). */
 vir0_program *fixture_example(const char *name);
 
+/* The example programs as the differential suites run them, each with
+ * inputs from fixture_bindings_random, sized so that the grid has a
+ * partial last workgroup, several workgroups, or one (matmul_tiled needs
+ * N x N matrices and ceil(N / 16)^2 workgroups). Case i has seed 1000 + i.
+ * In tests/libfixtures_examples.la, like fixture_example. */
+struct fixture_example_case {
+	vir0_program *program;
+	struct vir0_binding *inputs;
+	uint32_t groups[3];
+	char label[64];   /* "example NAME with N elements" */
+};
+/* How many cases there are: loop tests run 0 .. this - 1. */
+int fixture_example_case_count(void);
+/* Case i assembled, validated, with its inputs and grid; aborts the test
+ * on error. Free with fixture_example_case_free. */
+void fixture_example_case_open(int i, struct fixture_example_case *c);
+void fixture_example_case_free(struct fixture_example_case *c);
+
 /* One binding per declared buffer of `program` filled from `seed`
  * (Workgroup buffers unbound); count-0 buffers get `runtime_count`
  * elements. Free with fixture_bindings_free. In tests/libfixtures.la. */

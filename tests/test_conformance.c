@@ -220,42 +220,16 @@ START_TEST(generated_programs_agree)
 }
 END_TEST
 
-/* Each example with inputs from fixture_bindings_random, sized so that
- * the grid has a partial last workgroup, several workgroups, or one.
- * matmul_tiled needs N x N matrices and ceil(N / 16)^2 workgroups. */
-static const struct example_case {
-	const char *name;
-	uint32_t runtime_count;   /* elements of every count-0 buffer */
-	uint32_t groups[3];       /* {0}: the default grid */
-} example_cases[] = {
-	{ "vector_add", 1000, { 0 } },    { "vector_add", 1, { 0 } },
-	{ "saxpy", 1000, { 0 } },         { "saxpy", 37, { 0 } },
-	{ "reduction_atomic", 5000, { 0 } }, { "reduction_atomic", 63, { 0 } },
-	{ "histogram", 10000, { 0 } },    { "histogram", 100, { 0 } },
-	{ "dfa_scan", 1024, { 0 } },      { "dfa_scan", 23, { 0 } },
-	{ "prefix_sum", 1000, { 0 } },    { "prefix_sum", 256, { 0 } },
-	{ "matmul_tiled", 400, { 4, 1, 1 } }, { "matmul_tiled", 256, { 1, 1, 1 } },
-};
-
-#define NEXAMPLE_CASES (sizeof(example_cases) / sizeof(example_cases[0]))
-
 START_TEST(example_programs_agree)
 {
-	const struct example_case *e = &example_cases[_i];
-	vir0_program *program = fixture_example(e->name);
-	struct vir0_binding *inputs = fixture_bindings_random(program, 1000 + (uint64_t)_i,
-								e->runtime_count);
-	uint32_t groups[3] = { e->groups[0], e->groups[1], e->groups[2] };
-	if (!groups[0])
-		ck_assert_int_eq(vir0_default_grid(program, inputs, groups, NULL), VIR0_OK);
-	struct subject s = { .program = program, .groups = groups, .inputs = inputs };
-	snprintf(s.label, sizeof(s.label), "example %s with %u elements", e->name,
-		 e->runtime_count);
+	struct fixture_example_case e;
+	fixture_example_case_open(_i, &e);
+	struct subject s = { .program = e.program, .groups = e.groups, .inputs = e.inputs };
+	snprintf(s.label, sizeof(s.label), "%s", e.label);
 	struct tally tally = { 0 };
 	check_subject(&s, &tally);
 	print_tally(s.label, &tally);
-	fixture_bindings_free(inputs, program->nbuffers);
-	vir0_program_free(program);
+	fixture_example_case_free(&e);
 }
 END_TEST
 
@@ -267,7 +241,7 @@ int main(void)
 	 * that a longer run on demand would hit. */
 	tcase_set_timeout(tc, 0);
 	tcase_add_checked_fixture(tc, setup_engines, teardown_engines);
-	tcase_add_loop_test(tc, example_programs_agree, 0, (int)NEXAMPLE_CASES);
+	tcase_add_loop_test(tc, example_programs_agree, 0, fixture_example_case_count());
 	tcase_add_test(tc, generated_programs_agree);
 	suite_add_tcase(suite, tc);
 	SRunner *runner = srunner_create(suite);

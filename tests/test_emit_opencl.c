@@ -4,8 +4,8 @@
  * (tests/progen.h; VIR0_FUZZ_SEED / VIR0_FUZZ_N pick them) give buffers
  * bit-identical to vir0_run_reference. A mismatch prints the seed and the
  * program in .vir0s text. */
-#include "vir0_opencl_jit.h"
 #include "emit_opencl.h"
+#include "fixture_opencl.h"
 #include "fixtures.h"
 #include "progen.h"
 
@@ -27,8 +27,7 @@ static void setup(void)
 	struct vir0_error err;
 	/* No disk cache: every kernel here is built from its emitted source. */
 	struct vir0_cl_jit_config config = { .cache_dir = "" };
-	if (vir0_cl_jit_standalone_open(&cl, &err))
-		fixture_die("no OpenCL device", err.message);
+	fixture_cl_open(&cl);
 	if (vir0_cl_jit_create(cl.context, cl.device, &config, &jit, &err))
 		fixture_die("vir0_cl_jit_create", err.message);
 }
@@ -151,52 +150,20 @@ START_TEST(invalid_programs_are_refused)
 }
 END_TEST
 
-static const struct example_case {
-	const char *name;
-	uint32_t runtime_count;   /* elements of every count-0 buffer */
-	uint32_t groups[3];       /* {0}: the default grid */
-} example_cases[] = {
-	{ "vector_add", 1000, { 0 } },    { "vector_add", 1, { 0 } },
-	{ "saxpy", 1000, { 0 } },         { "saxpy", 37, { 0 } },
-	{ "reduction_atomic", 5000, { 0 } }, { "reduction_atomic", 63, { 0 } },
-	{ "histogram", 10000, { 0 } },    { "histogram", 100, { 0 } },
-	{ "dfa_scan", 1024, { 0 } },      { "dfa_scan", 23, { 0 } },
-	{ "prefix_sum", 1000, { 0 } },    { "prefix_sum", 256, { 0 } },
-	{ "matmul_tiled", 400, { 4, 1, 1 } }, { "matmul_tiled", 256, { 1, 1, 1 } },
-};
-
 START_TEST(examples_agree_with_the_reference)
 {
-	const struct example_case *e = &example_cases[_i];
-	vir0_program *program = fixture_example(e->name);
-	struct vir0_binding *inputs = fixture_bindings_random(program, 1000 + (uint64_t)_i,
-								e->runtime_count);
-	uint32_t groups[3] = { e->groups[0], e->groups[1], e->groups[2] };
-	char label[64];
-	if (!groups[0])
-		ck_assert_int_eq(vir0_default_grid(program, inputs, groups, NULL), VIR0_OK);
-	snprintf(label, sizeof(label), "example %s, %u elements", e->name, e->runtime_count);
-	ck_assert_msg(agree(program, groups, inputs, label), "%s", label);
-	fixture_bindings_free(inputs, program->nbuffers);
-	vir0_program_free(program);
+	struct fixture_example_case e;
+	fixture_example_case_open(_i, &e);
+	ck_assert_msg(agree(e.program, e.groups, e.inputs, e.label), "%s", e.label);
+	fixture_example_case_free(&e);
 }
 END_TEST
 
-static uint64_t env_u64(const char *name, uint64_t fallback)
-{
-	const char *text = getenv(name);
-	char *end;
-	if (!text || !*text)
-		return fallback;
-	uint64_t value = strtoull(text, &end, 0);
-	return *end ? fallback : value;
-}
-
 START_TEST(generated_programs_agree_with_the_reference)
 {
-	uint64_t first = env_u64("VIR0_FUZZ_SEED", 1), count = env_u64("VIR0_FUZZ_N", DEFAULT_SEEDS);
+	struct progen_seeds seeds = progen_seeds_from_env(DEFAULT_SEEDS);
 	unsigned failures = 0;
-	for (uint64_t seed = first; seed - first < count; seed++) {
+	for (uint64_t seed = seeds.first; seed - seeds.first < seeds.count; seed++) {
 		struct progen_case c;
 		char label[96];
 		ck_assert_int_eq(progen_generate(seed, &c), VIR0_OK);
@@ -208,8 +175,8 @@ START_TEST(generated_programs_agree_with_the_reference)
 	}
 	struct vir0_cl_jit_stats stats;
 	vir0_cl_jit_get_stats(jit, &stats);
-	printf("emit_opencl: %" PRIu64 " generated programs, %" PRIu64 " kernels built\n", count,
-	       stats.source_builds);
+	printf("emit_opencl: %" PRIu32 " generated programs, %" PRIu64 " kernels built\n",
+	       seeds.count, stats.source_builds);
 	ck_assert_uint_eq(failures, 0);
 }
 END_TEST
@@ -225,13 +192,8 @@ int main(void)
 	tcase_add_test(tc, return_before_a_barrier_sets_done);
 	tcase_add_test(tc, invalid_programs_are_refused);
 	tcase_add_loop_test(tc, examples_agree_with_the_reference, 0,
-			    (int)(sizeof(example_cases) / sizeof(example_cases[0])));
+			    fixture_example_case_count());
 	tcase_add_test(tc, generated_programs_agree_with_the_reference);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_cl_run(s);
 }

@@ -3,9 +3,9 @@
  * (core or not) on every value type over all pairs of a table of edge and
  * random values, Fma over triples, the atomic new-value rule, and the
  * .cl file's operator and type constants against include/vir0.h. */
-#include "vir0_opencl_jit.h"
-#include "scalar_ops.h"
+#include "fixture_opencl.h"
 #include "fixtures.h"
+#include "scalar_ops.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -140,8 +140,7 @@ static void setup(void)
 		/* Every other one a float of moderate exponent. */
 		values[i] = i & 1 ? bits : (bits & 0x807FFFFFu) | ((100u + bits % 56u) << 23);
 	}
-	if (vir0_cl_jit_standalone_open(&cl, &err))
-		fixture_die("no OpenCL device", err.message);
+	fixture_cl_open(&cl);
 	if (vir0_cl_jit_build_options(cl.device, options, sizeof(options), &err))
 		fixture_die("device unsuitable", err.message);
 
@@ -368,10 +367,5 @@ int main(void)
 	tcase_add_test(tc, atomic_new_values_match_host);
 	tcase_add_test(tc, fma_matches_host);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return fixture_cl_run(s);
 }

@@ -30,11 +30,13 @@
 
 static int build_with(vir0_cl_device *dev, const char *options, struct vir0_error *err)
 {
-	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source };
+	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source,
+				  vir0_cl_megakernel_interp_source,
+				  vir0_cl_megakernel_ring_source };
 	cl_int code;
 	if (dev->program)
 		clReleaseProgram(dev->program);
-	dev->program = clCreateProgramWithSource(dev->context, 2, sources, NULL, &code);
+	dev->program = clCreateProgramWithSource(dev->context, 4, sources, NULL, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateProgramWithSource", code,
 				    "creating the megakernel program for %s", dev->name);

@@ -8,6 +8,8 @@
 /* codelets/vir0_ops.cl: fmt §9.2-§9.7 on 32-bit patterns. */
 extern const char vir0_cl_ops_source[];
 /* codelets/megakernel.cl: the resident interpreter (needs the ops first). */
-extern const char vir0_cl_megakernel_source[];
+extern const char vir0_cl_megakernel_source[];        /* shared definitions */
+extern const char vir0_cl_megakernel_interp_source[]; /* the interpreter */
+extern const char vir0_cl_megakernel_ring_source[];   /* slots, the kernel */
 
 #endif

@@ -4,6 +4,7 @@
 # (doc/opencl-engine.md). The JIT's sources join it from codelets/jit.mk.
 # Kernel sources stay .cl files, embedded as C strings at build time.
 EXTRA_DIST += codelets/embed-cl.pl codelets/megakernel.cl \
+	codelets/megakernel_interp.cl codelets/megakernel_ring.cl \
 	codelets/README.md
 
 if HAVE_OPENCL
@@ -30,9 +31,12 @@ nodist_libvir0_opencl_la_SOURCES = codelets/cl_sources.c
 # Every embedded kernel source, as NAME=FILE for embed-cl.pl.
 VIR0_CL_EMBEDDED = \
 	vir0_cl_ops_source=$(top_srcdir)/codelets/vir0_ops.cl \
-	vir0_cl_megakernel_source=$(top_srcdir)/codelets/megakernel.cl
+	vir0_cl_megakernel_source=$(top_srcdir)/codelets/megakernel.cl \
+	vir0_cl_megakernel_interp_source=$(top_srcdir)/codelets/megakernel_interp.cl \
+	vir0_cl_megakernel_ring_source=$(top_srcdir)/codelets/megakernel_ring.cl
 codelets/cl_sources.c: $(top_srcdir)/codelets/embed-cl.pl \
-		$(top_srcdir)/codelets/vir0_ops.cl $(top_srcdir)/codelets/megakernel.cl
+		$(top_srcdir)/codelets/vir0_ops.cl $(top_srcdir)/codelets/megakernel.cl \
+		$(top_srcdir)/codelets/megakernel_interp.cl $(top_srcdir)/codelets/megakernel_ring.cl
 	@$(MKDIR_P) codelets
 	$(AM_V_GEN)perl $(top_srcdir)/codelets/embed-cl.pl $@ $(VIR0_CL_EMBEDDED)
 CLEANFILES += codelets/cl_sources.c

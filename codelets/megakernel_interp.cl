@@ -1,0 +1,360 @@
+/* megakernel_interp.cl - the bytecode interpreter of the megakernel: element
+ * access, one chunk of a RUN_VIR0 slot run instruction by instruction over
+ * each work-item's lanes (doc/bytecode.md). Built after megakernel.cl (the
+ * shared definitions) and before megakernel_ring.cl (slots and the kernel). */
+
+/* ---- element access (fmt §1.5, §9.9, §9.10) ------------------------------ */
+
+/* Loads of one address space and qualifier. A resident kernel reads data
+ * through volatile pointers: NVIDIA's L1 is not coherent, and an SM may
+ * still hold lines of arena memory that the host has since rewritten by
+ * DMA; a batch launch starts with clean caches and loads normally. */
+#define DEFINE_LOAD(name, space) \
+static uint name(space const uchar *p, uint element, uint index) \
+{ \
+	switch (element) { \
+	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: return p[index]; \
+	case VIR0_TYPE_I8: return (uint)(int)((space const char *)p)[index]; \
+	case VIR0_TYPE_U16: return ((space const ushort *)p)[index]; \
+	case VIR0_TYPE_I16: return (uint)(int)((space const short *)p)[index]; \
+	case VIR0_TYPE_BOOL: return ((space const uint *)p)[index] != 0u; \
+	case VIR0_TYPE_F32: return vir0_f32_canon(((space const uint *)p)[index]); \
+	default: return ((space const uint *)p)[index]; \
+	} \
+}
+DEFINE_LOAD(load_global, __global)
+DEFINE_LOAD(load_fresh, volatile __global)
+DEFINE_LOAD(load_local, __local)
+
+#define DEFINE_STORE(name, space) \
+static void name(space uchar *p, uint element, uint index, uint value) \
+{ \
+	switch (element) { \
+	case VIR0_TYPE_U8: case VIR0_TYPE_BYTES: case VIR0_TYPE_I8: \
+		p[index] = (uchar)value; \
+		return; \
+	case VIR0_TYPE_U16: case VIR0_TYPE_I16: \
+		((space ushort *)p)[index] = (ushort)value; \
+		return; \
+	default: \
+		((space uint *)p)[index] = value; \
+		return; \
+	} \
+}
+DEFINE_STORE(store_global, __global)
+DEFINE_STORE(store_local, __local)
+
+/* One read-modify-write; the old value. Min and Max are signed on i32. */
+#define DEFINE_ATOMIC(name, space) \
+static uint name(volatile space uint *w, uint op, uint element, uint value, uint expected) \
+{ \
+	volatile space int *s = (volatile space int *)w; \
+	switch (op) { \
+	case VIR0_ATOMIC_ADD: return atomic_add(w, value); \
+	case VIR0_ATOMIC_OR: return atomic_or(w, value); \
+	case VIR0_ATOMIC_AND: return atomic_and(w, value); \
+	case VIR0_ATOMIC_XOR: return atomic_xor(w, value); \
+	case VIR0_ATOMIC_MIN: \
+		return element == VIR0_TYPE_I32 ? (uint)atomic_min(s, (int)value) \
+						: atomic_min(w, value); \
+	case VIR0_ATOMIC_MAX: \
+		return element == VIR0_TYPE_I32 ? (uint)atomic_max(s, (int)value) \
+						: atomic_max(w, value); \
+	case VIR0_ATOMIC_EXCHANGE: return atomic_xchg(w, value); \
+	default: return atomic_cmpxchg(w, expected, value); \
+	} \
+}
+DEFINE_ATOMIC(atomic_global, __global)
+DEFINE_ATOMIC(atomic_local, __local)
+
+/* ---- one chunk of a RUN_VIR0 slot ---------------------------------------- */
+
+/* What a chunk needs to know about its slot and program. */
+struct chunk {
+	__global const uint *prog;     /* the store entry */
+	__global const uint4 *insns;
+	__local const uint *desc;      /* 4 words per buffer, copied once per slot */
+	uint groups[3];
+	uint wg[3];
+	uint lanes_per_wg;             /* W */
+	uint ne;                       /* lanes per work-item */
+	uint nregs;
+	uint wg_bytes;
+	uint chunk_lanes;              /* lanes the chunk holds (whole workgroups
+	                                  when grouped) */
+	uint fresh;                    /* resident: load data through volatile */
+	ulong first;                   /* linear lane of the chunk's lane 0 */
+	ulong total;                   /* lanes in the grid */
+};
+
+#define REG(r, e) regs[((r) * c->ne + (e)) * VIR0_WG]
+
+/* Invocation, workgroup or local id `kind` on `axis` of linear lane L. */
+static uint lane_id(const struct chunk *c, ulong lane, uint kind, uint axis)
+{
+	ulong group = lane / c->lanes_per_wg;
+	uint within = (uint)(lane - group * c->lanes_per_wg);
+	uint l[3], g[3];
+	l[0] = within % c->wg[0];
+	l[1] = within / c->wg[0] % c->wg[1];
+	l[2] = within / c->wg[0] / c->wg[1];
+	g[0] = (uint)(group % c->groups[0]);
+	g[1] = (uint)(group / c->groups[0] % c->groups[1]);
+	g[2] = (uint)(group / c->groups[0] / c->groups[1]);
+	if (kind == 1u)
+		return g[axis];
+	if (kind == 2u)
+		return l[axis];
+	return g[axis] * c->wg[axis] + l[axis];
+}
+
+/* The global base of buffer `b` (non-Workgroup). */
+static __global uchar *buffer_base(const struct chunk *c, uint b, __global uchar *const *mems)
+{
+	__local const uint *d = c->desc + 4u * b;
+	ulong offset = (ulong)d[1] | (ulong)d[2] << 32;
+	return mems[d[0] & (NMEMS - 1)] + offset;
+}
+
+/* The Workgroup copy of buffer `b` for chunk lane q. */
+static __local uchar *local_base(const struct chunk *c, uint b, __local uchar *wgmem, uint q)
+{
+	return wgmem + (q / c->lanes_per_wg) * c->wg_bytes + c->desc[4u * b + 1u];
+}
+
+/* Stack entry `depth`: the saved and the other masks, 2 words per mask
+ * word each, interleaved across the work-group like the registers. */
+#define STACK_ENTRY_WORDS (4u * VIR0_MASK_WORDS)
+
+static void stack_put(__global uint *stack, uint depth, uint which, const lanes_t *m)
+{
+	__global uint *s = stack + (STACK_ENTRY_WORDS * depth + 2u * VIR0_MASK_WORDS * which) *
+			   VIR0_WG;
+	for (uint i = 0; i < VIR0_MASK_WORDS; i++) {
+		s[2u * i * VIR0_WG] = (uint)m->w[i];
+		s[(2u * i + 1u) * VIR0_WG] = (uint)(m->w[i] >> 32);
+	}
+}
+
+static lanes_t stack_get(__global const uint *stack, uint depth, uint which)
+{
+	__global const uint *s = stack + (STACK_ENTRY_WORDS * depth +
+					  2u * VIR0_MASK_WORDS * which) * VIR0_WG;
+	lanes_t m;
+	for (uint i = 0; i < VIR0_MASK_WORDS; i++)
+		m.w[i] = (ulong)s[2u * i * VIR0_WG] | (ulong)s[(2u * i + 1u) * VIR0_WG] << 32;
+	return m;
+}
+
+#define SAVED 0u
+#define OTHER 1u
+
+/* 1 when loop variable v is below bound b (signed for i32). */
+static int loop_below(uint type, uint v, uint b)
+{
+	return type == VIR0_TYPE_I32 ? (int)v < (int)b : v < b;
+}
+
+/* Run the chunk's lanes from instruction 0 to HALT (doc/bytecode.md §7.2).
+ * Every work-item follows the same pc: IF, ELSE, LOOP and END_LOOP decide
+ * their jumps with group_any. */
+static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
+		      __local uchar *wgmem, __local struct shared *sh, uint *turn)
+{
+	const uint lid = get_local_id(0);
+	const uint ne = c->ne;
+	const uint buffer_words = PH_BUFFERS;
+	__global uint *stack = regs + c->nregs * ne * VIR0_WG;
+	lanes_t exec = lanes_none(), finished = lanes_none();
+	for (uint e = 0; e < ne; e++) {
+		uint q = e * VIR0_WG + lid;
+		if (q < c->chunk_lanes && c->first + q < c->total)
+			lane_set(&exec, e);
+	}
+	uint depth = 0, pc = 0;
+	for (;;) {
+		uint4 w = c->insns[pc];
+		uint op = w.s0 & 0xFFu, type = (w.s0 >> 8) & 0xFFu, dst = w.s0 >> 16;
+		uint a = w.s1 & 0xFFFFu, b = w.s1 >> 16, cc = w.s2 & 0xFFFFu, aux = w.s2 >> 16;
+		uint imm = w.s3;
+		pc++;
+		switch (op) {
+		case BC_CONST:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = imm;
+			break;
+		case BC_MOV:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = REG(a, e);
+			break;
+		case BC_BINOP:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = vir0_eval_binop(aux, type, REG(a, e), REG(b, e));
+			break;
+		case BC_UNOP:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = vir0_eval_unop(aux, type, REG(a, e));
+			break;
+		case BC_CAST:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = vir0_eval_cast(type, aux, REG(a, e));
+			break;
+		case BC_SELECT:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = REG(a, e) ? REG(b, e) : REG(cc, e);
+			break;
+		case BC_FMA:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = vir0_f32_fma(REG(a, e), REG(b, e), REG(cc, e));
+			break;
+		case BC_ID:
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = lane_id(c, c->first + e * VIR0_WG + lid, aux, imm);
+			break;
+		case BC_BUF_LEN: {
+			uint length = c->desc[4u * aux + 3u];
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e))
+					REG(dst, e) = length;
+			break;
+		}
+		case BC_LOAD: {
+			uint info = c->prog[buffer_words + aux];
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
+			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) {
+				for (uint e = 0; e < ne; e++)
+					if (lane_on(&exec, e)) {
+						uint i = REG(a, e);
+						REG(dst, e) = i < length
+							? load_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element, i)
+							: 0u;
+					}
+				break;
+			}
+			__global const uchar *base = buffer_base(c, aux, mems);
+			if (c->fresh) {
+				for (uint e = 0; e < ne; e++)
+					if (lane_on(&exec, e)) {
+						uint i = REG(a, e);
+						REG(dst, e) = i < length ? load_fresh(base, element, i) : 0u;
+					}
+				break;
+			}
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e)) {
+					uint i = REG(a, e);
+					REG(dst, e) = i < length ? load_global(base, element, i) : 0u;
+				}
+			break;
+		}
+		case BC_STORE: {
+			uint info = c->prog[buffer_words + aux];
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
+			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) {
+				for (uint e = 0; e < ne; e++)
+					if (lane_on(&exec, e) && REG(a, e) < length)
+						store_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element,
+							    REG(a, e), REG(b, e));
+				break;
+			}
+			__global uchar *base = buffer_base(c, aux, mems);
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e) && REG(a, e) < length)
+					store_global(base, element, REG(a, e), REG(b, e));
+			break;
+		}
+		case BC_ATOMIC: {
+			uint info = c->prog[buffer_words + aux];
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
+			int in_wg = ((info >> 8) & 0xFFu) == ACCESS_WORKGROUP;
+			__global uchar *base = in_wg ? 0 : buffer_base(c, aux, mems);
+			for (uint e = 0; e < ne; e++) {
+				if (!lane_on(&exec, e))
+					continue;
+				uint i = REG(a, e), old = 0u;
+				uint expected = cc == 0xFFFFu ? 0u : REG(cc, e);
+				if (i < length && in_wg)
+					old = atomic_local((volatile __local uint *)
+							   local_base(c, aux, wgmem, e * VIR0_WG + lid) + i,
+							   imm, element, REG(b, e), expected);
+				else if (i < length)
+					old = atomic_global((volatile __global uint *)base + i, imm,
+							    element, REG(b, e), expected);
+				REG(dst, e) = old;
+			}
+			break;
+		}
+		case BC_IF: {
+			lanes_t taken = lanes_none();
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e) && REG(a, e) != 0u)
+					lane_set(&taken, e);
+			lanes_t other = lanes_but(exec, &taken);
+			stack_put(stack, depth, SAVED, &exec);
+			stack_put(stack, depth++, OTHER, &other);
+			exec = taken;
+			if (!group_any(lanes_any(&exec), sh, turn))
+				pc = imm;
+			break;
+		}
+		case BC_ELSE:
+			exec = stack_get(stack, depth - 1u, OTHER);
+			if (!group_any(lanes_any(&exec), sh, turn))
+				pc = imm;
+			break;
+		case BC_END_IF:
+			exec = lanes_but(stack_get(stack, --depth, SAVED), &finished);
+			break;
+		case BC_LOOP: {
+			lanes_t enter = lanes_none();
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e)) {
+					uint from = REG(a, e);
+					REG(dst, e) = from;
+					if (loop_below(type, from, REG(b, e)))
+						lane_set(&enter, e);
+				}
+			stack_put(stack, depth++, SAVED, &exec);
+			exec = enter;
+			if (!group_any(lanes_any(&exec), sh, turn)) {
+				exec = stack_get(stack, --depth, SAVED);
+				pc = imm + 1u;
+			}
+			break;
+		}
+		case BC_END_LOOP: {
+			lanes_t again = lanes_none();
+			for (uint e = 0; e < ne; e++)
+				if (lane_on(&exec, e)) {
+					uint v = REG(dst, e) + 1u;
+					REG(dst, e) = v;
+					if (loop_below(type, v, REG(b, e)))
+						lane_set(&again, e);
+				}
+			exec = again;
+			if (group_any(lanes_any(&exec), sh, turn))
+				pc = imm + 1u;
+			else
+				exec = lanes_but(stack_get(stack, --depth, SAVED), &finished);
+			break;
+		}
+		case BC_RETURN:
+			lanes_add(&finished, &exec);
+			exec = lanes_none();
+			break;
+		case BC_BARRIER:
+			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			break;
+		default: /* HALT */
+			return;
+		}
+	}
+}

@@ -1,0 +1,443 @@
+/* megakernel_ring.cl - the ring side of the megakernel: slot claims, the
+ * built-in opcodes, chunk distribution, the resident loop and the kernel
+ * entry point (doc/opencl-engine.md, the protocol in the shared spec).
+ * Built after megakernel.cl and megakernel_interp.cl. */
+
+/* ---- slots ----------------------------------------------------------------- */
+
+/* Per-slot words in device memory (the `state` buffer, `state_stride`
+ * words per slot). Claims and chunk counters live here and never in the
+ * ring: the ring may be host memory (NVIDIA's pinned buffer), where the
+ * device's atomics across PCIe are not to be relied on. */
+#define SS_CLAIM 0u    /* VALID | generation of the slot's last claim */
+#define SS_PROGRESS 1u /* VALID | generation << 24 | next chunk; 0 while rewritten */
+#define SS_DONE 2u     /* chunks done */
+#define SS_SLOT 4u     /* the claimed slot's 16 words */
+#define SS_DESC 20u    /* its descriptors */
+#define VALID 0x80000000u
+#define GEN_MASK 0x7Fu
+#define GEN_BITS 0xFF000000u /* VALID and the generation of a progress word */
+#define NO_CHUNK 0xFFFFFFu
+#define MAX_CHUNKS 0x7FFFFFu
+
+/* Everything one launch works with. */
+struct launch {
+	volatile __global uint *ring; /* slots and descriptors, written by the host */
+	uint nslots;
+	uint ring_words;
+	volatile __global uint *state;
+	uint state_stride;
+	__global uint *control;
+	uint control_words;
+	__global const uint *store;
+	uint store_words;
+	__global uint *scratch;
+	uint scratch_words;         /* per work-item */
+	__local uchar *wgmem;
+	uint wgmem_bytes;
+	__local uint *copy;         /* the slot's words and descriptors */
+	uint persistent;
+	__global uchar *mems[NMEMS]; /* the memory objects descriptors name */
+};
+
+/* Why a slot (its words copied to `slot`) cannot run, a FAULT_* code, or 0. */
+static uint slot_fault(const struct launch *l, __local const uint *slot)
+{
+	uint tenant = slot[2];
+	if (tenant >= CTRL_TENANTS || l->control[CTRL_TENANT_BASE + tenant] == 0u)
+		return FAULT_TENANT;
+	uint op = slot[1];
+	__local const uint *arg = slot + 4;
+	switch (op) {
+	case OP_NOP: case OP_SHUTDOWN:
+		return 0u;
+	case OP_STORE_U32: case OP_ATOMIC_ADD:
+		return arg[1] < l->control_words ? 0u : FAULT_BOUNDS;
+	case OP_LOAD_U32:
+		return arg[0] < l->control_words &&
+		       arg[1] < l->control_words - CTRL_OBSERVABLE_BASE ? 0u : FAULT_BOUNDS;
+	case OP_COMPARE_SWAP:
+		return arg[0] < l->control_words ? 0u : FAULT_BOUNDS;
+	case OP_MEMCPY:
+		return arg[0] <= l->control_words && arg[2] <= l->control_words - arg[0] &&
+		       arg[1] <= l->control_words && arg[2] <= l->control_words - arg[1]
+		       ? 0u : FAULT_BOUNDS;
+	case OP_RUN_VIR0: {
+		uint at = arg[ARG_PROGRAM];
+		if (at >= l->store_words || l->store_words - at < PH_BUFFERS)
+			return FAULT_PROGRAM;
+		__global const uint *prog = l->store + at;
+		uint nb = prog[PH_NBUFFERS];
+		uint ne = arg[ARG_NE];
+		if (ne == 0u || ne > 64u * VIR0_MASK_WORDS || arg[ARG_NCHUNKS] == 0u ||
+		    arg[ARG_NCHUNKS] > MAX_CHUNKS || arg[ARG_GENERATION] > GEN_MASK)
+			return FAULT_PROGRAM;
+		if (arg[ARG_DESC] > l->ring_words || nb > (l->ring_words - arg[ARG_DESC]) / 4u)
+			return FAULT_BOUNDS;
+		if (nb > MAX_DESC || SS_DESC + 4u * nb > l->state_stride)
+			return FAULT_RESOURCES;
+		ulong need = (ulong)prog[PH_NREGS] * ne + (ulong)STACK_ENTRY_WORDS * prog[PH_NESTING];
+		if (need > l->scratch_words)
+			return FAULT_RESOURCES;
+		if (arg[ARG_PER_CHUNK] && (ulong)arg[ARG_PER_CHUNK] * arg[ARG_WG_BYTES] > l->wgmem_bytes)
+			return FAULT_RESOURCES;
+		return 0u;
+	}
+	default:
+		return FAULT_OPCODE;
+	}
+}
+
+/* DONE_COUNT, the opcode's metric, then DONE (protocol steps 6 and 7).
+ * The status is a plain store after a fence, never an atomic: the ring
+ * may be host memory. Work-item 0 only. */
+static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
+{
+	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
+	atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
+	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
+	SYSTEM_FENCE();
+	slot[0] = ST_DONE;
+}
+
+/* A built-in opcode with arguments `arg` (work-item 0). */
+static void run_builtin(const struct launch *l, __local const uint *arg, uint op)
+{
+	volatile __global uint *control = l->control;
+	switch (op) {
+	case OP_STORE_U32: control[arg[1]] = arg[0]; break;
+	case OP_ATOMIC_ADD: atomic_add(&control[arg[1]], arg[0]); break;
+	case OP_LOAD_U32: control[CTRL_OBSERVABLE_BASE + arg[1]] = control[arg[0]]; break;
+	case OP_COMPARE_SWAP: atomic_cmpxchg(&control[arg[0]], arg[1], arg[2]); break;
+	case OP_MEMCPY:
+		for (uint i = 0; i < arg[2]; i++)
+			control[arg[1] + i] = control[arg[0] + i];
+		break;
+	case OP_SHUTDOWN: control[CTRL_SHUTDOWN] = 1u; break;
+	default: break; /* NOP */
+	}
+}
+
+/* Wait until every slot before `s` is DONE or FAULT (BATCH_FENCE). The
+ * work still open there is held by running work-groups. */
+static void wait_before(const struct launch *l, uint s)
+{
+	if (get_local_id(0) == 0)
+		for (uint t = 0; t < s;) {
+			uint status = l->ring[t * SLOT_WORDS];
+			if (status == ST_DONE || status == ST_FAULT || status == 0u)
+				t++;
+		}
+	DEVICE_FENCE();
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+}
+
+/* The next chunk of the slot whose progress word is `progress`, or
+ * NO_CHUNK. `want` is VALID | generation << 24: a work-group still holding
+ * a recycled slot's old copy never takes a chunk of its new contents. A
+ * fetch-and-add, not a CAS loop, which hundreds of work-groups would
+ * serialise: it can step past the last chunk once per work-group that saw
+ * one left, which nchunks < 2^23 keeps inside the 24 bits. */
+static uint claim_chunk(volatile __global uint *progress, uint want, uint nchunks)
+{
+	uint seen = *progress;
+	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
+		return NO_CHUNK;
+	seen = atomic_inc(progress);
+	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
+		return NO_CHUNK;
+	return seen & NO_CHUNK;
+}
+
+/* The claimed slot's copy (state) into __local, when it is the one of
+ * generation `want`: the progress word is read before and after (it is
+ * 0 while a claimer rewrites the copy), a seqlock. 1 when consistent. */
+static int load_copy(const struct launch *l, volatile __global const uint *st, uint want,
+		     __local struct shared *sh)
+{
+	const uint lid = get_local_id(0);
+	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG)
+		l->copy[i] = st[SS_SLOT + i];
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint at = l->copy[4 + ARG_PROGRAM];
+	uint nb = at < l->store_words - PH_BUFFERS ? l->store[at + PH_NBUFFERS] : 0u;
+	nb = nb < MAX_DESC ? nb : MAX_DESC;
+	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
+		l->copy[COPY_DESC + i] = st[SS_DESC + i];
+	DEVICE_FENCE();
+	uint again = group_share(lid == 0 ? st[SS_PROGRESS] : 0u, sh);
+	return (again & GEN_BITS) == want && at < l->store_words - PH_BUFFERS;
+}
+
+/* Take chunks of a claimed RUN_VIR0 slot (generation in `marker`) until
+ * none is left. */
+static void help_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
+		      uint *turn)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *st = l->state + s * l->state_stride;
+	const uint lid = get_local_id(0);
+	const uint want = VALID | (marker & GEN_MASK) << 24;
+	/* The claimer is copying the slot: wait for its progress word, or
+	 * leave when the slot has moved on. */
+	uint ready = 0u;
+	if (lid == 0)
+		for (;;) {
+			uint p = st[SS_PROGRESS];
+			if ((p & GEN_BITS) == want) {
+				ready = (p & NO_CHUNK) != NO_CHUNK;
+				break;
+			}
+			if (st[SS_CLAIM] != marker || slot[0] != ST_PUBLISHED)
+				break;
+		}
+	DEVICE_FENCE();
+	if (!group_share(ready, sh) || !load_copy(l, st, want, sh))
+		return;
+	__local const uint *arg = l->copy + 4;
+	struct chunk c;
+	c.prog = l->store + arg[ARG_PROGRAM];
+	uint nb = c.prog[PH_NBUFFERS];
+	c.insns = (__global const uint4 *)(c.prog + ((PH_BUFFERS + nb + 3u) & ~3u));
+	c.desc = l->copy + COPY_DESC;
+	for (uint i = 0; i < 3u; i++) {
+		c.groups[i] = arg[ARG_GROUPS + i];
+		c.wg[i] = c.prog[PH_WG + i];
+	}
+	c.lanes_per_wg = c.wg[0] * c.wg[1] * c.wg[2];
+	c.ne = arg[ARG_NE];
+	c.nregs = c.prog[PH_NREGS];
+	c.wg_bytes = arg[ARG_WG_BYTES];
+	c.fresh = l->persistent;
+	uint per_chunk = arg[ARG_PER_CHUNK], nchunks = arg[ARG_NCHUNKS];
+	c.chunk_lanes = per_chunk ? per_chunk * c.lanes_per_wg : c.ne * VIR0_WG;
+	c.total = (ulong)c.groups[0] * c.groups[1] * c.groups[2] * c.lanes_per_wg;
+	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG + lid;
+	for (;;) {
+		uint chunk = group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
+					 : 0u, sh);
+		if (chunk >= nchunks)
+			return;
+		c.first = (ulong)chunk * c.chunk_lanes;
+		if (per_chunk && c.wg_bytes) {
+			uint words = per_chunk * c.wg_bytes / 4u;
+			for (uint i = lid; i < words; i += VIR0_WG)
+				((__local uint *)l->wgmem)[i] = 0u;
+			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		}
+		run_chunk(&c, regs, l->mems, l->wgmem, sh, turn);
+		/* Every work-item's writes first, then the count that may
+		 * complete the slot. */
+		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+		if (lid == 0) {
+			DEVICE_FENCE();
+			if (atomic_inc(&st[SS_DONE]) + 1u == nchunks)
+				slot_complete(l, slot, OP_RUN_VIR0);
+		}
+	}
+}
+
+/* Slot `s` was claimed by this work-group (generation in `marker`): copy
+ * it from the ring into the state (descriptors too), then fault it, run
+ * a built-in, or open its chunks to every work-group. */
+static void claim_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
+		       uint *turn)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *st = l->state + s * l->state_stride;
+	const uint lid = get_local_id(0);
+	const uint want = VALID | (marker & GEN_MASK) << 24;
+	if (lid == 0) {
+		st[SS_PROGRESS] = 0u;
+		DEVICE_FENCE();
+	}
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG) {
+		uint w = slot[i];
+		l->copy[i] = w;
+		st[SS_SLOT + i] = w;
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint op = l->copy[1];
+	uint fault = 0u, nb = 0u;
+	if (lid == 0) {
+		fault = slot_fault(l, l->copy);
+		nb = !fault && op == OP_RUN_VIR0 ? l->store[l->copy[4 + ARG_PROGRAM] + PH_NBUFFERS]
+					       : 0u;
+		sh->word[1] = fault;
+		sh->word[2] = nb;
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	fault = sh->word[1];
+	nb = sh->word[2];
+	uint desc = l->copy[4 + ARG_DESC];
+	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
+		st[SS_DESC + i] = l->ring[desc + i];
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+	int runs = !fault && op == OP_RUN_VIR0;
+	if (lid == 0) {
+		DEVICE_FENCE();
+		if (runs) {
+			st[SS_DONE] = 0u;
+			DEVICE_FENCE();
+			atomic_xchg(&st[SS_PROGRESS], want);
+		} else {
+			/* Nothing to help with: waiting helpers leave. */
+			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
+			if (fault) {
+				slot[4 + ARG_FAULT] = fault;
+				SYSTEM_FENCE();
+				slot[0] = ST_FAULT;
+			} else {
+				run_builtin(l, l->copy + 4, op);
+				slot_complete(l, slot, op);
+			}
+		}
+	}
+	if (runs)
+		help_slot(l, s, marker, sh, turn);
+}
+
+enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
+
+/* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. The
+ * claim is a CAS on the slot's state word in device memory, keyed by the
+ * generation the host wrote last (after every other word of the slot), so
+ * a claimer always copies the words of the generation it claimed: the
+ * host rewrites a slot only after it is DONE, which needs this claim. */
+static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *st = l->state + s * l->state_stride;
+	uint act = ACT_NONE, marker = 0u, claim = 0u;
+	if (get_local_id(0) == 0 && slot[0] == ST_PUBLISHED) {
+		DEVICE_FENCE();
+		marker = VALID | (slot[4 + ARG_GENERATION] & GEN_MASK);
+		claim = st[SS_CLAIM];
+		act = ACT_HELP;
+		if (claim != marker) {
+			DEVICE_FENCE();
+			if (slot[1] == OP_BATCH_FENCE)
+				act = ACT_FENCE;
+			else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
+				act = ACT_CLAIM;
+		}
+		sh->word[1] = marker;
+	}
+	act = group_share(act, sh);
+	marker = sh->word[1];
+	if (act == ACT_CLAIM)
+		claim_slot(l, s, marker, sh, turn);
+	if (act == ACT_HELP)
+		help_slot(l, s, marker, sh, turn);
+	if (act == ACT_FENCE) {
+		wait_before(l, s);
+		if (get_local_id(0) == 0 && atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim) {
+			atomic_xchg(&st[SS_PROGRESS], VALID | (marker & GEN_MASK) << 24 | NO_CHUNK);
+			slot_complete(l, slot, OP_BATCH_FENCE);
+		}
+	}
+	return act != ACT_NONE;
+}
+
+/* 1 when a slot in [first, first + VIR0_WG) is PUBLISHED: one read per
+ * work-item, so a resident kernel polls the whole ring (host memory on
+ * NVIDIA, one PCIe round trip) at once. */
+static int any_published(const struct launch *l, uint first, __local struct shared *sh,
+			 uint *turn)
+{
+	uint s = first + get_local_id(0);
+	return group_any(s < l->nslots && l->ring[s * SLOT_WORDS] == ST_PUBLISHED, sh, turn);
+}
+
+/* A resident kernel's helpers (every work-group but 0): take chunks of
+ * any slot whose chunks are open in the state (device memory: the ring
+ * is left to work-group 0) until SHUTDOWN. */
+static void help_resident(const struct launch *l, __local struct shared *sh, uint *turn)
+{
+	volatile __global uint *control = l->control;
+	while (!group_share(get_local_id(0) == 0 ? control[CTRL_SHUTDOWN] : 0u, sh))
+		for (uint first = 0; first < l->nslots; first += VIR0_WG) {
+			uint s = first + get_local_id(0), p = 0u;
+			if (s < l->nslots) {
+				volatile __global uint *st = l->state + s * l->state_stride;
+				p = st[SS_PROGRESS];
+				if (!(p & VALID) || (p & NO_CHUNK) >= st[SS_SLOT + 4 + ARG_NCHUNKS])
+					p = 0u;
+			}
+			if (!group_any(p != 0u, sh, turn))
+				continue;
+			for (uint t = first; t < first + VIR0_WG && t < l->nslots; t++) {
+				volatile __global uint *st = l->state + t * l->state_stride;
+				uint want = group_share(get_local_id(0) == 0 ? st[SS_PROGRESS] : 0u, sh);
+				if (want & VALID)
+					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn);
+			}
+		}
+}
+
+/* The megakernel. Batch (persistent == 0): each work-group visits every
+ * slot once, helping with each, and returns. Persistent: work-group 0
+ * alone polls the ring (host memory on NVIDIA: one read per slot per pass,
+ * not one per work-group), claims and copies slots and runs built-ins;
+ * the others take chunks from the state. After `idle_spins` passes in a
+ * row found nothing published, work-group 0 sets SHUTDOWN and every
+ * work-group leaves, so the kernel never holds the device long when idle;
+ * the host clears SHUTDOWN when it launches the kernel again. */
+__kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
+			      __global uint *state, uint state_at, uint state_stride,
+			      __global uint *control, uint control_words,
+			      __global const uint *store, uint store_words,
+			      __global uint *scratch, uint scratch_words,
+			      __local uchar *wgmem, uint wgmem_bytes, __local uint *copy,
+			      uint persistent, uint idle_spins,
+			      __global uchar *m0, __global uchar *m1, __global uchar *m2,
+			      __global uchar *m3, __global uchar *m4, __global uchar *m5,
+			      __global uchar *m6, __global uchar *m7)
+{
+	__local struct shared sh;
+	uint turn = 0;
+	struct launch l;
+	l.ring = ring;
+	l.nslots = nslots;
+	l.ring_words = ring_words;
+	l.state = state + state_at;
+	l.state_stride = state_stride;
+	l.control = control;
+	l.control_words = control_words;
+	l.store = store;
+	l.store_words = store_words;
+	l.scratch = scratch;
+	l.scratch_words = scratch_words;
+	l.wgmem = wgmem;
+	l.wgmem_bytes = wgmem_bytes;
+	l.copy = copy;
+	l.persistent = persistent;
+	l.mems[0] = m0; l.mems[1] = m1; l.mems[2] = m2; l.mems[3] = m3;
+	l.mems[4] = m4; l.mems[5] = m5; l.mems[6] = m6; l.mems[7] = m7;
+	if (get_local_id(0) == 0)
+		sh.any[0] = sh.any[1] = sh.any[2] = 0u;
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (!persistent) {
+		for (uint s = 0; s < nslots; s++)
+			visit_slot(&l, s, &sh, &turn);
+		return;
+	}
+	if (get_group_id(0) != 0) {
+		help_resident(&l, &sh, &turn);
+		return;
+	}
+	volatile __global uint *shutdown = &control[CTRL_SHUTDOWN];
+	for (uint idle = 0; idle <= idle_spins;) {
+		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, &sh))
+			return;
+		int found = 0;
+		for (uint first = 0; first < nslots; first += VIR0_WG)
+			if (any_published(&l, first, &sh, &turn))
+				for (uint s = first; s < first + VIR0_WG && s < nslots; s++)
+					found |= visit_slot(&l, s, &sh, &turn);
+		idle = found ? 0u : idle + 1u;
+	}
+	if (get_local_id(0) == 0)
+		atomic_xchg(shutdown, 1u);
+}

@@ -26,14 +26,18 @@ enum cl_kernel_arg {
 /* Most buffers one RUN_VIR0 slot binds (megakernel.cl MAX_DESC: its
  * descriptors are copied to __local memory). */
 #define CL_MAX_DESC 64u
-/* Device-side words per slot before the descriptor copy (megakernel.cl
- * SS_DESC): claim, progress, chunks done, a spare word, the slot's copy. */
-#define CL_STATE_HEAD 20u
+/* Device-side words per slot before the descriptor copy (megakernel_ring.cl
+ * SS_DESC): claim, progress, chunks done, the fence to wait for (batch),
+ * the slot's copy, a batch launch's ticket counter (slot 0), padding. */
+#define CL_STATE_HEAD 24u
+#define CL_STATE_FENCE 3u
 /* Most chunks of one RUN_VIR0 slot (megakernel.cl MAX_CHUNKS). */
 #define CL_MAX_CHUNKS 0x7FFFFFu
 /* Generations a resident slot cycles through (megakernel.cl GEN_MASK). */
 #define CL_GENERATIONS 128u
 #define CL_DESC_LOCAL 0xFFu
+/* The offset of a program an eviction dropped from the store. */
+#define CL_NOT_STORED UINT32_MAX
 /* RUN_VIR0 argument words (megakernel.cl ARG_*). */
 enum cl_run_arg {
 	RUN_PROGRAM = 0, RUN_GROUPS = 1, RUN_DESC = 4, RUN_NE = 5, RUN_PER_CHUNK = 6,
@@ -81,6 +85,7 @@ struct vir0_cl_device {
 	/* program store */
 	cl_mem store;
 	size_t store_capacity, store_used, store_limit;   /* words */
+	uint32_t store_evictions;    /* times the store was emptied to make room */
 	struct vir0_cl_program **programs;
 	uint32_t nprograms, programs_capacity;
 	/* scratch: registers and mask stacks of every work-item */

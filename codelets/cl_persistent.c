@@ -75,8 +75,15 @@ int vir0_cl_mode_choose(vir0_cl_device *dev, struct vir0_error *err)
 #define DESC_AREA (RING_SLOTS * VIR0_CL_SLOT_WORDS)
 #define RING_WORDS (DESC_AREA + RING_SLOTS * DESC_BUFFERS * CL_DESC_WORDS)
 #define STATE_STRIDE (CL_STATE_HEAD + DESC_BUFFERS * CL_DESC_WORDS)
-/* Host polls between looks at whether the kernel is still there. */
-#define POLLS_PER_CHECK 1024u
+/* After the descriptors: the ALIVE word (megakernel_ring.cl RING_ALIVE),
+ * 1 from launch until the kernel leaves idle; a cache line of its own. */
+#define RING_ALIVE RING_WORDS
+#define RING_ALLOC_WORDS (RING_WORDS + 16u)
+/* Host polls between looks at the kernel's event (a kernel that died). */
+#define POLLS_PER_CHECK 65536u
+/* Zeros the output fill copies from (DMA: a fill may be a kernel, which
+ * would not run beside the resident one). */
+#define ZERO_BYTES ((size_t)1 << 20)
 
 typedef cl_mem (CL_API_CALL *create_buffer_nv_fn)(cl_context, cl_mem_flags, cl_bitfield,
 						  size_t, void *, cl_int *);
@@ -92,11 +99,12 @@ struct cl_persistent {
 	cl_event running;            /* NULL when no kernel is resident */
 	cl_mem launched_arena;
 	size_t launched_scratch;
+	void *zeros;                 /* ZERO_BYTES of zeros, made on first use */
 };
 
 static int ring_create(vir0_cl_device *dev, struct cl_persistent *r, struct vir0_error *err)
 {
-	size_t bytes = RING_WORDS * 4u;
+	size_t bytes = RING_ALLOC_WORDS * 4u;
 	cl_int code;
 	if (dev->mode == VIR0_CL_MODE_PERSISTENT_SVM) {
 		r->ring = clSVMAlloc(dev->context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER |
@@ -179,15 +187,20 @@ static uint32_t ring_load(const uint32_t *word)
 	return __atomic_load_n(word, __ATOMIC_ACQUIRE);
 }
 
-/* 1 while the resident kernel has not exited. */
-static int kernel_alive(struct cl_persistent *r)
+/* 1 while the resident kernel runs, read from the ring's ALIVE word (no
+ * OpenCL call on the fast path). A kernel that left idle, or whose event
+ * says it ended (`check`: it died), is waited for and forgotten. */
+static int kernel_alive(struct cl_persistent *r, int check)
 {
-	cl_int state = CL_COMPLETE;
 	if (!r->running)
 		return 0;
-	clGetEventInfo(r->running, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(state), &state, NULL);
-	if (state > CL_COMPLETE)
+	cl_int state = CL_RUNNING;
+	if (check)
+		clGetEventInfo(r->running, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(state), &state,
+			       NULL);
+	if (state > CL_COMPLETE && ring_load(&r->ring[RING_ALIVE]))
 		return 1;
+	clWaitForEvents(1, &r->running);
 	clReleaseEvent(r->running);
 	r->running = NULL;
 	return 0;
@@ -217,7 +230,7 @@ static void publish_words(struct cl_persistent *r, const uint32_t *words, const 
 void vir0_cl_persistent_stop(vir0_cl_device *dev)
 {
 	struct cl_persistent *r = dev->resident;
-	if (!r || !r->running)
+	if (!r || !kernel_alive(r, 0))
 		return;
 	/* A SHUTDOWN slot: the kernel sets control[SHUTDOWN] and every
 	 * work-group leaves on its next pass. */
@@ -249,6 +262,7 @@ void vir0_cl_persistent_free(vir0_cl_device *dev)
 		clReleaseMemObject(r->state);
 	if (r->queue)
 		clReleaseCommandQueue(r->queue);
+	free(r->zeros);
 	free(r);
 	dev->resident = NULL;
 }
@@ -259,7 +273,7 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 			  struct vir0_error *err)
 {
 	struct cl_persistent *r = dev->resident;
-	if (kernel_alive(r) && need->scratch_words <= r->launched_scratch &&
+	if (kernel_alive(r, 0) && need->scratch_words <= r->launched_scratch &&
 	    r->launched_arena == dev->arena)
 		return VIR0_OK;
 	vir0_cl_persistent_stop(dev);
@@ -277,6 +291,7 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 					   VIR0_CL_CONTROL_SHUTDOWN * 4, 4, &zero, 0, NULL, NULL);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clEnqueueWriteBuffer", code, "clearing SHUTDOWN");
+	ring_store(&r->ring[RING_ALIVE], 1u);
 	int status = cl_launch_kernel(dev, r->queue, r->ring_mem ? (void *)&r->ring_mem : r->ring,
 				      r->ring_mem == NULL, r->state, 0, &shape, dev->units, 1, 0,
 				      NULL, &r->running, err);
@@ -311,7 +326,7 @@ static int wait_slots(vir0_cl_device *dev, const struct cl_ring *ring, uint32_t 
 		}
 		if (!open)
 			return VIR0_OK;
-		if (polls % POLLS_PER_CHECK == 0 && !kernel_alive(r)) {
+		if (!kernel_alive(r, polls % POLLS_PER_CHECK == 0)) {
 			int status = ensure_running(dev, ring, err);
 			if (status)
 				return status;
@@ -363,6 +378,48 @@ static int run_rounds(vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 	return VIR0_OK;
 }
 
+/* Before RUN_VIR0 slots read the arena: the caller's earlier work on
+ * `queue` (its inputs), then the outputs zeroed (fmt §9.1) by DMA writes
+ * on that queue, which run beside the resident kernel (a fill may be a
+ * kernel, and a marker's wait may last until the resident kernel leaves
+ * on NVIDIA). Slots of built-ins only touch the control words: nothing
+ * to wait for. */
+static int prepare_arena(struct cl_persistent *r, cl_command_queue queue,
+			 const struct vir0_cl_slot *slots, uint32_t nslots,
+			 struct vir0_error *err)
+{
+	uint32_t runs = 0;
+	for (uint32_t s = 0; s < nslots; s++)
+		runs += slots[s].program != NULL;
+	if (!runs)
+		return VIR0_OK;
+	for (uint32_t s = 0; s < nslots; s++) {
+		const vir0_cl_program *p = slots[s].program;
+		for (uint32_t i = 0; p && i < p->nbuffers; i++) {
+			const struct vir0_cl_binding *b = &slots[s].bindings[i];
+			if (!p->buffers[i].is_output || !b->size)
+				continue;
+			if (!r->zeros && !(r->zeros = calloc(1, ZERO_BYTES)))
+				return vir0_error_at(err, VIR0_ENOMEM, 0,
+						     "out of memory for the output zero fill");
+			for (size_t at = 0; at < b->size; at += ZERO_BYTES) {
+				size_t n = b->size - at < ZERO_BYTES ? b->size - at : ZERO_BYTES;
+				cl_int code = clEnqueueWriteBuffer(queue, b->mem, CL_FALSE,
+								   b->offset + at, n, r->zeros, 0,
+								   NULL, NULL);
+				if (code != CL_SUCCESS)
+					return vir0_cl_fail(err, "clEnqueueWriteBuffer", code,
+							    "zeroing output binding %u of slot %u",
+							    i, s);
+			}
+		}
+	}
+	cl_int code = clFinish(queue);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clFinish", code, "before the resident slots");
+	return VIR0_OK;
+}
+
 static int run_resident(vir0_cl_device *dev, cl_command_queue queue,
 			const struct vir0_cl_slot *slots, uint32_t nslots, struct vir0_error *err)
 {
@@ -370,22 +427,13 @@ static int run_resident(vir0_cl_device *dev, cl_command_queue queue,
 	int status = cl_ring_encode(dev, slots, nslots, dev->arena, &ring, err);
 	if (status)
 		return status;
-	cl_event zeroed = NULL;
-	status = cl_ring_zero_outputs(queue, slots, nslots, 0, NULL, &zeroed, err);
-	if (status == VIR0_OK) {
-		cl_int code = clWaitForEvents(1, &zeroed);
-		if (code != CL_SUCCESS)
-			status = vir0_cl_fail(err, "clWaitForEvents", code, "zeroing the outputs");
-	}
-	if (zeroed)
-		clReleaseEvent(zeroed);
-	if (status == VIR0_OK) {
-		pthread_mutex_lock(&dev->lock);
-		status = resident_open(dev, err);
-		if (status == VIR0_OK)
-			status = run_rounds(dev, slots, &ring, err);
-		pthread_mutex_unlock(&dev->lock);
-	}
+	pthread_mutex_lock(&dev->lock);
+	status = resident_open(dev, err);
+	if (status == VIR0_OK)
+		status = prepare_arena(dev->resident, queue, slots, nslots, err);
+	if (status == VIR0_OK)
+		status = run_rounds(dev, slots, &ring, err);
+	pthread_mutex_unlock(&dev->lock);
 	cl_ring_free(&ring);
 	return status;
 }

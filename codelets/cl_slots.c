@@ -161,6 +161,10 @@ static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *s, u
 				     "slot %u has %u bindings for %u declared buffers; pass one "
 				     "per declared buffer, in declaration order", slot, s->nbindings,
 				     p->nbuffers);
+	if (p->offset == CL_NOT_STORED)
+		return vir0_error_at(err, VIR0_EARG, 0,
+				     "slot %u names a program evicted from the full program store; "
+				     "load it again with vir0_cl_program_load", slot);
 	arg[RUN_PROGRAM] = p->offset;
 	memcpy(&arg[RUN_GROUPS], s->groups, 3 * sizeof(uint32_t));
 	arg[RUN_DESC] = *desc_at;
@@ -210,9 +214,15 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 	if (fixed_mem)
 		ring->mems[ring->nmems++] = fixed_mem;
 	uint32_t desc_at = nslots * VIR0_CL_SLOT_WORDS;
+	uint32_t fence = 0; /* 1 + the last BATCH_FENCE so far */
 	for (uint32_t s = 0; s < nslots; s++) {
 		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
 		int status = VIR0_OK;
+		/* A batch launch takes slots in any order: the slots after a
+		 * fence wait for it (megakernel_ring.cl run_batch). */
+		ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
+		if (!slots[s].program && slots[s].opcode == VIR0_CL_OP_BATCH_FENCE)
+			fence = s + 1;
 		if (slots[s].program) {
 			status = encode_run(dev, &slots[s], s, fixed_mem, ring, &desc_at, err);
 		} else {

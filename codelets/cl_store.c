@@ -1,7 +1,12 @@
 /* cl_store.c - the device program store: every program's bytecode lives
  * in one device buffer, uploaded once and found again by content hash;
  * slots refer to it by word offset. The buffer grows by doubling up to a
- * limit, past which the store reports it is full.
+ * limit. A long-running application loads more programs than ever fit, so
+ * at the limit the store evicts every entry (after the resident kernel
+ * and the loading queue have drained: no slot in flight refers to them)
+ * and starts over; it reports full only for a program larger than the
+ * whole store. Evicted entries stay known: a slot naming one is refused
+ * until vir0_cl_program_load uploads it again.
  *
  * An entry (words): ninsns, nregs, max_nesting, flags, workgroup_size[3],
  * nbuffers, one word per buffer (element | access << 8 | is_output << 16),
@@ -39,19 +44,40 @@ static uint32_t *encode_entry(const struct vir0_bytecode *bc, uint32_t *words)
 	return w;
 }
 
-/* Room for `words` more words, growing the buffer (lock held). */
+/* Forget every entry's place in the store once nothing can still read
+ * it: the resident kernel drained, the launches on `queue` finished
+ * (launches of one device share one in-order queue, vir0_opencl.h). */
+static int evict_all(vir0_cl_device *dev, cl_command_queue queue, struct vir0_error *err)
+{
+	vir0_cl_persistent_stop(dev);
+	cl_int code = clFinish(queue);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clFinish", code, "before evicting the program store");
+	for (uint32_t i = 0; i < dev->nprograms; i++)
+		dev->programs[i]->offset = CL_NOT_STORED;
+	dev->store_used = 0;
+	dev->store_evictions++;
+	return VIR0_OK;
+}
+
+/* Room for `words` more words, growing the buffer or evicting (lock held). */
 static int store_reserve(vir0_cl_device *dev, cl_command_queue queue, size_t words,
 			 struct vir0_error *err)
 {
 	size_t need = dev->store_used + words;
 	if (need <= dev->store_capacity)
 		return VIR0_OK;
-	if (need > dev->store_limit)
+	if (words > dev->store_limit)
 		return vir0_error_at(err, VIR0_ELIMIT, 0,
-				     "the program store is full: %zu of %zu bytes used by %u "
-				     "programs, %zu more needed; raise VIR0_CL_STORE_MAX_MB",
-				     dev->store_used * 4, dev->store_limit * 4, dev->nprograms,
-				     words * 4);
+				     "the program store is full: a program of %zu bytes is larger "
+				     "than the whole store (%zu bytes); raise VIR0_CL_STORE_MAX_MB",
+				     words * 4, dev->store_limit * 4);
+	if (need > dev->store_limit) {
+		int status = evict_all(dev, queue, err);
+		if (status || words <= dev->store_capacity)
+			return status;
+		need = words;
+	}
 	size_t capacity = dev->store_capacity ? dev->store_capacity : STORE_INITIAL_WORDS;
 	while (capacity < need)
 		capacity *= 2;
@@ -77,6 +103,7 @@ static int store_reserve(vir0_cl_device *dev, cl_command_queue queue, size_t wor
 	return VIR0_OK;
 }
 
+/* The entry of `hash`, stored or evicted, or NULL. */
 static struct vir0_cl_program *find(const vir0_cl_device *dev, const struct vir0_hash *hash)
 {
 	for (uint32_t i = 0; i < dev->nprograms; i++)
@@ -125,14 +152,16 @@ static int add_entry(vir0_cl_device *dev, struct vir0_cl_program *p)
 	return VIR0_OK;
 }
 
-/* Upload a lowered program (lock held). */
+/* Upload a lowered program (lock held); `evicted` is its entry when an
+ * eviction dropped it from the store, to be stored again. */
 static int upload(vir0_cl_device *dev, cl_command_queue queue, const vir0_program *program,
 		  const struct vir0_bytecode *bc, const struct vir0_hash *hash,
-		  const vir0_cl_program **out, struct vir0_error *err)
+		  struct vir0_cl_program *evicted, const vir0_cl_program **out,
+		  struct vir0_error *err)
 {
 	uint32_t words;
 	uint32_t *w = encode_entry(bc, &words);
-	struct vir0_cl_program *p = describe(program, bc, hash);
+	struct vir0_cl_program *p = evicted ? evicted : describe(program, bc, hash);
 	int status = VIR0_OK;
 	if (!w || !p)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory encoding a %u-instruction "
@@ -148,9 +177,13 @@ static int upload(vir0_cl_device *dev, cl_command_queue queue, const vir0_progra
 			status = vir0_cl_fail(err, "clEnqueueWriteBuffer", code,
 					      "uploading %u words to the program store", words);
 	}
-	if (status == VIR0_OK && add_entry(dev, p) != VIR0_OK)
+	if (status == VIR0_OK && !evicted && add_entry(dev, p) != VIR0_OK)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the store's table");
 	free(w);
+	if (status && evicted) {
+		evicted->offset = CL_NOT_STORED;
+		return status;
+	}
 	if (status) {
 		if (p) {
 			free(p->buffers);
@@ -182,9 +215,10 @@ int vir0_cl_program_load(vir0_cl_device *dev, cl_command_queue queue,
 	if (status)
 		return status;
 	pthread_mutex_lock(&dev->lock);
-	const vir0_cl_program *known = find(dev, &hash);
+	struct vir0_cl_program *known = find(dev, &hash);
+	int stored = known && known->offset != CL_NOT_STORED;
 	pthread_mutex_unlock(&dev->lock);
-	if (known) {
+	if (stored) {
 		*out = known;
 		return VIR0_OK;
 	}
@@ -195,10 +229,10 @@ int vir0_cl_program_load(vir0_cl_device *dev, cl_command_queue queue,
 	if (status == VIR0_OK) {
 		pthread_mutex_lock(&dev->lock);
 		known = find(dev, &hash);
-		if (known)
+		if (known && known->offset != CL_NOT_STORED)
 			*out = known;
 		else
-			status = upload(dev, queue, program, bc, &hash, out, err);
+			status = upload(dev, queue, program, bc, &hash, known, out, err);
 		pthread_mutex_unlock(&dev->lock);
 	}
 	vir0_bytecode_free(bc);
@@ -212,8 +246,11 @@ uint32_t vir0_cl_program_offset(const vir0_cl_program *program)
 
 void vir0_cl_store_info(const vir0_cl_device *dev, struct vir0_cl_store_info *info)
 {
-	info->programs = dev->nprograms;
+	info->programs = 0;
+	for (uint32_t i = 0; i < dev->nprograms; i++)
+		info->programs += dev->programs[i]->offset != CL_NOT_STORED;
 	info->used_bytes = dev->store_used * 4;
 	info->capacity_bytes = dev->store_capacity * 4;
 	info->limit_bytes = dev->store_limit * 4;
+	info->evictions = dev->store_evictions;
 }

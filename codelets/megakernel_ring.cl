@@ -12,12 +12,19 @@
 #define SS_CLAIM 0u    /* VALID | generation of the slot's last claim */
 #define SS_PROGRESS 1u /* VALID | generation << 24 | next chunk; 0 while rewritten */
 #define SS_DONE 2u     /* chunks done */
+#define SS_FENCE 3u    /* batch: 1 + the last BATCH_FENCE before the slot, or 0 */
 #define SS_SLOT 4u     /* the claimed slot's 16 words */
-#define SS_DESC 20u    /* its descriptors */
+#define SS_TICKET 20u  /* batch, slot 0's state only: the next slot to take */
+#define SS_DESC 24u    /* its descriptors */
 #define VALID 0x80000000u
 #define GEN_MASK 0x7Fu
 #define GEN_BITS 0xFF000000u /* VALID and the generation of a progress word */
 #define NO_CHUNK 0xFFFFFFu
+/* Resident ring: the word after the slots and descriptors that the host
+ * sets to 1 when it launches the kernel and the kernel clears when it
+ * leaves idle, so the host sees without an OpenCL call that it must
+ * relaunch. */
+#define RING_ALIVE 0u
 #define MAX_CHUNKS 0x7FFFFFu
 
 /* Everything one launch works with. */
@@ -169,6 +176,50 @@ static int load_copy(const struct launch *l, volatile __global const uint *st, u
 	return (again & GEN_BITS) == want && at < l->store_words - PH_BUFFERS;
 }
 
+/* The chunk description of the RUN_VIR0 slot copied to l->copy (words
+ * and descriptors); its number of chunks. */
+static uint chunk_setup(const struct launch *l, struct chunk *c)
+{
+	__local const uint *arg = l->copy + 4;
+	c->prog = l->store + arg[ARG_PROGRAM];
+	uint nb = c->prog[PH_NBUFFERS];
+	c->insns = (__global const uint4 *)(c->prog + ((PH_BUFFERS + nb + 3u) & ~3u));
+	c->desc = l->copy + COPY_DESC;
+	for (uint i = 0; i < 3u; i++) {
+		c->groups[i] = arg[ARG_GROUPS + i];
+		c->wg[i] = c->prog[PH_WG + i];
+	}
+	c->lanes_per_wg = c->wg[0] * c->wg[1] * c->wg[2];
+	c->ne = arg[ARG_NE];
+	c->nregs = c->prog[PH_NREGS];
+	c->wg_bytes = arg[ARG_WG_BYTES];
+	c->fresh = l->persistent;
+	uint per_chunk = arg[ARG_PER_CHUNK];
+	c->chunk_lanes = per_chunk ? per_chunk * c->lanes_per_wg : c->ne * VIR0_WG;
+	c->total = (ulong)c->groups[0] * c->groups[1] * c->groups[2] * c->lanes_per_wg;
+	return arg[ARG_NCHUNKS];
+}
+
+/* Run chunk `chunk` of the slot described by `c` over this work-group. */
+static void run_one(const struct launch *l, struct chunk *c, uint chunk,
+		    __local struct shared *sh, uint *turn)
+{
+	const uint lid = get_local_id(0);
+	uint per_chunk = l->copy[4 + ARG_PER_CHUNK];
+	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG + lid;
+	c->first = (ulong)chunk * c->chunk_lanes;
+	if (per_chunk && c->wg_bytes) {
+		uint words = per_chunk * c->wg_bytes / 4u;
+		for (uint i = lid; i < words; i += VIR0_WG)
+			((__local uint *)l->wgmem)[i] = 0u;
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	}
+	run_chunk(c, regs, l->mems, l->wgmem, sh, turn);
+	/* Every work-item's writes first, then the count that may complete
+	 * the slot. */
+	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+}
+
 /* Take chunks of a claimed RUN_VIR0 slot (generation in `marker`) until
  * none is left. */
 static void help_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
@@ -194,41 +245,14 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 	DEVICE_FENCE();
 	if (!group_share(ready, sh) || !load_copy(l, st, want, sh))
 		return;
-	__local const uint *arg = l->copy + 4;
 	struct chunk c;
-	c.prog = l->store + arg[ARG_PROGRAM];
-	uint nb = c.prog[PH_NBUFFERS];
-	c.insns = (__global const uint4 *)(c.prog + ((PH_BUFFERS + nb + 3u) & ~3u));
-	c.desc = l->copy + COPY_DESC;
-	for (uint i = 0; i < 3u; i++) {
-		c.groups[i] = arg[ARG_GROUPS + i];
-		c.wg[i] = c.prog[PH_WG + i];
-	}
-	c.lanes_per_wg = c.wg[0] * c.wg[1] * c.wg[2];
-	c.ne = arg[ARG_NE];
-	c.nregs = c.prog[PH_NREGS];
-	c.wg_bytes = arg[ARG_WG_BYTES];
-	c.fresh = l->persistent;
-	uint per_chunk = arg[ARG_PER_CHUNK], nchunks = arg[ARG_NCHUNKS];
-	c.chunk_lanes = per_chunk ? per_chunk * c.lanes_per_wg : c.ne * VIR0_WG;
-	c.total = (ulong)c.groups[0] * c.groups[1] * c.groups[2] * c.lanes_per_wg;
-	__global uint *regs = l->scratch + get_group_id(0) * l->scratch_words * VIR0_WG + lid;
+	uint nchunks = chunk_setup(l, &c);
 	for (;;) {
 		uint chunk = group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
 					 : 0u, sh);
 		if (chunk >= nchunks)
 			return;
-		c.first = (ulong)chunk * c.chunk_lanes;
-		if (per_chunk && c.wg_bytes) {
-			uint words = per_chunk * c.wg_bytes / 4u;
-			for (uint i = lid; i < words; i += VIR0_WG)
-				((__local uint *)l->wgmem)[i] = 0u;
-			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
-		}
-		run_chunk(&c, regs, l->mems, l->wgmem, sh, turn);
-		/* Every work-item's writes first, then the count that may
-		 * complete the slot. */
-		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+		run_one(l, &c, chunk, sh, turn);
 		if (lid == 0) {
 			DEVICE_FENCE();
 			if (atomic_inc(&st[SS_DONE]) + 1u == nchunks)
@@ -271,13 +295,23 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	fault = sh->word[1];
 	nb = sh->word[2];
 	uint desc = l->copy[4 + ARG_DESC];
-	for (uint i = lid; i < 4u * nb; i += VIR0_WG)
-		st[SS_DESC + i] = l->ring[desc + i];
+	for (uint i = lid; i < 4u * nb; i += VIR0_WG) {
+		uint w = l->ring[desc + i];
+		l->copy[COPY_DESC + i] = w;
+		st[SS_DESC + i] = w;
+	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 	int runs = !fault && op == OP_RUN_VIR0;
+	/* A batch launch's slot of one chunk is run by its claimer alone, so
+	 * tiny slots run side by side, one per work-group, instead of every
+	 * work-group taking turns on each. (The resident kernel's claimer is
+	 * the poller: there helpers take even a single chunk.) */
+	int solo = runs && !l->persistent && l->copy[4 + ARG_NCHUNKS] == 1u;
 	if (lid == 0) {
 		DEVICE_FENCE();
-		if (runs) {
+		if (solo) {
+			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
+		} else if (runs) {
 			st[SS_DONE] = 0u;
 			DEVICE_FENCE();
 			atomic_xchg(&st[SS_PROGRESS], want);
@@ -294,8 +328,17 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 			}
 		}
 	}
-	if (runs)
+	if (solo) {
+		struct chunk c;
+		chunk_setup(l, &c);
+		run_one(l, &c, 0u, sh, turn);
+		if (lid == 0) {
+			DEVICE_FENCE();
+			slot_complete(l, slot, OP_RUN_VIR0);
+		}
+	} else if (runs) {
 		help_slot(l, s, marker, sh, turn);
+	}
 }
 
 enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
@@ -376,6 +419,94 @@ static void help_resident(const struct launch *l, __local struct shared *sh, uin
 		}
 }
 
+/* A batch launch: each work-group takes the next slot from a ticket
+ * counter (slot 0's state) instead of visiting every slot, so 100k tiny
+ * slots cost one visit each. A slot after a BATCH_FENCE waits for that
+ * fence (the host wrote which one into the state). When the tickets are
+ * gone the work-group sweeps the slots once to help those with chunks
+ * left; every slot has a running claimer by then, so a slot still being
+ * copied (progress 0) is worth waiting for. */
+static void run_batch(const struct launch *l, __local struct shared *sh, uint *turn)
+{
+	const uint lid = get_local_id(0);
+	volatile __global uint *ticket = &l->state[SS_TICKET];
+	for (;;) {
+		uint s = group_share(lid == 0 ? atomic_inc(ticket) : 0u, sh);
+		if (s >= l->nslots)
+			break;
+		uint fence = l->state[s * l->state_stride + SS_FENCE];
+		if (fence) {
+			if (lid == 0)
+				for (uint status = 0u; status != ST_DONE && status != ST_FAULT;)
+					status = l->ring[(fence - 1u) * SLOT_WORDS];
+			DEVICE_FENCE();
+			GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+		}
+		visit_slot(l, s, sh, turn);
+	}
+	for (uint first = 0; first < l->nslots; first += VIR0_WG) {
+		uint s = first + lid;
+		int open = 0;
+		if (s < l->nslots) {
+			volatile __global uint *st = l->state + s * l->state_stride;
+			uint p = st[SS_PROGRESS];
+			open = l->ring[s * SLOT_WORDS] == ST_PUBLISHED &&
+			       (p == 0u || ((p & NO_CHUNK) != NO_CHUNK &&
+					    (p & NO_CHUNK) < st[SS_SLOT + 4 + ARG_NCHUNKS]));
+		}
+		if (!group_any(open, sh, turn))
+			continue;
+		for (uint t = first; t < first + VIR0_WG && t < l->nslots; t++) {
+			volatile __global uint *st = l->state + t * l->state_stride;
+			uint p = 0u;
+			if (lid == 0)
+				while (l->ring[t * SLOT_WORDS] == ST_PUBLISHED &&
+				       (p = st[SS_PROGRESS]) == 0u)
+					;
+			DEVICE_FENCE();
+			p = group_share(p, sh);
+			if ((p & VALID) && (p & NO_CHUNK) != NO_CHUNK)
+				help_slot(l, t, VALID | (p >> 24 & GEN_MASK), sh, turn);
+		}
+	}
+}
+
+/* The device clock where there is one (NVIDIA: PTX %globaltimer, in ns),
+ * for the resident kernel's idle exit: it must leave within ~50 us of
+ * finding nothing, however long a pass of the ring takes. Elsewhere the
+ * exit counts passes only. */
+#ifdef VIR0_PTX_FENCES
+#define IDLE_NS 50000ul
+static ulong device_ns(void)
+{
+	ulong t;
+	asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+	return t;
+}
+#endif
+
+/* 1 when work-group 0 has been idle long enough to leave: more than
+ * `idle_spins` passes, and on NVIDIA at least IDLE_NS since the pass that
+ * last found work (`since`, work-item 0's clock, decides for the
+ * work-group). */
+static int idle_over(uint idle, uint idle_spins, ulong *since, __local struct shared *sh)
+{
+#ifdef VIR0_PTX_FENCES
+	uint leave = 0u;
+	if (get_local_id(0) == 0) {
+		ulong now = device_ns();
+		if (idle == 0u)
+			*since = now;
+		leave = idle > idle_spins && now - *since >= IDLE_NS;
+	}
+	return group_share(leave, sh) != 0u;
+#else
+	(void)since;
+	(void)sh;
+	return idle > idle_spins;
+#endif
+}
+
 /* The megakernel. Batch (persistent == 0): each work-group visits every
  * slot once, helping with each, and returns. Persistent: work-group 0
  * alone polls the ring (host memory on NVIDIA: one read per slot per pass,
@@ -419,8 +550,7 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 		sh.any[0] = sh.any[1] = sh.any[2] = 0u;
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 	if (!persistent) {
-		for (uint s = 0; s < nslots; s++)
-			visit_slot(&l, s, &sh, &turn);
+		run_batch(&l, &sh, &turn);
 		return;
 	}
 	if (get_group_id(0) != 0) {
@@ -428,7 +558,8 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 		return;
 	}
 	volatile __global uint *shutdown = &control[CTRL_SHUTDOWN];
-	for (uint idle = 0; idle <= idle_spins;) {
+	ulong since = 0;
+	for (uint idle = 0; !idle_over(idle, idle_spins, &since, &sh);) {
 		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, &sh))
 			return;
 		int found = 0;
@@ -438,6 +569,11 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 					found |= visit_slot(&l, s, &sh, &turn);
 		idle = found ? 0u : idle + 1u;
 	}
-	if (get_local_id(0) == 0)
+	/* SHUTDOWN for the helpers, then the ring's ALIVE word for the host,
+	 * which relaunches the kernel when it next publishes. */
+	if (get_local_id(0) == 0) {
 		atomic_xchg(shutdown, 1u);
+		SYSTEM_FENCE();
+		l.ring[ring_words + RING_ALIVE] = 0u;
+	}
 }

@@ -115,8 +115,13 @@ typedef struct vir0_cl_program vir0_cl_program;
 
 /* Validate, lower and upload `program` once: a second load of an equal
  * program (same content hash) returns the same entry without uploading.
- * Entries live as long as the device. The store grows up to
- * $VIR0_CL_STORE_MAX_MB (default 64); past it VIR0_ELIMIT says it is full. */
+ * The store grows up to $VIR0_CL_STORE_MAX_MB (default 64). When a new
+ * program does not fit, every entry is evicted (after the resident kernel
+ * and `queue` have drained: keep a device's launches on one in-order
+ * queue) and the store starts over; VIR0_ELIMIT says it is full only for
+ * a program larger than the whole store. An evicted entry stays a valid
+ * handle, but slots naming it are refused (VIR0_EARG) until it is loaded
+ * again. */
 int vir0_cl_program_load(vir0_cl_device *dev, cl_command_queue queue,
 			 const vir0_program *program, const vir0_cl_program **out,
 			 struct vir0_error *err);
@@ -125,10 +130,11 @@ int vir0_cl_program_load(vir0_cl_device *dev, cl_command_queue queue,
 uint32_t vir0_cl_program_offset(const vir0_cl_program *program);
 
 struct vir0_cl_store_info {
-	uint32_t programs;       /* entries */
+	uint32_t programs;       /* entries in the store (not evicted) */
 	size_t used_bytes;       /* bytes the entries take */
 	size_t capacity_bytes;   /* bytes of the device buffer now */
 	size_t limit_bytes;      /* largest the store may grow to */
+	uint32_t evictions;      /* times a full store was emptied to make room */
 };
 void vir0_cl_store_info(const vir0_cl_device *dev, struct vir0_cl_store_info *info);
 

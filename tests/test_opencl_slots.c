@@ -2,7 +2,7 @@
  * program: many slots in one launch on the caller's cl_mem buffers, the
  * protocol's built-in opcodes and control words, faults, the resident
  * kernel (where the device offers it), the program store (reuse, growth,
- * full) and the errors a caller can make. Prints the per-slot costs it
+ * eviction) and the errors a caller can make. Prints the per-slot costs it
  * sees (informational; no timed assertion). */
 #include "fixtures.h"
 #include "vir0_opencl.h"
@@ -264,9 +264,32 @@ static vir0_program *long_program(uint32_t seed, uint32_t stores)
 	return p;
 }
 
-/* The store grows past its first buffer, keeps earlier programs runnable,
- * and says it is full at VIR0_CL_STORE_MAX_MB. */
-START_TEST(store_grows_then_fills)
+/* Run `program` (one output of 1000 words, one workgroup) on `d` through
+ * run_slots and check out[i] = seed + i. */
+static int run_long(vir0_cl_device *d, const vir0_cl_program *program, uint32_t seed,
+		    struct vir0_error *err)
+{
+	struct vir0_cl_binding out;
+	ck_assert_int_eq(vir0_cl_arena_alloc(d, 1000 * 4, &out, err), VIR0_OK);
+	struct vir0_cl_slot slot = { .program = program, .bindings = &out, .nbindings = 1,
+				     .groups = { 1, 1, 1 } };
+	int status = vir0_cl_run_slots(d, queue, &slot, 1, err);
+	if (status == VIR0_OK) {
+		uint32_t words[1000];
+		ck_assert_int_eq(clEnqueueReadBuffer(queue, out.mem, CL_TRUE, out.offset,
+						     sizeof(words), words, 0, NULL, NULL), CL_SUCCESS);
+		for (uint32_t i = 0; i < 1000; i++)
+			ck_assert_uint_eq(words[i], seed + i);
+	}
+	vir0_cl_arena_free(d, &out);
+	return status;
+}
+
+/* The store grows past its first buffer, then, full at
+ * VIR0_CL_STORE_MAX_MB, evicts and starts over: every newly loaded
+ * program still runs right, an evicted handle is refused until loaded
+ * again, and only a program larger than the whole store is "full". */
+START_TEST(store_grows_then_evicts)
 {
 	struct vir0_error err = { 0 };
 	setenv("VIR0_CL_STORE_MAX_MB", "1", 1);
@@ -281,32 +304,35 @@ START_TEST(store_grows_then_fills)
 	struct vir0_cl_store_info info;
 	vir0_cl_store_info(small, &info);
 	size_t first_capacity = info.capacity_bytes;
-	int status = VIR0_OK;
 	uint32_t n = 1;
-	for (; status == VIR0_OK && n < 100; n++) {
+	for (; info.evictions < 2 && n < 200; n++) {
 		vir0_program *p = long_program(1000 * n, 1000);
 		const vir0_cl_program *more;
-		status = vir0_cl_program_load(small, queue, p, &more, &err);
+		ck_assert_msg(vir0_cl_program_load(small, queue, p, &more, &err) == VIR0_OK, "%s",
+			      err.message);
+		if (n % 7 == 0)
+			ck_assert_msg(run_long(small, more, 1000 * n, &err) == VIR0_OK, "%s",
+				      err.message);
 		vir0_program_free(p);
+		vir0_cl_store_info(small, &info);
+		ck_assert_uint_le(info.used_bytes, info.limit_bytes);
 	}
-	vir0_cl_store_info(small, &info);
+	ck_assert_uint_eq(info.evictions, 2);
 	ck_assert_uint_gt(info.capacity_bytes, first_capacity);
-	ck_assert_int_eq(status, VIR0_ELIMIT);
-	ck_assert_ptr_nonnull(strstr(err.message, "program store is full"));
-	ck_assert_uint_le(info.used_bytes, info.limit_bytes);
 	ck_assert_uint_eq(info.limit_bytes, 1u << 20);
-	/* The first program still runs from the grown store. */
-	struct vir0_cl_binding out;
-	ck_assert_int_eq(vir0_cl_arena_alloc(small, 1000 * 4, &out, &err), VIR0_OK);
-	struct vir0_cl_slot slot = { .program = loaded, .bindings = &out, .nbindings = 1,
-				     .groups = { 1, 1, 1 } };
-	ck_assert_msg(vir0_cl_run_slots(small, queue, &slot, 1, &err) == VIR0_OK, "%s", err.message);
-	uint32_t words[1000];
-	ck_assert_int_eq(clEnqueueReadBuffer(queue, out.mem, CL_TRUE, out.offset, sizeof(words),
-					     words, 0, NULL, NULL), CL_SUCCESS);
-	ck_assert_uint_eq(words[0], 1);
-	ck_assert_uint_eq(words[999], 1000);
-	vir0_cl_arena_free(small, &out);
+	ck_assert_uint_lt(info.programs, n);
+	/* The first program was evicted: refused, then loaded again, it runs. */
+	ck_assert_int_eq(run_long(small, loaded, 1, &err), VIR0_EARG);
+	ck_assert_ptr_nonnull(strstr(err.message, "evicted"));
+	const vir0_cl_program *again;
+	ck_assert_int_eq(vir0_cl_program_load(small, queue, first, &again, &err), VIR0_OK);
+	ck_assert_ptr_eq(again, loaded);
+	ck_assert_msg(run_long(small, again, 1, &err) == VIR0_OK, "%s", err.message);
+	/* Larger than the whole store: full. */
+	vir0_program *huge = long_program(7, 30000);
+	ck_assert_int_eq(vir0_cl_program_load(small, queue, huge, &again, &err), VIR0_ELIMIT);
+	ck_assert_ptr_nonnull(strstr(err.message, "program store is full"));
+	vir0_program_free(huge);
 	vir0_program_free(first);
 	vir0_cl_device_close(small);
 }
@@ -379,7 +405,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, resident_rounds);
 	tcase_add_test(tc, runtime_exposes_context);
 	tcase_add_test(tc, store_reuses_equal_programs);
-	tcase_add_test(tc, store_grows_then_fills);
+	tcase_add_test(tc, store_grows_then_evicts);
 	tcase_add_test(tc, caller_errors);
 	suite_add_tcase(s, tc);
 	return s;

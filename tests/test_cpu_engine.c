@@ -482,6 +482,72 @@ START_TEST(ids_packed_and_3d)
 }
 END_TEST
 
+/* The decoder proves some index registers hold gid.x or one value in every
+ * lane (cpu_decode.c); memory instructions then skip looking at the
+ * indices. Here gid.x reaches loads and stores under partial masks and in
+ * a last block that runs past the buffer; `j` holds gid.x on some paths
+ * only, so its loads must not be taken for consecutive ones; a uniform
+ * index serves loads and atomics; and a grid in two dimensions makes gid.x
+ * repeat, so it is no longer a lane's linear index. */
+static const char index_patterns_text[] =
+	"workgroup 64 1 1\n"
+	"buffer src u32[0] read\n"
+	"buffer out u32[0] read_write output\n"
+	"buffer total u32[2] read_write output\n"
+	"let i = gid.x\n"
+	"let j = i\n"
+	"if i % 3u == 0u { j = i + 1u }\n"
+	"let a = src[i]\n"
+	"let b = src[j]\n"
+	"let c = src[0u]\n"
+	"if i % 2u == 0u {\n"
+	"	store out[i] = a + b * 3u + c\n"
+	"	let before = atomic_add(total[1u], a)\n"
+	"} else {\n"
+	"	store out[i] = src[i] ^ 5u\n"
+	"}\n"
+	"let counted = atomic_add(total[0u], 1u)\n";
+
+static uint32_t index_patterns_model(const uint32_t *src, uint32_t n, uint32_t i)
+{
+	uint32_t j = i % 3 == 0 ? i + 1 : i;
+	uint32_t a = i < n ? src[i] : 0, b = j < n ? src[j] : 0;
+	return i % 2 == 0 ? a + b * 3 + src[0] : a ^ 5;
+}
+
+START_TEST(index_patterns)
+{
+	vir0_program *p = cpu_diff_assemble(index_patterns_text);
+	const uint32_t n = 1000, m = 900;   /* src shorter than the grid */
+	uint32_t *src = malloc(m * sizeof(*src)), state = 12345;
+	ck_assert_ptr_nonnull(src);
+	for (uint32_t i = 0; i < m; i++)
+		src[i] = cpu_diff_random(&state);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, src, m * 4);
+	cpu_diff_buffer(&in, 1, NULL, n * 4);
+	cpu_diff_buffer(&in, 2, NULL, 8);
+	const uint32_t grid_1d[3] = { (n + 63) / 64, 1, 1 }, grid_2d[3] = { 8, 2, 1 };
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("index_patterns 1-D", p, grid_1d, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < n; i++)
+			ck_assert_uint_eq(word(&out, 1, i), index_patterns_model(src, m, i));
+		ck_assert_uint_eq(word(&out, 2, 0), grid_1d[0] * 64);
+		cpu_diff_buffers_free(&out);
+		/* gid.x runs 0..511 twice (both rows store the same values). */
+		out = cpu_diff_run("index_patterns 2-D", p, grid_2d, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < 8 * 64; i++)
+			ck_assert_uint_eq(word(&out, 1, i), index_patterns_model(src, m, i));
+		ck_assert_uint_eq(word(&out, 2, 0), 8 * 2 * 64);
+		cpu_diff_buffers_free(&out);
+	}
+	free(src);
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+END_TEST
+
 /* ---- threads and the bytecode entry ----------------------------------- */
 
 START_TEST(threads_default_and_bytecode_entry)
@@ -635,6 +701,7 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(flow, barriers_small_workgroup);
 	tcase_add_test(flow, workgroup_memory_fresh);
 	tcase_add_test(flow, ids_packed_and_3d);
+	tcase_add_test(flow, index_patterns);
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);

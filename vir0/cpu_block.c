@@ -29,11 +29,17 @@ void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane, uin
 	block->depth = 0;
 	block->finished = 0;
 	block->ids = VIR0_CPU_IDS_UNKNOWN;
+	block->full = nlanes == VIR0_CPU_LANES;
+	if (block->full) {
+		/* Every block but the last: constant stores. */
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			block->live[l] = block->exec[l] = VIR0_CPU_LANE_ON;
+		return;
+	}
 	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
 		block->live[l] = l < nlanes ? VIR0_CPU_LANE_ON : 0;
 		block->exec[l] = block->live[l];
 	}
-	block->full = nlanes == VIR0_CPU_LANES;
 }
 
 
@@ -147,6 +153,14 @@ BLOCK_STEP uint32_t run_end_loop(struct vir0_cpu_block *block, const struct vir0
 	return pc + 1;
 }
 
+/* The index operand of a memory instruction and what is known of it. */
+BLOCK_STEP struct vir0_cpu_where index_of(const struct vir0_cpu_block *block,
+					  const struct vir0_cpu_insn *in)
+{
+	return (struct vir0_cpu_where){ vir0_cpu_reg(block, in->a), in->index,
+					(uint32_t)block->first_lane };
+}
+
 /* RETURN: the lanes running now finish for good. */
 BLOCK_STEP int run_return(struct vir0_cpu_block *block)
 {
@@ -167,31 +181,42 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 	for (;;) {
 		const struct vir0_cpu_insn *in = &code->insns[pc];
 		switch (in->op) {
-		case VIR0_BC_LOAD:
-			vir0_cpu_load(vir0_cpu_reg(block, in->dst), &views[in->aux],
-				      vir0_cpu_reg(block, in->a), block->exec, block->full);
+		case VIR0_BC_LOAD: {
+			struct vir0_cpu_where where = index_of(block, in);
+			vir0_cpu_load(vir0_cpu_reg(block, in->dst), &views[in->aux], &where,
+				      block->exec, block->full);
 			pc++;
 			break;
-		case VIR0_BC_STORE:
-			vir0_cpu_store(&views[in->aux], vir0_cpu_reg(block, in->a),
-				       vir0_cpu_reg(block, in->b), block->exec, block->full);
+		}
+		case VIR0_BC_STORE: {
+			struct vir0_cpu_where where = index_of(block, in);
+			vir0_cpu_store(&views[in->aux], &where, vir0_cpu_reg(block, in->b),
+				       block->exec, block->full);
 			pc++;
 			break;
+		}
 		case VIR0_BC_ATOMIC: {
 			const struct vir0_buffer_view *view = &views[in->aux];
 			/* A workgroup's own memory is only ever touched by the
 			 * thread running that workgroup. */
 			int shared = code->shared_atomics && view->access != VIR0_ACCESS_WORKGROUP;
-			vir0_cpu_atomic(block->scratch, view, (uint8_t)in->imm, shared,
-					vir0_cpu_reg(block, in->a), vir0_cpu_reg(block, in->b),
+			struct vir0_cpu_where where = index_of(block, in);
+			vir0_cpu_atomic(block->scratch, view, (uint8_t)in->imm, shared, &where,
+					vir0_cpu_reg(block, in->b),
 					vir0_cpu_reg(block, in->c), block->exec);
 			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec);
 			pc++;
 			break;
 		}
 		case VIR0_BC_ID:
-			vir0_cpu_block_ids(block, code, in->aux, in->imm, block->scratch);
-			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec);
+			if (block->full) {
+				vir0_cpu_block_ids(block, code, in->aux, in->imm,
+						   vir0_cpu_reg(block, in->dst));
+			} else {
+				vir0_cpu_block_ids(block, code, in->aux, in->imm, block->scratch);
+				vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch,
+					       block->exec);
+			}
 			pc++;
 			break;
 		case VIR0_BC_IF:

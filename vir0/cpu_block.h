@@ -47,6 +47,16 @@ typedef void (*vir0_cpu_lane_fn)(uint32_t *out, const uint32_t *a, const uint32_
 				 const uint32_t *c, const uint32_t *mask,
 				 const struct vir0_cpu_insn *insn);
 
+/* What the decoder proved about the index register of a LOAD, STORE or
+ * ATOMIC, in the lanes that run it (cpu_decode.c), so the memory loops
+ * need not look at every lane's index to find the pattern. */
+enum vir0_cpu_index {
+	VIR0_CPU_INDEX_ANY,
+	VIR0_CPU_INDEX_UNIFORM,  /* a filled constant: one index in every lane */
+	VIR0_CPU_INDEX_LINEAR,   /* the invocation id along x of a one-dimensional
+				  * dispatch: lane l holds first_lane + l */
+};
+
 /* One instruction, decoded once per dispatch. Register fields are indices
  * into the block's register file, where VIR0_BC_NO_REG has been replaced by
  * the zero register (sources) or the discard register (dst). */
@@ -55,6 +65,7 @@ struct vir0_cpu_insn {
 	uint8_t op;                /* enum vir0_bc_op (BUF_LEN is decoded as CONST) */
 	uint8_t type;
 	uint16_t aux;
+	uint8_t index;             /* memory instructions: enum vir0_cpu_index */
 	uint32_t dst, a, b, c;
 	uint32_t imm;
 };
@@ -81,6 +92,9 @@ struct vir0_cpu_code {
 	uint32_t workgroup_size[3];
 	uint32_t workgroup_lanes;   /* product of workgroup_size */
 	uint32_t groups[3];
+	/* Workgroups and grid are one-dimensional: the invocation id along x
+	 * of a lane is its linear index in the dispatch. */
+	int linear_ids;
 	/* Atomics on caller buffers must be real atomics: several threads run. */
 	int shared_atomics;
 };
@@ -124,12 +138,13 @@ static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_
 }
 
 /* Decode `bc`, which has passed vir0_bytecode_verify, so nothing is checked
- * again (cpu_decode.c). BUF_LEN becomes CONST of the buffer's length in
- * `views`; constants become filled registers where they can; f32 lane
- * loops skip canonicalising operands proved canonical. Returns
- * VIR0_ENOMEM or VIR0_OK; free with vir0_cpu_code_free. */
+ * again (cpu_decode.c), for a grid of `groups` workgroups. BUF_LEN becomes
+ * CONST of the buffer's length in `views`; constants become filled
+ * registers where they can; f32 lane loops skip canonicalising operands
+ * proved canonical; memory instructions learn their index pattern.
+ * Returns VIR0_ENOMEM or VIR0_OK; free with vir0_cpu_code_free. */
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
-		    struct vir0_cpu_code *code);
+		    const uint32_t groups[3], struct vir0_cpu_code *code);
 void vir0_cpu_code_free(struct vir0_cpu_code *code);
 
 /* Write the constants of code->fills into a block's register file. */
@@ -163,16 +178,25 @@ static inline void vir0_cpu_blend(uint32_t *restrict dst, const uint32_t *restri
 		dst[l] = (value[l] & mask[l]) | (dst[l] & ~mask[l]);
 }
 
+/* Where a memory instruction's index register points, as far as known
+ * without reading it: `kind` (enum vir0_cpu_index) and, for
+ * VIR0_CPU_INDEX_LINEAR, the index of lane 0. */
+struct vir0_cpu_where {
+	const uint32_t *index;
+	unsigned kind;
+	uint32_t first;
+};
+
 /* Memory instructions (cpu_mem.c), over the lanes on in `mask`; `full`
  * says they all are. LOAD writes `out` in those lanes, and `out` may be
  * the index register. ATOMIC writes `out` (not an operand) in those lanes;
  * STORE writes only their elements. */
-void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index,
-		   const uint32_t *mask, int full);
-void vir0_cpu_store(const struct vir0_buffer_view *view, const uint32_t *index,
+void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view,
+		   const struct vir0_cpu_where *where, const uint32_t *mask, int full);
+void vir0_cpu_store(const struct vir0_buffer_view *view, const struct vir0_cpu_where *where,
 		    const uint32_t *value, const uint32_t *mask, int full);
 void vir0_cpu_atomic(uint32_t *restrict out, const struct vir0_buffer_view *view,
-		     uint8_t op, int shared, const uint32_t *restrict index,
+		     uint8_t op, int shared, const struct vir0_cpu_where *where,
 		     const uint32_t *restrict value, const uint32_t *restrict expected,
 		     const uint32_t *restrict mask);
 

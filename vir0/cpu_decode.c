@@ -80,6 +80,15 @@ static void put(uint64_t *set, uint32_t reg, int on)
 	set[reg / 64] = on ? set[reg / 64] | bit : set[reg / 64] & ~bit;
 }
 
+/* A property of a register's value in the lanes that read it: whether
+ * instruction `in` gives its dst the property, given the registers that
+ * have it before `in`; and whether a register filled with `value` has it. */
+struct reg_property {
+	int (*makes)(const struct vir0_cpu_insn *in, const uint64_t *before,
+		     const struct vir0_bytecode *bc);
+	int (*filled)(uint32_t value);
+};
+
 /* 1 when `in` writes canonical f32 bits into dst, given the registers
  * canonical before it. */
 static int makes_canonical(const struct vir0_cpu_insn *in, const uint64_t *canonical,
@@ -97,6 +106,34 @@ static int makes_canonical(const struct vir0_cpu_insn *in, const uint64_t *canon
 	default: return 0;
 	}
 }
+
+static int canonical_fill(uint32_t value)
+{
+	return vir0_f32_canon(value) == value;
+}
+
+static const struct reg_property canonical_f32 = { makes_canonical, canonical_fill };
+
+/* 1 when `in` writes each lane's invocation id along x into dst. */
+static int makes_invocation_x(const struct vir0_cpu_insn *in, const uint64_t *holding,
+			      const struct vir0_bytecode *bc)
+{
+	(void)bc;
+	switch (in->op) {
+	case VIR0_BC_ID: return in->aux == VIR0_BC_ID_INVOCATION && in->imm == 0;
+	case VIR0_BC_MOV: return has(holding, in->a);
+	case VIR0_BC_SELECT: return has(holding, in->b) && has(holding, in->c);
+	default: return 0;
+	}
+}
+
+static int never(uint32_t value)
+{
+	(void)value;
+	return 0;
+}
+
+static const struct reg_property invocation_x = { makes_invocation_x, never };
 
 /* Where a lane may go after instruction i (at most two places). A lane
  * that skips a then-list, an else-list or a loop body takes the second
@@ -124,14 +161,16 @@ static unsigned successors(const struct vir0_cpu_code *code, uint32_t i, uint32_
 	}
 }
 
-/* The registers canonical before each instruction on every path that
- * reaches it (a forward "must" dataflow over the structured control
- * flow, iterated because of loops). At the start only the zero register
- * and filled constants are known; lanes keep older values in other
- * registers. Returns 0 when the sets would take too much memory: then
- * nothing is assumed canonical. */
-static int find_canonical(const struct vir0_cpu_code *code, const struct vir0_bytecode *bc,
-			  struct reg_sets *sets)
+/* The registers that have `property` before each instruction on every
+ * path that reaches it (a forward "must" dataflow over the structured
+ * control flow, iterated because of loops). Since a lane that runs an
+ * instruction followed one of these paths, the property holds in every
+ * lane that runs it. At the start only the zero register and filled
+ * constants are known; lanes keep older values in other registers.
+ * Returns 0 when the sets would take too much memory: then nothing may
+ * be assumed. */
+static int find_holding(const struct vir0_cpu_code *code, const struct vir0_bytecode *bc,
+			const struct reg_property *property, struct reg_sets *sets)
 {
 	sets->words = (code->nregs + 63) / 64;
 	if ((size_t)code->ninsns * sets->words > ((size_t)1 << 22))
@@ -143,10 +182,9 @@ static int find_canonical(const struct vir0_cpu_code *code, const struct vir0_by
 		return 0;
 	}
 	uint64_t *out = set_of(sets, code->ninsns); /* scratch, after the last set */
-	put(set_of(sets, 0), code->zero_reg, 1);
+	put(set_of(sets, 0), code->zero_reg, property->filled(0));
 	for (uint32_t k = 0; k < code->nfills; k++)
-		put(set_of(sets, 0), code->fills[k].reg,
-		    vir0_f32_canon(code->fills[k].value) == code->fills[k].value);
+		put(set_of(sets, 0), code->fills[k].reg, property->filled(code->fills[k].value));
 	reached[0] = 1;
 	for (int changed = 1; changed;) {
 		changed = 0;
@@ -156,7 +194,7 @@ static int find_canonical(const struct vir0_cpu_code *code, const struct vir0_by
 			const struct vir0_cpu_insn *in = &code->insns[i];
 			memcpy(out, set_of(sets, i), sets->words * sizeof(uint64_t));
 			if (in->dst != code->discard_reg)
-				put(out, in->dst, makes_canonical(in, set_of(sets, i), bc));
+				put(out, in->dst, property->makes(in, set_of(sets, i), bc));
 			uint32_t next[2];
 			unsigned n = successors(code, i, next);
 			for (unsigned k = 0; k < n; k++) {
@@ -317,8 +355,43 @@ static void pick_lane_fns(struct vir0_cpu_code *code, const struct reg_sets *can
 	}
 }
 
+static int is_filled(const struct vir0_cpu_code *code, uint32_t reg)
+{
+	if (reg == code->zero_reg)
+		return 1;
+	for (uint32_t k = 0; k < code->nfills; k++)
+		if (code->fills[k].reg == reg)
+			return 1;
+	return 0;
+}
+
+/* The index pattern of every LOAD, STORE and ATOMIC: a filled register
+ * holds one index in every lane; the invocation id along x of a
+ * one-dimensional dispatch counts up from the block's first lane
+ * (cpu_ids.c). */
+static void find_index_patterns(struct vir0_cpu_code *code, const struct vir0_bytecode *bc)
+{
+	struct reg_sets linear = { NULL, 0 };
+	if (code->linear_ids && !find_holding(code, bc, &invocation_x, &linear)) {
+		free(linear.bits);
+		linear.bits = NULL;
+	}
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		struct vir0_cpu_insn *in = &code->insns[i];
+		if (in->op != VIR0_BC_LOAD && in->op != VIR0_BC_STORE && in->op != VIR0_BC_ATOMIC)
+			continue;
+		if (is_filled(code, in->a))
+			in->index = VIR0_CPU_INDEX_UNIFORM;
+		else if (linear.bits && has(set_of(&linear, i), in->a))
+			in->index = VIR0_CPU_INDEX_LINEAR;
+		else
+			in->index = VIR0_CPU_INDEX_ANY;
+	}
+	free(linear.bits);
+}
+
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
-		    struct vir0_cpu_code *code)
+		    const uint32_t groups[3], struct vir0_cpu_code *code)
 {
 	memset(code, 0, sizeof(*code));
 	code->insns = malloc((size_t)bc->ninsns * sizeof(*code->insns));
@@ -342,13 +415,18 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 	fold_constant_registers(code, dropped, bc->nregs);
 	fold_constant_operands(code, dropped);
 	compact(code, dropped, new_index);
-	if (!find_canonical(code, bc, &canonical)) {
+	for (int axis = 0; axis < 3; axis++) {
+		code->workgroup_size[axis] = bc->workgroup_size[axis];
+		code->groups[axis] = groups[axis];
+	}
+	code->linear_ids = code->workgroup_size[1] == 1 && code->workgroup_size[2] == 1 &&
+			   groups[1] == 1 && groups[2] == 1;
+	if (!find_holding(code, bc, &canonical_f32, &canonical)) {
 		free(canonical.bits);
 		canonical.bits = NULL;
 	}
 	pick_lane_fns(code, &canonical);
-	for (int axis = 0; axis < 3; axis++)
-		code->workgroup_size[axis] = bc->workgroup_size[axis];
+	find_index_patterns(code, bc);
 out:
 	free(dropped);
 	free(new_index);

@@ -237,7 +237,6 @@ static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_erro
 				     "a grid of %u x %u x %u workgroups of %llu invocations is more "
 				     "than 2^64 invocations; use a smaller grid",
 				     grid[0], grid[1], grid[2], (unsigned long long)lanes);
-	memcpy(code->groups, grid, sizeof(code->groups));
 	code->workgroup_lanes = (uint32_t)lanes;
 	d->blocks_per_group = (uint32_t)((lanes + VIR0_CPU_LANES - 1) / VIR0_CPU_LANES);
 	d->packed = !code->has_barrier && d->workgroup_bytes == 0;
@@ -331,7 +330,7 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		status = vir0_dispatch_prepare(program, grid, bindings, nbindings, d.views, err);
 	if (status == VIR0_OK) {
 		d.workgroup_bytes = vir0_workgroup_layout(program, d.workgroup_offsets);
-		if (vir0_cpu_decode(bc, d.views, &d.code))
+		if (vir0_cpu_decode(bc, d.views, grid, &d.code))
 			status = vir0_error_at(err, VIR0_ENOMEM, 0,
 					       "out of memory for %u decoded instructions", bc->ninsns);
 	}

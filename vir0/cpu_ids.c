@@ -65,21 +65,14 @@ static void count_up(uint32_t *restrict out, uint32_t first)
 		out[l] = first + l;
 }
 
-/* 1 when workgroups and grid are both one-dimensional: then the
- * invocation id along x is the lane's linear index in the dispatch, and 0
- * along y and z, with no division. */
-static int one_dimensional(const struct vir0_cpu_code *code)
-{
-	return code->workgroup_size[1] == 1 && code->workgroup_size[2] == 1 &&
-	       code->groups[1] == 1 && code->groups[2] == 1;
-}
-
 VIR0_CPU_VECTOR_CLONES
 void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
 			unsigned kind, unsigned axis, uint32_t *restrict out)
 {
-	if (kind == VIR0_BC_ID_INVOCATION && one_dimensional(code)) {
-		/* Lanes past nlanes are off: what they get does not matter. */
+	if (kind == VIR0_BC_ID_INVOCATION && code->linear_ids) {
+		/* In a one-dimensional dispatch the invocation id along x is the
+		 * lane's linear index, and 0 along y and z: no division.
+		 * Lanes past nlanes are off: what they get does not matter. */
 		if (axis == 0)
 			count_up(out, (uint32_t)block->first_lane);
 		else

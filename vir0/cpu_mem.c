@@ -9,8 +9,12 @@
 
 #include "expr_type.h"
 
+/* Inlined into each build of the loops that use it (VIR0_CPU_VECTOR_CLONES),
+ * so it runs in that build's instruction set. */
+#define MEM_STEP static inline __attribute__((always_inline))
+
 /* Index of the first lane on in `mask`, or VIR0_CPU_LANES. */
-static unsigned first_on(const uint32_t *restrict mask)
+MEM_STEP unsigned first_on(const uint32_t *restrict mask)
 {
 	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
 		if (mask[l])
@@ -19,7 +23,7 @@ static unsigned first_on(const uint32_t *restrict mask)
 }
 
 /* 1 when every lane on in `mask` has index[l] == base + l * step. */
-static int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict mask,
+MEM_STEP int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict mask,
 			uint32_t base, uint32_t step)
 {
 	uint32_t differ = 0;
@@ -56,45 +60,64 @@ typedef void (*gather_fn)(uint32_t *restrict out, uint8_t *restrict data, uint32
 			  const uint32_t *restrict index);
 typedef void (*store_window_fn)(uint8_t *restrict data, const uint32_t *restrict value);
 
-static uint8_t *element_at(const struct vir0_buffer_view *view, uint8_t element, uint32_t index)
-{
-	return view->data + (size_t)index * vir0_element_size(element);
-}
-
 /* A window starts at `base` when all LANES elements from base are in
  * bounds. */
-static int window_fits(const struct vir0_buffer_view *view, uint32_t base)
+MEM_STEP int window_fits(const struct vir0_buffer_view *view, uint32_t base)
 {
 	return (uint64_t)base + VIR0_CPU_LANES <= view->length;
 }
 
+/* Every lane on in `mask` reads one index: the decoder proved it, or the
+ * lanes say so. */
+MEM_STEP int one_index(const struct vir0_cpu_where *where, const uint32_t *restrict mask,
+		     unsigned first)
+{
+	if (where->kind != VIR0_CPU_INDEX_ANY)
+		return where->kind == VIR0_CPU_INDEX_UNIFORM;
+	return lanes_follow(where->index, mask, where->index[first], 0);
+}
+
+/* Every lane l on in `mask` reads index *base + l; *base is set either way. */
+MEM_STEP int consecutive(const struct vir0_cpu_where *where, const uint32_t *restrict mask,
+		       unsigned first, uint32_t *base)
+{
+	if (where->kind == VIR0_CPU_INDEX_LINEAR) {
+		*base = where->first;
+		return 1;
+	}
+	*base = where->index[first] - first;
+	return where->kind == VIR0_CPU_INDEX_ANY && lanes_follow(where->index, mask, *base, 1);
+}
+
+/* `size`: bytes of one element of kind `element`. */
 static inline __attribute__((always_inline)) void
-load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element,
-	   load_window_fn load_window, gather_fn gather, const uint32_t *index,
+load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element, size_t size,
+	   load_window_fn load_window, gather_fn gather, const struct vir0_cpu_where *where,
 	   const uint32_t *restrict mask, int full)
 {
 	unsigned first = full ? 0 : first_on(mask);
 	if (first == VIR0_CPU_LANES)
 		return;
-	struct vir0_buffer_view typed = *view;
-	typed.element = element;
-	uint32_t at = index[first];
-	if (lanes_follow(index, mask, at, 0)) {
-		uint32_t value = vir0_view_load(&typed, at);
+	const uint32_t *index = where->index;
+	if (one_index(where, mask, first)) {
+		struct vir0_buffer_view typed = *view;
+		typed.element = element;
+		uint32_t value = vir0_view_load(&typed, index[first]);
 #pragma GCC ivdep
 		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
 			out[l] = full ? value : (value & mask[l]) | (out[l] & ~mask[l]);
 		return;
 	}
-	uint32_t base = at - first;
-	if (lanes_follow(index, mask, base, 1) && window_fits(view, base)) {
+	uint32_t base;
+	if (consecutive(where, mask, first, &base) && window_fits(view, base)) {
+		uint8_t *data = view->data + (size_t)base * size;
 		if (full) {
-			load_window(out, element_at(view, element, base));
+			load_window(out, data);
 			return;
 		}
 		/* Lanes off read in-bounds elements too, then drop them. */
 		_Alignas(VIR0_CPU_ALIGN) uint32_t window[VIR0_CPU_LANES];
-		load_window(window, element_at(view, element, base));
+		load_window(window, data);
 		vir0_cpu_blend(out, window, mask);
 		return;
 	}
@@ -114,40 +137,44 @@ load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element,
 }
 
 static inline __attribute__((always_inline)) void
-store_lanes(const struct vir0_buffer_view *view, uint8_t element, store_window_fn store_window,
-	    const uint32_t *restrict index, const uint32_t *restrict value,
-	    const uint32_t *restrict mask, int full)
+store_lanes(const struct vir0_buffer_view *view, uint8_t element, size_t size,
+	    store_window_fn store_window, const struct vir0_cpu_where *where,
+	    const uint32_t *restrict value, const uint32_t *restrict mask, int full)
 {
 	/* Only a fully active block may write a whole window: a lane that is
 	 * off must leave its element alone. */
-	if (full && lanes_follow(index, mask, index[0], 1) && window_fits(view, index[0])) {
-		store_window(element_at(view, element, index[0]), value);
+	uint32_t base;
+	if (full && consecutive(where, mask, 0, &base) && window_fits(view, base)) {
+		store_window(view->data + (size_t)base * size, value);
 		return;
 	}
 	struct vir0_buffer_view typed = *view;
 	typed.element = element;
+	const uint32_t *index = where->index;
 	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
 		if (mask[l])
 			vir0_view_store(&typed, index[l], value[l]);
 }
 
 typedef void (*load_fn)(uint32_t *out, const struct vir0_buffer_view *view,
-			const uint32_t *index, const uint32_t *mask, int full);
-typedef void (*store_fn)(const struct vir0_buffer_view *view, const uint32_t *index,
+			const struct vir0_cpu_where *where, const uint32_t *mask, int full);
+typedef void (*store_fn)(const struct vir0_buffer_view *view, const struct vir0_cpu_where *where,
 			 const uint32_t *value, const uint32_t *mask, int full);
 
 #define LANES_FNS(name, kind, raw) \
 	static VIR0_CPU_VECTOR_CLONES void \
-	load_##name(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index, \
-		    const uint32_t *mask, int full) \
+	load_##name(uint32_t *out, const struct vir0_buffer_view *view, \
+		    const struct vir0_cpu_where *where, const uint32_t *mask, int full) \
 	{ \
-		load_lanes(out, view, kind, load_window_##name, gather_##name, index, mask, full); \
+		load_lanes(out, view, kind, sizeof(raw), load_window_##name, gather_##name, \
+			   where, mask, full); \
 	} \
 	static VIR0_CPU_VECTOR_CLONES void \
-	store_##name(const struct vir0_buffer_view *view, const uint32_t *index, \
+	store_##name(const struct vir0_buffer_view *view, const struct vir0_cpu_where *where, \
 		     const uint32_t *value, const uint32_t *mask, int full) \
 	{ \
-		store_lanes(view, kind, store_window_##name, index, value, mask, full); \
+		store_lanes(view, kind, sizeof(raw), store_window_##name, where, value, mask, \
+			    full); \
 	}
 
 /* One copy of the loops per element kind, each with the kind a constant,
@@ -214,16 +241,16 @@ static const struct element_access *access_for(const struct vir0_buffer_view *vi
 	return &access_by_kind[VIR0_TYPE_U32];
 }
 
-void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view, const uint32_t *index,
-		   const uint32_t *mask, int full)
+void vir0_cpu_load(uint32_t *out, const struct vir0_buffer_view *view,
+		   const struct vir0_cpu_where *where, const uint32_t *mask, int full)
 {
-	access_for(view)->load(out, view, index, mask, full);
+	access_for(view)->load(out, view, where, mask, full);
 }
 
-void vir0_cpu_store(const struct vir0_buffer_view *view, const uint32_t *index,
+void vir0_cpu_store(const struct vir0_buffer_view *view, const struct vir0_cpu_where *where,
 		    const uint32_t *value, const uint32_t *mask, int full)
 {
-	access_for(view)->store(view, index, value, mask, full);
+	access_for(view)->store(view, where, value, mask, full);
 }
 
 /* ---- atomics ------------------------------------------------------------ */
@@ -281,14 +308,15 @@ static void atomic_element(uint32_t *restrict out, const struct vir0_buffer_view
 }
 
 void vir0_cpu_atomic(uint32_t *restrict out, const struct vir0_buffer_view *view,
-		     uint8_t op, int shared, const uint32_t *restrict index,
+		     uint8_t op, int shared, const struct vir0_cpu_where *where,
 		     const uint32_t *restrict value, const uint32_t *restrict expected,
 		     const uint32_t *restrict mask)
 {
 	unsigned first = first_on(mask);
 	if (first == VIR0_CPU_LANES)
 		return;
-	if (lanes_follow(index, mask, index[first], 0) && index[first] < view->length) {
+	const uint32_t *index = where->index;
+	if (one_index(where, mask, first) && index[first] < view->length) {
 		/* Every lane on the same element: one read-modify-write for all. */
 		atomic_element(out, view, op, shared, index[first], value, expected, mask,
 			       first, VIR0_CPU_LANES);

@@ -15,7 +15,10 @@
  *   made canonical bits: f32 arithmetic, f32 loads, casts to f32,
  *   canonical constants, moves or selects of canonical registers. The
  *   proof follows the bytecode's paths, not the lowering's habits, so it
- *   holds for any verified bytecode. */
+ *   holds for any verified bytecode.
+ * - Memory instructions learn their index pattern by the same kind of
+ *   proof (enum vir0_cpu_index): a filled register, or the invocation id
+ *   along x of a one-dimensional dispatch. */
 #include "cpu_block.h"
 
 #include "scalar_ops.h"

@@ -221,9 +221,11 @@ static void run_one(const struct launch *l, struct chunk *c, uint chunk,
 }
 
 /* Take chunks of a claimed RUN_VIR0 slot (generation in `marker`) until
- * none is left. */
+ * none is left; `mine` is a chunk the caller, its claimer, already took
+ * (its copy is in l->copy), or NO_CHUNK. The interpreter is inlined
+ * here only: a second call site doubled the kernel for the compilers. */
 static void help_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
-		      uint *turn)
+		      uint *turn, uint mine)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
 	volatile __global uint *st = l->state + s * l->state_stride;
@@ -231,8 +233,8 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 	const uint want = VALID | (marker & GEN_MASK) << 24;
 	/* The claimer is copying the slot: wait for its progress word, or
 	 * leave when the slot has moved on. */
-	uint ready = 0u;
-	if (lid == 0)
+	uint ready = mine != NO_CHUNK;
+	if (lid == 0 && !ready)
 		for (;;) {
 			uint p = st[SS_PROGRESS];
 			if ((p & GEN_BITS) == want) {
@@ -243,13 +245,14 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 				break;
 		}
 	DEVICE_FENCE();
-	if (!group_share(ready, sh) || !load_copy(l, st, want, sh))
+	if (!group_share(ready, sh) || (mine == NO_CHUNK && !load_copy(l, st, want, sh)))
 		return;
 	struct chunk c;
 	uint nchunks = chunk_setup(l, &c);
-	for (;;) {
-		uint chunk = group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
-					 : 0u, sh);
+	for (;; mine = NO_CHUNK) {
+		uint chunk = mine != NO_CHUNK ? mine
+			     : group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
+					   : 0u, sh);
 		if (chunk >= nchunks)
 			return;
 		run_one(l, &c, chunk, sh, turn);
@@ -309,12 +312,11 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	int solo = runs && !l->persistent && l->copy[4 + ARG_NCHUNKS] == 1u;
 	if (lid == 0) {
 		DEVICE_FENCE();
-		if (solo) {
-			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
-		} else if (runs) {
+		if (runs) {
+			/* A solo slot's one chunk is taken already: 1. */
 			st[SS_DONE] = 0u;
 			DEVICE_FENCE();
-			atomic_xchg(&st[SS_PROGRESS], want);
+			atomic_xchg(&st[SS_PROGRESS], want | (solo ? 1u : 0u));
 		} else {
 			/* Nothing to help with: waiting helpers leave. */
 			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
@@ -328,17 +330,8 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 			}
 		}
 	}
-	if (solo) {
-		struct chunk c;
-		chunk_setup(l, &c);
-		run_one(l, &c, 0u, sh, turn);
-		if (lid == 0) {
-			DEVICE_FENCE();
-			slot_complete(l, slot, OP_RUN_VIR0);
-		}
-	} else if (runs) {
-		help_slot(l, s, marker, sh, turn);
-	}
+	if (runs)
+		help_slot(l, s, marker, sh, turn, solo ? 0u : NO_CHUNK);
 }
 
 enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
@@ -372,7 +365,7 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	if (act == ACT_CLAIM)
 		claim_slot(l, s, marker, sh, turn);
 	if (act == ACT_HELP)
-		help_slot(l, s, marker, sh, turn);
+		help_slot(l, s, marker, sh, turn, NO_CHUNK);
 	if (act == ACT_FENCE) {
 		wait_before(l, s);
 		if (get_local_id(0) == 0 && atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim) {
@@ -414,60 +407,76 @@ static void help_resident(const struct launch *l, __local struct shared *sh, uin
 				volatile __global uint *st = l->state + t * l->state_stride;
 				uint want = group_share(get_local_id(0) == 0 ? st[SS_PROGRESS] : 0u, sh);
 				if (want & VALID)
-					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn);
+					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn, NO_CHUNK);
 			}
 		}
+}
+
+/* 1 when slot `s` of a batch has chunks left to share; a slot whose
+ * claimer is still copying it (progress 0) is waited for: every slot has
+ * a running claimer once the tickets are gone. Work-item 0. */
+static int slot_open(const struct launch *l, uint s, int wait)
+{
+	volatile __global uint *st = l->state + s * l->state_stride;
+	uint p;
+	do
+		p = st[SS_PROGRESS];
+	while (wait && p == 0u && l->ring[s * SLOT_WORDS] == ST_PUBLISHED);
+	return l->ring[s * SLOT_WORDS] == ST_PUBLISHED &&
+	       (p == 0u || ((p & NO_CHUNK) != NO_CHUNK &&
+			    (p & NO_CHUNK) < st[SS_SLOT + 4 + ARG_NCHUNKS]));
+}
+
+/* The first slot from `from` on with chunks left, or nslots: a block of
+ * VIR0_WG slots at a time, one read per work-item. */
+static uint next_open(const struct launch *l, uint from, __local struct shared *sh,
+		      uint *turn)
+{
+	const uint lid = get_local_id(0);
+	for (; from < l->nslots; from += VIR0_WG) {
+		uint s = from + lid;
+		if (!group_any(s < l->nslots && slot_open(l, s, 0), sh, turn))
+			continue;
+		for (uint t = from; t < from + VIR0_WG && t < l->nslots; t++) {
+			uint open = lid == 0 ? slot_open(l, t, 1) : 0u;
+			DEVICE_FENCE();
+			if (group_share(open, sh))
+				return t;
+		}
+	}
+	return l->nslots;
 }
 
 /* A batch launch: each work-group takes the next slot from a ticket
  * counter (slot 0's state) instead of visiting every slot, so 100k tiny
  * slots cost one visit each. A slot after a BATCH_FENCE waits for that
  * fence (the host wrote which one into the state). When the tickets are
- * gone the work-group sweeps the slots once to help those with chunks
- * left; every slot has a running claimer by then, so a slot still being
- * copied (progress 0) is worth waiting for. */
+ * gone the work-group sweeps the slots once, helping those with chunks
+ * left. One visit_slot call site: the interpreter is inlined into it. */
 static void run_batch(const struct launch *l, __local struct shared *sh, uint *turn)
 {
 	const uint lid = get_local_id(0);
 	volatile __global uint *ticket = &l->state[SS_TICKET];
-	for (;;) {
-		uint s = group_share(lid == 0 ? atomic_inc(ticket) : 0u, sh);
-		if (s >= l->nslots)
-			break;
-		uint fence = l->state[s * l->state_stride + SS_FENCE];
-		if (fence) {
-			if (lid == 0)
+	int tickets = 1;
+	for (uint s = 0u;; s++) {
+		if (tickets) {
+			s = group_share(lid == 0 ? atomic_inc(ticket) : 0u, sh);
+			tickets = s < l->nslots;
+			s = tickets ? s : 0u; /* the sweep starts at slot 0 */
+		}
+		if (tickets) {
+			uint fence = l->state[s * l->state_stride + SS_FENCE];
+			if (fence && lid == 0)
 				for (uint status = 0u; status != ST_DONE && status != ST_FAULT;)
 					status = l->ring[(fence - 1u) * SLOT_WORDS];
 			DEVICE_FENCE();
 			GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+		} else {
+			s = next_open(l, s, sh, turn);
+			if (s >= l->nslots)
+				return;
 		}
 		visit_slot(l, s, sh, turn);
-	}
-	for (uint first = 0; first < l->nslots; first += VIR0_WG) {
-		uint s = first + lid;
-		int open = 0;
-		if (s < l->nslots) {
-			volatile __global uint *st = l->state + s * l->state_stride;
-			uint p = st[SS_PROGRESS];
-			open = l->ring[s * SLOT_WORDS] == ST_PUBLISHED &&
-			       (p == 0u || ((p & NO_CHUNK) != NO_CHUNK &&
-					    (p & NO_CHUNK) < st[SS_SLOT + 4 + ARG_NCHUNKS]));
-		}
-		if (!group_any(open, sh, turn))
-			continue;
-		for (uint t = first; t < first + VIR0_WG && t < l->nslots; t++) {
-			volatile __global uint *st = l->state + t * l->state_stride;
-			uint p = 0u;
-			if (lid == 0)
-				while (l->ring[t * SLOT_WORDS] == ST_PUBLISHED &&
-				       (p = st[SS_PROGRESS]) == 0u)
-					;
-			DEVICE_FENCE();
-			p = group_share(p, sh);
-			if ((p & VALID) && (p & NO_CHUNK) != NO_CHUNK)
-				help_slot(l, t, VALID | (p >> 24 & GEN_MASK), sh, turn);
-		}
 	}
 }
 

@@ -25,7 +25,11 @@
 #define CPU_WG 1u
 #define CPU_LANES 32u
 #define CPU_MAX_LANES 1024u
-#define GROUPS_PER_UNIT 4u
+/* Work-groups per compute unit: on the H100, 16 (2112 work-groups) ran
+ * saxpy 2.51 ms against 3.05 ms with 4 (vector add 2.05 against 2.44);
+ * CPUs keep 4. */
+#define GPU_GROUPS_PER_UNIT 16u
+#define CPU_GROUPS_PER_UNIT 4u
 #define GPU_IDLE_SPINS 24u
 
 static int build_with(vir0_cl_device *dev, const char *options, struct vir0_error *err)
@@ -66,10 +70,11 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
  * a driver that refuses the asm gets mem_fence, with a warning. */
 static int build(vir0_cl_device *dev, struct vir0_error *err)
 {
-	char options[160];
+	char options[192];
 	int n = snprintf(options, sizeof(options),
-			 "-DVIR0_WG=%u -DVIR0_MASK_WORDS=%u -cl-fp32-correctly-rounded-divide-sqrt",
-			 dev->wg, dev->max_lanes / 64);
+			 "-DVIR0_WG=%u -DVIR0_LANES=%u -DVIR0_MASK_WORDS=%u "
+			 "-cl-fp32-correctly-rounded-divide-sqrt",
+			 dev->wg, dev->lanes, dev->max_lanes / 64);
 	if (dev->is_nvidia) {
 		snprintf(options + n, sizeof(options) - (size_t)n, " -DVIR0_PTX_FENCES");
 		if (build_with(dev, options, err) == VIR0_OK)
@@ -103,7 +108,9 @@ static void describe_shape(vir0_cl_device *dev)
 	dev->max_lanes = dev->is_gpu ? GPU_MAX_LANES : CPU_MAX_LANES;
 	dev->lanes = vir0_cl_env_u32("VIR0_CL_LANES", dev->is_gpu ? GPU_LANES : CPU_LANES, 1,
 				     dev->max_lanes);
-	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS", units * GROUPS_PER_UNIT, 1, 1u << 20);
+	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS",
+				      units * (dev->is_gpu ? GPU_GROUPS_PER_UNIT : CPU_GROUPS_PER_UNIT),
+				      1, 1u << 20);
 	dev->units = units ? units : 1;
 	/* Leave room for the kernel's own __local words and its slot copy. */
 	size_t own = 1024 + (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4;

@@ -1,7 +1,17 @@
 /* megakernel_interp.cl - the bytecode interpreter of the megakernel: element
  * access, one chunk of a RUN_VIR0 slot run instruction by instruction over
  * each work-item's lanes (doc/bytecode.md). Built after megakernel.cl (the
- * shared definitions) and before megakernel_ring.cl (slots and the kernel). */
+ * shared definitions) and before megakernel_ring.cl (slots and the kernel).
+ *
+ * The interpreter is instantiated twice (INTERPRET): registers and mask
+ * stack in private memory with VIR0_LANES lanes known at compile time, for
+ * the programs that fit (the common case), and in the global scratch for
+ * the others. On NVIDIA a global store writes through to L2, so registers
+ * in the scratch cost several times the program's own memory traffic. */
+
+#ifndef VIR0_LANES
+#error "build with -DVIR0_LANES=<lanes per work-item of a packed chunk>"
+#endif
 
 /* ---- element access (fmt §1.5, §9.9, §9.10) ------------------------------ */
 
@@ -87,20 +97,35 @@ struct chunk {
 	ulong total;                   /* lanes in the grid */
 };
 
-#define REG(r, e) regs[((r) * c->ne + (e)) * VIR0_WG]
+/* Coordinates of v in a d[0] x d[1] x d[2] box (x fastest); 32-bit
+ * divisions where v fits, the GPU's 64-bit ones are long sequences. */
+static void split3(ulong v, const uint *d, uint *out)
+{
+	if (v <= 0xFFFFFFFFul) {
+		uint u = (uint)v;
+		out[0] = u % d[0];
+		u /= d[0];
+		out[1] = u % d[1];
+		out[2] = u / d[1];
+		return;
+	}
+	out[0] = (uint)(v % d[0]);
+	v /= d[0];
+	out[1] = (uint)(v % d[1]);
+	out[2] = (uint)(v / d[1]);
+}
 
 /* Invocation, workgroup or local id `kind` on `axis` of linear lane L. */
 static uint lane_id(const struct chunk *c, ulong lane, uint kind, uint axis)
 {
+	/* A 1-D grid of 1-D workgroups: the invocation id x is the lane. */
+	if (kind == 0u && axis == 0u && c->lanes_per_wg == c->wg[0] && c->groups[1] == 1u &&
+	    c->groups[2] == 1u)
+		return (uint)lane;
 	ulong group = lane / c->lanes_per_wg;
-	uint within = (uint)(lane - group * c->lanes_per_wg);
 	uint l[3], g[3];
-	l[0] = within % c->wg[0];
-	l[1] = within / c->wg[0] % c->wg[1];
-	l[2] = within / c->wg[0] / c->wg[1];
-	g[0] = (uint)(group % c->groups[0]);
-	g[1] = (uint)(group / c->groups[0] % c->groups[1]);
-	g[2] = (uint)(group / c->groups[0] / c->groups[1]);
+	split3(lane - group * c->lanes_per_wg, c->wg, l);
+	split3(group, c->groups, g);
 	if (kind == 1u)
 		return g[axis];
 	if (kind == 2u)
@@ -122,8 +147,8 @@ static __local uchar *local_base(const struct chunk *c, uint b, __local uchar *w
 	return wgmem + (q / c->lanes_per_wg) * c->wg_bytes + c->desc[4u * b + 1u];
 }
 
-/* Stack entry `depth`: the saved and the other masks, 2 words per mask
- * word each, interleaved across the work-group like the registers. */
+/* Scratch stack entry `depth`: the saved and the other masks, 2 words per
+ * mask word each, interleaved across the work-group like the registers. */
 #define STACK_ENTRY_WORDS (4u * VIR0_MASK_WORDS)
 
 static void stack_put(__global uint *stack, uint depth, uint which, const lanes_t *m)
@@ -155,206 +180,303 @@ static int loop_below(uint type, uint v, uint b)
 	return type == VIR0_TYPE_I32 ? (int)v < (int)b : v < b;
 }
 
-/* Run the chunk's lanes from instruction 0 to HALT (doc/bytecode.md §7.2).
- * Every work-item follows the same pc: IF, ELSE, LOOP and END_LOOP decide
- * their jumps with group_any. */
-static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
-		      __local uchar *wgmem, __local struct shared *sh, uint *turn)
+/* Atomic ops whose lanes on one address can be folded into one atomic:
+ * x op y for the folded value, the lanes' old values then follow in lane
+ * order, as if their atomics had run back to back (fmt §9.13: any order). */
+static int atomic_folds(uint op)
+{
+	return op >= VIR0_ATOMIC_ADD && op <= VIR0_ATOMIC_MAX;
+}
+
+static uint atomic_fold(uint op, uint element, uint x, uint y)
+{
+	switch (op) {
+	case VIR0_ATOMIC_ADD: return x + y;
+	case VIR0_ATOMIC_OR: return x | y;
+	case VIR0_ATOMIC_AND: return x & y;
+	case VIR0_ATOMIC_XOR: return x ^ y;
+	case VIR0_ATOMIC_MIN:
+		return element == VIR0_TYPE_I32 ? (uint)min((int)x, (int)y) : min(x, y);
+	default:
+		return element == VIR0_TYPE_I32 ? (uint)max((int)x, (int)y) : max(x, y);
+	}
+}
+
+/* The interpreter loop from instruction 0 to HALT (doc/bytecode.md §7.2),
+ * over NE lanes per work-item: REG(r, e) is register r of lane e,
+ * PUT(depth, which, &mask) and GET(depth, which) the mask stack. Uses
+ * c, lid, mems, wgmem, sh and turn of the enclosing function. Every
+ * work-item follows the same pc: IF, ELSE, LOOP and END_LOOP decide their
+ * jumps with group_any. */
+#define INTERPRET(NE, REG, PUT, GET) \
+	lanes_t exec = lanes_none(), finished = lanes_none(); \
+	for (uint e = 0; e < (NE); e++) { \
+		uint q = e * VIR0_WG + lid; \
+		if (q < c->chunk_lanes && c->first + q < c->total) \
+			lane_set(&exec, e); \
+	} \
+	uint depth = 0, pc = 0; \
+	for (;;) { \
+		uint4 w = c->insns[pc]; \
+		uint op = w.s0 & 0xFFu, type = (w.s0 >> 8) & 0xFFu, dst = w.s0 >> 16; \
+		uint a = w.s1 & 0xFFFFu, b = w.s1 >> 16, cc = w.s2 & 0xFFFFu, aux = w.s2 >> 16; \
+		uint imm = w.s3; \
+		pc++; \
+		switch (op) { \
+		case BC_CONST: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = imm; \
+			break; \
+		case BC_MOV: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = REG(a, e); \
+			break; \
+		case BC_BINOP: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = vir0_eval_binop(aux, type, REG(a, e), REG(b, e)); \
+			break; \
+		case BC_UNOP: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = vir0_eval_unop(aux, type, REG(a, e)); \
+			break; \
+		case BC_CAST: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = vir0_eval_cast(type, aux, REG(a, e)); \
+			break; \
+		case BC_SELECT: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = REG(a, e) ? REG(b, e) : REG(cc, e); \
+			break; \
+		case BC_FMA: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = vir0_f32_fma(REG(a, e), REG(b, e), REG(cc, e)); \
+			break; \
+		case BC_ID: \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = lane_id(c, c->first + e * VIR0_WG + lid, aux, imm); \
+			break; \
+		case BC_BUF_LEN: { \
+			uint length = c->desc[4u * aux + 3u]; \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) \
+					REG(dst, e) = length; \
+			break; \
+		} \
+		case BC_LOAD: { \
+			uint info = c->prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
+				for (uint e = 0; e < (NE); e++) \
+					if (lane_on(&exec, e)) { \
+						uint i = REG(a, e); \
+						REG(dst, e) = i < length \
+							? load_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element, i) \
+							: 0u; \
+					} \
+				break; \
+			} \
+			__global const uchar *base = buffer_base(c, aux, mems); \
+			if (c->fresh) { \
+				for (uint e = 0; e < (NE); e++) \
+					if (lane_on(&exec, e)) { \
+						uint i = REG(a, e); \
+						REG(dst, e) = i < length ? load_fresh(base, element, i) : 0u; \
+					} \
+				break; \
+			} \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) { \
+					uint i = REG(a, e); \
+					REG(dst, e) = i < length ? load_global(base, element, i) : 0u; \
+				} \
+			break; \
+		} \
+		case BC_STORE: { \
+			uint info = c->prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
+				for (uint e = 0; e < (NE); e++) \
+					if (lane_on(&exec, e) && REG(a, e) < length) \
+						store_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element, \
+							    REG(a, e), REG(b, e)); \
+				break; \
+			} \
+			__global uchar *base = buffer_base(c, aux, mems); \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e) && REG(a, e) < length) \
+					store_global(base, element, REG(a, e), REG(b, e)); \
+			break; \
+		} \
+		case BC_ATOMIC: { \
+			uint info = c->prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
+				for (uint e = 0; e < (NE); e++) { \
+					if (!lane_on(&exec, e)) \
+						continue; \
+					uint i = REG(a, e), old = 0u; \
+					uint expected = cc == 0xFFFFu ? 0u : REG(cc, e); \
+					if (i < length) \
+						old = atomic_local((volatile __local uint *) \
+								   local_base(c, aux, wgmem, e * VIR0_WG + lid) + i, \
+								   imm, element, REG(b, e), expected); \
+					REG(dst, e) = old; \
+				} \
+				break; \
+			} \
+			volatile __global uint *words = (volatile __global uint *)buffer_base(c, aux, mems); \
+			/* The lanes on the first active in-bounds lane's index fold into \
+			 * one atomic (a sum's lanes all hit one word); the others run \
+			 * their own. */ \
+			uint first = length, folded = 0u, old = 0u; \
+			if (atomic_folds(imm)) { \
+				for (uint e = 0; e < (NE); e++) { \
+					uint i = REG(a, e); \
+					if (!lane_on(&exec, e) || i >= length) \
+						continue; \
+					if (first == length) { \
+						first = i; \
+						folded = REG(b, e); \
+					} else if (i == first) { \
+						folded = atomic_fold(imm, element, folded, REG(b, e)); \
+					} \
+				} \
+				if (first < length) \
+					old = atomic_global(words + first, imm, element, folded, 0u); \
+			} \
+			for (uint e = 0; e < (NE); e++) { \
+				if (!lane_on(&exec, e)) \
+					continue; \
+				uint i = REG(a, e), value = REG(b, e); \
+				uint expected = cc == 0xFFFFu ? 0u : REG(cc, e); \
+				if (first < length && i == first) { \
+					REG(dst, e) = old; \
+					old = atomic_fold(imm, element, old, value); \
+				} else { \
+					REG(dst, e) = i < length \
+						? atomic_global(words + i, imm, element, value, expected) : 0u; \
+				} \
+			} \
+			break; \
+		} \
+		case BC_IF: { \
+			lanes_t taken = lanes_none(); \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e) && REG(a, e) != 0u) \
+					lane_set(&taken, e); \
+			lanes_t other = lanes_but(exec, &taken); \
+			PUT(depth, SAVED, &exec); \
+			PUT(depth, OTHER, &other); \
+			depth++; \
+			exec = taken; \
+			if (!group_any(lanes_any(&exec), sh, turn)) \
+				pc = imm; \
+			break; \
+		} \
+		case BC_ELSE: \
+			exec = GET(depth - 1u, OTHER); \
+			if (!group_any(lanes_any(&exec), sh, turn)) \
+				pc = imm; \
+			break; \
+		case BC_END_IF: \
+			depth--; \
+			exec = GET(depth, SAVED); \
+			exec = lanes_but(exec, &finished); \
+			break; \
+		case BC_LOOP: { \
+			lanes_t enter = lanes_none(); \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) { \
+					uint from = REG(a, e); \
+					REG(dst, e) = from; \
+					if (loop_below(type, from, REG(b, e))) \
+						lane_set(&enter, e); \
+				} \
+			PUT(depth, SAVED, &exec); \
+			depth++; \
+			exec = enter; \
+			if (!group_any(lanes_any(&exec), sh, turn)) { \
+				depth--; \
+				exec = GET(depth, SAVED); \
+				pc = imm + 1u; \
+			} \
+			break; \
+		} \
+		case BC_END_LOOP: { \
+			lanes_t again = lanes_none(); \
+			for (uint e = 0; e < (NE); e++) \
+				if (lane_on(&exec, e)) { \
+					uint v = REG(dst, e) + 1u; \
+					REG(dst, e) = v; \
+					if (loop_below(type, v, REG(b, e))) \
+						lane_set(&again, e); \
+				} \
+			exec = again; \
+			if (group_any(lanes_any(&exec), sh, turn)) { \
+				pc = imm + 1u; \
+			} else { \
+				depth--; \
+				exec = GET(depth, SAVED); \
+				exec = lanes_but(exec, &finished); \
+			} \
+			break; \
+		} \
+		case BC_RETURN: \
+			lanes_add(&finished, &exec); \
+			exec = lanes_none(); \
+			break; \
+		case BC_BARRIER: \
+			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); \
+			break; \
+		default: /* HALT */ \
+			return; \
+		} \
+	}
+
+/* Programs whose registers and nesting fit here run from private memory. */
+#define FAST_REGS 64u
+#define FAST_DEPTH 16u
+
+static void run_private(const struct chunk *c, __global uchar *const *mems,
+			__local uchar *wgmem, __local struct shared *sh, uint *turn)
+{
+	const uint lid = get_local_id(0);
+	uint regs[FAST_REGS * VIR0_LANES];
+	lanes_t stack[2u * FAST_DEPTH];
+#define PRIVATE_REG(r, e) regs[(r) * VIR0_LANES + (e)]
+#define PRIVATE_PUT(d, which, m) (stack[2u * (d) + (which)] = *(m))
+#define PRIVATE_GET(d, which) stack[2u * (d) + (which)]
+	INTERPRET(VIR0_LANES, PRIVATE_REG, PRIVATE_PUT, PRIVATE_GET)
+}
+
+static void run_scratch(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
+			__local uchar *wgmem, __local struct shared *sh, uint *turn)
 {
 	const uint lid = get_local_id(0);
 	const uint ne = c->ne;
-	const uint buffer_words = PH_BUFFERS;
 	__global uint *stack = regs + c->nregs * ne * VIR0_WG;
-	lanes_t exec = lanes_none(), finished = lanes_none();
-	for (uint e = 0; e < ne; e++) {
-		uint q = e * VIR0_WG + lid;
-		if (q < c->chunk_lanes && c->first + q < c->total)
-			lane_set(&exec, e);
-	}
-	uint depth = 0, pc = 0;
-	for (;;) {
-		uint4 w = c->insns[pc];
-		uint op = w.s0 & 0xFFu, type = (w.s0 >> 8) & 0xFFu, dst = w.s0 >> 16;
-		uint a = w.s1 & 0xFFFFu, b = w.s1 >> 16, cc = w.s2 & 0xFFFFu, aux = w.s2 >> 16;
-		uint imm = w.s3;
-		pc++;
-		switch (op) {
-		case BC_CONST:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = imm;
-			break;
-		case BC_MOV:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = REG(a, e);
-			break;
-		case BC_BINOP:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = vir0_eval_binop(aux, type, REG(a, e), REG(b, e));
-			break;
-		case BC_UNOP:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = vir0_eval_unop(aux, type, REG(a, e));
-			break;
-		case BC_CAST:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = vir0_eval_cast(type, aux, REG(a, e));
-			break;
-		case BC_SELECT:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = REG(a, e) ? REG(b, e) : REG(cc, e);
-			break;
-		case BC_FMA:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = vir0_f32_fma(REG(a, e), REG(b, e), REG(cc, e));
-			break;
-		case BC_ID:
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = lane_id(c, c->first + e * VIR0_WG + lid, aux, imm);
-			break;
-		case BC_BUF_LEN: {
-			uint length = c->desc[4u * aux + 3u];
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e))
-					REG(dst, e) = length;
-			break;
-		}
-		case BC_LOAD: {
-			uint info = c->prog[buffer_words + aux];
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
-			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) {
-				for (uint e = 0; e < ne; e++)
-					if (lane_on(&exec, e)) {
-						uint i = REG(a, e);
-						REG(dst, e) = i < length
-							? load_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element, i)
-							: 0u;
-					}
-				break;
-			}
-			__global const uchar *base = buffer_base(c, aux, mems);
-			if (c->fresh) {
-				for (uint e = 0; e < ne; e++)
-					if (lane_on(&exec, e)) {
-						uint i = REG(a, e);
-						REG(dst, e) = i < length ? load_fresh(base, element, i) : 0u;
-					}
-				break;
-			}
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e)) {
-					uint i = REG(a, e);
-					REG(dst, e) = i < length ? load_global(base, element, i) : 0u;
-				}
-			break;
-		}
-		case BC_STORE: {
-			uint info = c->prog[buffer_words + aux];
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
-			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) {
-				for (uint e = 0; e < ne; e++)
-					if (lane_on(&exec, e) && REG(a, e) < length)
-						store_local(local_base(c, aux, wgmem, e * VIR0_WG + lid), element,
-							    REG(a, e), REG(b, e));
-				break;
-			}
-			__global uchar *base = buffer_base(c, aux, mems);
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e) && REG(a, e) < length)
-					store_global(base, element, REG(a, e), REG(b, e));
-			break;
-		}
-		case BC_ATOMIC: {
-			uint info = c->prog[buffer_words + aux];
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u];
-			int in_wg = ((info >> 8) & 0xFFu) == ACCESS_WORKGROUP;
-			__global uchar *base = in_wg ? 0 : buffer_base(c, aux, mems);
-			for (uint e = 0; e < ne; e++) {
-				if (!lane_on(&exec, e))
-					continue;
-				uint i = REG(a, e), old = 0u;
-				uint expected = cc == 0xFFFFu ? 0u : REG(cc, e);
-				if (i < length && in_wg)
-					old = atomic_local((volatile __local uint *)
-							   local_base(c, aux, wgmem, e * VIR0_WG + lid) + i,
-							   imm, element, REG(b, e), expected);
-				else if (i < length)
-					old = atomic_global((volatile __global uint *)base + i, imm,
-							    element, REG(b, e), expected);
-				REG(dst, e) = old;
-			}
-			break;
-		}
-		case BC_IF: {
-			lanes_t taken = lanes_none();
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e) && REG(a, e) != 0u)
-					lane_set(&taken, e);
-			lanes_t other = lanes_but(exec, &taken);
-			stack_put(stack, depth, SAVED, &exec);
-			stack_put(stack, depth++, OTHER, &other);
-			exec = taken;
-			if (!group_any(lanes_any(&exec), sh, turn))
-				pc = imm;
-			break;
-		}
-		case BC_ELSE:
-			exec = stack_get(stack, depth - 1u, OTHER);
-			if (!group_any(lanes_any(&exec), sh, turn))
-				pc = imm;
-			break;
-		case BC_END_IF:
-			exec = lanes_but(stack_get(stack, --depth, SAVED), &finished);
-			break;
-		case BC_LOOP: {
-			lanes_t enter = lanes_none();
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e)) {
-					uint from = REG(a, e);
-					REG(dst, e) = from;
-					if (loop_below(type, from, REG(b, e)))
-						lane_set(&enter, e);
-				}
-			stack_put(stack, depth++, SAVED, &exec);
-			exec = enter;
-			if (!group_any(lanes_any(&exec), sh, turn)) {
-				exec = stack_get(stack, --depth, SAVED);
-				pc = imm + 1u;
-			}
-			break;
-		}
-		case BC_END_LOOP: {
-			lanes_t again = lanes_none();
-			for (uint e = 0; e < ne; e++)
-				if (lane_on(&exec, e)) {
-					uint v = REG(dst, e) + 1u;
-					REG(dst, e) = v;
-					if (loop_below(type, v, REG(b, e)))
-						lane_set(&again, e);
-				}
-			exec = again;
-			if (group_any(lanes_any(&exec), sh, turn))
-				pc = imm + 1u;
-			else
-				exec = lanes_but(stack_get(stack, --depth, SAVED), &finished);
-			break;
-		}
-		case BC_RETURN:
-			lanes_add(&finished, &exec);
-			exec = lanes_none();
-			break;
-		case BC_BARRIER:
-			GROUP_BARRIER(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-			break;
-		default: /* HALT */
-			return;
-		}
-	}
+#define SCRATCH_REG(r, e) regs[((r) * ne + (e)) * VIR0_WG]
+#define SCRATCH_PUT(d, which, m) stack_put(stack, (d), (which), (m))
+#define SCRATCH_GET(d, which) stack_get(stack, (d), (which))
+	INTERPRET(ne, SCRATCH_REG, SCRATCH_PUT, SCRATCH_GET)
+}
+
+/* Run the chunk's lanes from instruction 0 to HALT. `regs` is this
+ * work-item's scratch, used when the program does not fit in private
+ * memory. */
+static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
+		      __local uchar *wgmem, __local struct shared *sh, uint *turn)
+{
+	if (c->ne == VIR0_LANES && c->nregs <= FAST_REGS && c->prog[PH_NESTING] <= FAST_DEPTH)
+		run_private(c, mems, wgmem, sh, turn);
+	else
+		run_scratch(c, regs, mems, wgmem, sh, turn);
 }

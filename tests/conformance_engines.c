@@ -6,6 +6,7 @@
 
 #include "conformance_engines.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -79,15 +80,16 @@ const struct conformance_engine *conformance_engines(size_t *count)
 
 unsigned conformance_engine_max_programs(const struct conformance_engine *engine)
 {
+	unsigned table = engine->max_programs ? engine->max_programs : UINT_MAX;
 	const char *text = engine->max_programs_env ? getenv(engine->max_programs_env) : NULL;
 	if (!text || !*text)
-		return engine->max_programs;
+		return table;
 	char *end;
 	unsigned long value = strtoul(text, &end, 10);
-	if (*end || value > 0xFFFFFFFFul) {
+	if (*end || value > UINT_MAX) {
 		fprintf(stderr, "conformance: %s=%s is not a program count; keeping %u\n",
-			engine->max_programs_env, text, engine->max_programs);
-		return engine->max_programs;
+			engine->max_programs_env, text, table);
+		return table;
 	}
 	return (unsigned)value;
 }

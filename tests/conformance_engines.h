@@ -38,7 +38,8 @@ struct conformance_engine {
 	const char *max_programs_env;
 };
 
-/* The program cap of `engine`, after its environment override. */
+/* The program cap of `engine` after its environment override (where 0
+ * means none): UINT_MAX for every program. */
 unsigned conformance_engine_max_programs(const struct conformance_engine *engine);
 
 /* Every engine of this build, in report order. */

@@ -548,6 +548,74 @@ START_TEST(index_patterns)
 }
 END_TEST
 
+/* ---- block boundaries ---------------------------------------------------- */
+
+/* Blocks are up to VIR0_CPU_MAX_LANES wide (doc/cpu-engine.md): packed ones
+ * hold lanes of several workgroups, the last block of a grid is partial, a
+ * 2-D or 3-D grid makes gid.x repeat, and the output is shorter than the grid so
+ * the guard `i < len(out)` splits a block. Per-lane loop bounds, divergent
+ * stores and atomics on one word run across every cut. */
+static void check_block_boundaries(uint32_t sx, uint32_t sy, const uint32_t grid[3])
+{
+	char text[1024];
+	uint32_t row = grid[0] * sx, total = row * sy * grid[1] * grid[2];
+	snprintf(text, sizeof(text),
+		 "workgroup %u %u 1\n"
+		 "buffer src u32[0] read\n"
+		 "buffer out u32[0] read_write output\n"
+		 "buffer total u32[2] read_write output\n"
+		 "let i = gid.x + %uu * (gid.y + %uu * gid.z)\n"
+		 "let v = src[i]\n"
+		 "if i < len(out) {\n"
+		 "	let acc = v\n"
+		 "	loop r = 0u .. i %% 5u { acc = acc * 3u + r }\n"
+		 "	if acc %% 2u == 0u { store out[i] = acc } else { store out[i] = acc ^ lid.x }\n"
+		 "}\n"
+		 "let c = atomic_add(total[0u], 1u)\n"
+		 "let d = atomic_add(total[1u], i)\n",
+		 sx, sy, row, grid[1] * sy);
+	vir0_program *p = cpu_diff_assemble(text);
+	uint32_t nsrc = total - total / 7, nout = total - total / 5 + 1;
+	uint32_t *src = random_u32(nsrc, 4242, ~0u);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, src, (size_t)nsrc * 4);
+	cpu_diff_buffer(&in, 1, NULL, (size_t)nout * 4);
+	cpu_diff_buffer(&in, 2, NULL, 8);
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < total; i++)
+		sum += i;
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("check_block_boundaries", p, grid, &in, thread_counts[t]);
+		ck_assert_uint_eq(word(&out, 2, 0), total);
+		ck_assert_uint_eq(word(&out, 2, 1), sum);
+		cpu_diff_buffers_free(&out);
+	}
+	free(src);
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+
+START_TEST(block_boundaries)
+{
+	const uint32_t one_block[3] = { 4, 1, 1 }, past[3] = { 5, 1, 1 };
+	const uint32_t under[3] = { 3, 1, 1 }, odd[3] = { 21, 1, 1 };
+	const uint32_t rows[3] = { 3, 5, 1 }, cut[3] = { 5, 4, 2 }, lone[3] = { 1, 1, 1 };
+	check_block_boundaries(64, 1, one_block); /* exactly one block */
+	check_block_boundaries(64, 1, past);      /* one full block, one of 64 lanes */
+	check_block_boundaries(64, 1, under);     /* one partial block */
+	check_block_boundaries(13, 1, odd);       /* workgroups cut by blocks */
+	check_block_boundaries(16, 4, rows);      /* 2-D workgroups and grid */
+	check_block_boundaries(7, 3, cut);        /* 3-D grid, rows cut by blocks */
+	check_block_boundaries(1, 1, lone);       /* one lane */
+	/* Blocks that keep to one workgroup: as wide as it, rounded up to whole
+	 * groups of lanes (192), or the widest with a partial last one (300). */
+	check_workgroup_memory(130, 5);
+	check_barriers(192, 1, 1, 3);
+	check_barriers(300, 1, 1, 2);
+}
+END_TEST
+
 /* ---- threads and the bytecode entry ----------------------------------- */
 
 START_TEST(threads_default_and_bytecode_entry)
@@ -702,6 +770,7 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(flow, workgroup_memory_fresh);
 	tcase_add_test(flow, ids_packed_and_3d);
 	tcase_add_test(flow, index_patterns);
+	tcase_add_test(flow, block_boundaries);
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);

@@ -12,10 +12,10 @@
  * builds (VIR0_CPU_VECTOR_CLONES) has them in its own instruction set. */
 #define BLOCK_STEP static inline __attribute__((always_inline))
 
-BLOCK_STEP int any_on(const uint32_t *restrict mask)
+BLOCK_STEP int any_on(const uint32_t *restrict mask, unsigned width)
 {
 	uint32_t on = 0;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	VIR0_CPU_FOR_LANES(l, width)
 		on |= mask[l];
 	return on != 0;
 }
@@ -29,19 +29,29 @@ void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane, uin
 	block->depth = 0;
 	block->finished = 0;
 	block->ids = VIR0_CPU_IDS_UNKNOWN;
-	block->full = nlanes == VIR0_CPU_LANES;
+	block->full = nlanes == block->width;
 	if (block->full) {
 		/* Every block but the last: constant stores. */
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		VIR0_CPU_FOR_LANES(l, block->width)
 			block->live[l] = block->exec[l] = VIR0_CPU_LANE_ON;
 		return;
 	}
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		block->live[l] = l < nlanes ? VIR0_CPU_LANE_ON : 0;
 		block->exec[l] = block->live[l];
 	}
 }
 
+
+/* 1 when masks a and b have the same lanes on. */
+BLOCK_STEP int same_lanes(const uint32_t *restrict a, const uint32_t *restrict b,
+			  unsigned width)
+{
+	uint32_t differ = 0;
+	VIR0_CPU_FOR_LANES(l, width)
+		differ |= a[l] ^ b[l];
+	return differ == 0;
+}
 
 /* exec was just set, and `all` / `any` are the AND / OR of its lanes:
  * note whether all are on; 1 when any is. The loops that set exec fold
@@ -56,8 +66,7 @@ BLOCK_STEP int exec_set(struct vir0_cpu_block *block, uint32_t all, uint32_t any
 BLOCK_STEP int restore(struct vir0_cpu_block *block, const uint32_t *saved)
 {
 	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
-#pragma GCC ivdep
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		uint32_t exec = saved[l] & block->live[l];
 		block->exec[l] = exec;
 		all &= exec;
@@ -68,7 +77,7 @@ BLOCK_STEP int restore(struct vir0_cpu_block *block, const uint32_t *saved)
 
 BLOCK_STEP uint32_t *stack_slot(const struct vir0_cpu_block *block, uint32_t slot)
 {
-	return block->stack + (size_t)slot * VIR0_CPU_LANES;
+	return block->stack + (size_t)slot * block->width;
 }
 
 /* IF: lanes with a != 0 run the then-list; slot 2d keeps the mask found,
@@ -81,15 +90,14 @@ BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_c
 {
 	const uint32_t *cond = vir0_cpu_reg(block, in->a);
 	uint32_t any_taken = 0;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	VIR0_CPU_FOR_LANES(l, block->width)
 		any_taken |= block->exec[l] & (0u - (cond[l] != 0));
 	if (!any_taken && code->insns[in->imm].op == VIR0_BC_END_IF)
 		return in->imm + 1;
 	uint32_t *outer = stack_slot(block, 2 * block->depth);
 	uint32_t *other = stack_slot(block, 2 * block->depth + 1);
 	uint32_t all = VIR0_CPU_LANE_ON;
-#pragma GCC ivdep
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		uint32_t taken = 0u - (cond[l] != 0), exec = block->exec[l];
 		outer[l] = exec;
 		other[l] = exec & ~taken;
@@ -105,14 +113,14 @@ BLOCK_STEP uint32_t run_loop(struct vir0_cpu_block *block, const struct vir0_cpu
 			 uint32_t pc)
 {
 	uint32_t *saved = stack_slot(block, 2 * block->depth);
-	memcpy(saved, block->exec, sizeof(block->exec));
+	memcpy(saved, block->exec, block->width * sizeof(*block->exec));
 	block->depth++;
 	uint32_t *variable = vir0_cpu_reg(block, in->dst);
-	memcpy(block->scratch, vir0_cpu_reg(block, in->a), sizeof(block->scratch));
-	vir0_cpu_blend(variable, block->scratch, block->exec);
+	memcpy(block->scratch, vir0_cpu_reg(block, in->a), block->width * sizeof(*block->scratch));
+	vir0_cpu_blend(variable, block->scratch, block->exec, block->width);
 	in->compute(block->scratch, variable, vir0_cpu_reg(block, in->b), variable, NULL, in);
 	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		uint32_t exec = block->exec[l] & (0u - (block->scratch[l] != 0));
 		block->exec[l] = exec;
 		all &= exec;
@@ -137,8 +145,7 @@ BLOCK_STEP uint32_t run_end_loop(struct vir0_cpu_block *block, const struct vir0
 	/* Flipping the sign bit turns the signed order into the unsigned one. */
 	uint32_t flip = in->type == VIR0_TYPE_I32 ? 0x80000000u : 0;
 	uint32_t all = VIR0_CPU_LANE_ON, any = 0;
-#pragma GCC ivdep
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		uint32_t exec = block->exec[l], value = variable[l] + (exec & 1u);
 		variable[l] = value;
 		exec &= 0u - ((value ^ flip) < (to[l] ^ flip));
@@ -158,18 +165,18 @@ BLOCK_STEP struct vir0_cpu_where index_of(const struct vir0_cpu_block *block,
 					  const struct vir0_cpu_insn *in)
 {
 	return (struct vir0_cpu_where){ vir0_cpu_reg(block, in->a), in->index,
-					(uint32_t)block->first_lane };
+					(uint32_t)block->first_lane, block->width };
 }
 
 /* RETURN: the lanes running now finish for good. */
 BLOCK_STEP int run_return(struct vir0_cpu_block *block)
 {
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	VIR0_CPU_FOR_LANES(l, block->width) {
 		block->live[l] &= ~block->exec[l];
 		block->exec[l] = 0;
 	}
 	block->full = 0;
-	return any_on(block->live);
+	return any_on(block->live, block->width);
 }
 
 VIR0_CPU_VECTOR_CLONES
@@ -204,7 +211,8 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 			vir0_cpu_atomic(block->scratch, view, (uint8_t)in->imm, shared, &where,
 					vir0_cpu_reg(block, in->b),
 					vir0_cpu_reg(block, in->c), block->exec);
-			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec);
+			vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch, block->exec,
+				       block->width);
 			pc++;
 			break;
 		}
@@ -215,7 +223,7 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 			} else {
 				vir0_cpu_block_ids(block, code, in->aux, in->imm, block->scratch);
 				vir0_cpu_blend(vir0_cpu_reg(block, in->dst), block->scratch,
-					       block->exec);
+					       block->exec, block->width);
 			}
 			pc++;
 			break;
@@ -248,6 +256,12 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 			pc++;
 			break;
 		case VIR0_BC_BARRIER:
+			/* A block keeps to one workgroup when the program has
+			 * barriers, so in valid bytecode every live lane is here. */
+			if (!block->full && !same_lanes(block->exec, block->live, block->width)) {
+				block->pc = pc;
+				return VIR0_CPU_DIVERGED;
+			}
 			block->pc = pc + 1;
 			return VIR0_CPU_AT_BARRIER;
 		case VIR0_BC_HALT:

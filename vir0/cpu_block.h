@@ -16,9 +16,27 @@
 
 #include <stdint.h>
 
-/* Lanes in one block. A compile-time constant, so every lane loop has a
- * fixed trip count and gcc -O2 vectorises it without a scalar epilogue. */
+/* Lanes in one group. A block is 1 to VIR0_CPU_MAX_GROUPS groups (its
+ * width, fixed per dispatch: doc/cpu-engine.md says how it is picked), and
+ * every lane loop is a loop over the groups around a loop over the lanes of
+ * one group (VIR0_CPU_FOR_LANES). */
 #define VIR0_CPU_LANES 64u
+#define VIR0_CPU_MAX_GROUPS 4u
+#define VIR0_CPU_MAX_LANES (VIR0_CPU_LANES * VIR0_CPU_MAX_GROUPS)
+
+/* for (l = 0; l < width; l++) where width is a multiple of VIR0_CPU_LANES,
+ * as groups of VIR0_CPU_LANES lanes. The loop over one group counts from 0
+ * to a constant, which is the shape gcc -O2 vectorises without a scalar
+ * epilogue; l is defined by a one-trip loop inside it, so `break` in the
+ * body would only leave that (no lane loop breaks). ivdep: a lane loop may
+ * write an array it reads (out may be an operand register), but lane l
+ * only reads what lane l writes, so no dependence crosses lanes and gcc
+ * vectorises without the overlap test it would otherwise want. */
+#define VIR0_CPU_FOR_LANES(l, width) \
+	for (size_t l##_group = 0; l##_group < (width); l##_group += VIR0_CPU_LANES) \
+		_Pragma("GCC ivdep") \
+		for (size_t l##_k = 0; l##_k < VIR0_CPU_LANES; l##_k++) \
+			for (size_t l = l##_group + l##_k, l##_once = 1; l##_once; l##_once = 0)
 
 /* Bytes every lane array is aligned to (one cache line). */
 #define VIR0_CPU_ALIGN 64u
@@ -66,6 +84,8 @@ struct vir0_cpu_insn {
 	uint8_t type;
 	uint16_t aux;
 	uint8_t index;             /* memory instructions: enum vir0_cpu_index */
+	uint16_t width;            /* code->width, for the lane loops, which get
+				    * the instruction but not the code */
 	uint32_t dst, a, b, c;
 	uint32_t imm;
 };
@@ -87,6 +107,8 @@ struct vir0_cpu_code {
 	struct vir0_cpu_fill *fills;
 	uint32_t nfills;
 	uint32_t zero_reg, discard_reg;
+	uint32_t width;             /* lanes of every block (a multiple of
+				     * VIR0_CPU_LANES, at most VIR0_CPU_MAX_LANES) */
 	uint32_t stack_slots;       /* mask arrays on the mask stack */
 	int has_barrier;
 	uint32_t workgroup_size[3];
@@ -103,6 +125,8 @@ struct vir0_cpu_code {
 enum vir0_cpu_stop {
 	VIR0_CPU_HALTED,      /* every lane finished */
 	VIR0_CPU_AT_BARRIER,  /* the live lanes wait at the barrier before pc */
+	VIR0_CPU_DIVERGED,    /* some live lanes reached the barrier at pc, others
+			       * did not: invalid bytecode (fmt §8.6) */
 };
 
 /* What a block knows of its lanes' ids (cpu_ids.c). */
@@ -112,16 +136,17 @@ enum vir0_cpu_ids {
 	VIR0_CPU_IDS_LANES,    /* in local_id and group_id */
 };
 
-/* One block of up to VIR0_CPU_LANES invocations: consecutive lanes of the
+/* One block of up to width invocations: consecutive lanes of the
  * dispatch in linear order (workgroup-major, then linear local index). */
 struct vir0_cpu_block {
-	_Alignas(VIR0_CPU_ALIGN) uint32_t exec[VIR0_CPU_LANES]; /* running now */
-	_Alignas(VIR0_CPU_ALIGN) uint32_t live[VIR0_CPU_LANES]; /* not finished */
-	_Alignas(VIR0_CPU_ALIGN) uint32_t scratch[VIR0_CPU_LANES];
-	_Alignas(VIR0_CPU_ALIGN) uint32_t local_id[3][VIR0_CPU_LANES];
-	_Alignas(VIR0_CPU_ALIGN) uint32_t group_id[3][VIR0_CPU_LANES];
-	uint32_t *regs;       /* code->nregs arrays of VIR0_CPU_LANES */
-	uint32_t *stack;      /* code->stack_slots arrays of VIR0_CPU_LANES */
+	_Alignas(VIR0_CPU_ALIGN) uint32_t exec[VIR0_CPU_MAX_LANES]; /* running now */
+	_Alignas(VIR0_CPU_ALIGN) uint32_t live[VIR0_CPU_MAX_LANES]; /* not finished */
+	_Alignas(VIR0_CPU_ALIGN) uint32_t scratch[VIR0_CPU_MAX_LANES];
+	_Alignas(VIR0_CPU_ALIGN) uint32_t local_id[3][VIR0_CPU_MAX_LANES];
+	_Alignas(VIR0_CPU_ALIGN) uint32_t group_id[3][VIR0_CPU_MAX_LANES];
+	uint32_t *regs;       /* code->nregs arrays of width */
+	uint32_t *stack;      /* code->stack_slots arrays of width */
+	uint32_t width;       /* code->width */
 	uint64_t first_lane;  /* linear index of lane 0 in the dispatch */
 	uint32_t nlanes;
 	uint32_t pc;
@@ -134,7 +159,7 @@ struct vir0_cpu_block {
 
 static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_t reg)
 {
-	return block->regs + (size_t)reg * VIR0_CPU_LANES;
+	return block->regs + (size_t)reg * block->width;
 }
 
 /* Decode `bc`, which has passed vir0_bytecode_verify, so nothing is checked
@@ -170,21 +195,22 @@ void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code
  * operands are known to be canonical already. */
 vir0_cpu_lane_fn vir0_cpu_lane_fn_for(unsigned op, unsigned type, unsigned aux, int canonical);
 
-/* dst = value in the lanes on in mask; the others keep theirs. */
+/* dst = value in the first `width` lanes on in mask; the others keep theirs. */
 static inline void vir0_cpu_blend(uint32_t *restrict dst, const uint32_t *restrict value,
-				  const uint32_t *restrict mask)
+				  const uint32_t *restrict mask, unsigned width)
 {
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	VIR0_CPU_FOR_LANES(l, width)
 		dst[l] = (value[l] & mask[l]) | (dst[l] & ~mask[l]);
 }
 
 /* Where a memory instruction's index register points, as far as known
  * without reading it: `kind` (enum vir0_cpu_index) and, for
- * VIR0_CPU_INDEX_LINEAR, the index of lane 0. */
+ * VIR0_CPU_INDEX_LINEAR, the index of lane 0; `width`: the block's lanes. */
 struct vir0_cpu_where {
 	const uint32_t *index;
 	unsigned kind;
 	uint32_t first;
+	unsigned width;
 };
 
 /* Memory instructions (cpu_mem.c), over the lanes on in `mask`; `full`

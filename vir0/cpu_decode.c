@@ -448,8 +448,8 @@ void vir0_cpu_code_free(struct vir0_cpu_code *code)
 void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs)
 {
 	for (uint32_t k = 0; k < code->nfills; k++) {
-		uint32_t *lanes = regs + (size_t)code->fills[k].reg * VIR0_CPU_LANES;
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		uint32_t *lanes = regs + (size_t)code->fills[k].reg * code->width;
+		for (unsigned l = 0; l < code->width; l++)
 			lanes[l] = code->fills[k].value;
 	}
 }

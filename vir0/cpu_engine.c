@@ -96,16 +96,17 @@ static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 			w->views[i].data = w->workgroup_memory + d->workgroup_offsets[i];
 	size_t words = d->block_lane_bytes / sizeof(uint32_t);
 	for (size_t k = 0; k < nblocks; k++) {
+		w->blocks[k].width = d->code.width;
 		w->blocks[k].regs = w->lanes + k * words;
-		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code.nregs * VIR0_CPU_LANES;
+		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code.nregs * d->code.width;
 		vir0_cpu_fill_registers(&d->code, w->blocks[k].regs);
 	}
 	return VIR0_OK;
 }
 
-static uint32_t lanes_from(uint64_t first, uint64_t end)
+static uint32_t lanes_from(uint64_t first, uint64_t end, uint32_t width)
 {
-	return end - first < VIR0_CPU_LANES ? (uint32_t)(end - first) : VIR0_CPU_LANES;
+	return end - first < width ? (uint32_t)(end - first) : width;
 }
 
 /* Barriers: every block of the workgroup runs up to the barrier (or to its
@@ -117,15 +118,21 @@ static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t 
 	uint64_t base = group * code->workgroup_lanes;
 	uint64_t end = base + code->workgroup_lanes;
 	for (uint32_t k = 0; k < d->blocks_per_group; k++) {
-		uint64_t first = base + (uint64_t)k * VIR0_CPU_LANES;
-		vir0_cpu_block_start(&w->blocks[k], first, lanes_from(first, end));
+		uint64_t first = base + (uint64_t)k * code->width;
+		vir0_cpu_block_start(&w->blocks[k], first, lanes_from(first, end, code->width));
 	}
 	for (;;) {
 		uint32_t waiting = 0, barrier_pc = 0;
 		for (uint32_t k = 0; k < d->blocks_per_group; k++) {
 			struct vir0_cpu_block *block = &w->blocks[k];
-			if (block->finished ||
-			    vir0_cpu_block_run(block, code, w->views) != VIR0_CPU_AT_BARRIER)
+			if (block->finished)
+				continue;
+			enum vir0_cpu_stop stop = vir0_cpu_block_run(block, code, w->views);
+			if (stop == VIR0_CPU_DIVERGED) {
+				fail(d, VIR0_EINVALID, group, block->pc, block->pc);
+				return;
+			}
+			if (stop != VIR0_CPU_AT_BARRIER)
 				continue;
 			if (waiting && block->pc != barrier_pc) {
 				fail(d, VIR0_EINVALID, group, barrier_pc - 1, block->pc - 1);
@@ -143,8 +150,9 @@ static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task
 {
 	const struct vir0_cpu_code *code = &d->code;
 	if (d->packed) {
-		uint64_t first = task * VIR0_CPU_LANES;
-		vir0_cpu_block_start(&w->blocks[0], first, lanes_from(first, d->nlanes));
+		uint64_t first = task * code->width;
+		vir0_cpu_block_start(&w->blocks[0], first,
+				     lanes_from(first, d->nlanes, code->width));
 		vir0_cpu_block_run(&w->blocks[0], code, w->views);
 		return;
 	}
@@ -155,8 +163,8 @@ static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task
 	}
 	/* No barrier: the blocks of a workgroup can run one after another. */
 	uint64_t base = task * code->workgroup_lanes, end = base + code->workgroup_lanes;
-	for (uint64_t first = base; first < end; first += VIR0_CPU_LANES) {
-		vir0_cpu_block_start(&w->blocks[0], first, lanes_from(first, end));
+	for (uint64_t first = base; first < end; first += code->width) {
+		vir0_cpu_block_start(&w->blocks[0], first, lanes_from(first, end, code->width));
 		vir0_cpu_block_run(&w->blocks[0], code, w->views);
 	}
 }
@@ -221,6 +229,20 @@ static unsigned thread_count(const struct vir0_bytecode *bc, const struct cpu_di
 	return threads;
 }
 
+/* Lanes per block. The wider, the more lanes share each instruction's
+ * fixed costs (dispatch, calls, pattern checks, mask bookkeeping): packed
+ * blocks take the widest. Blocks that keep to one workgroup are as wide as
+ * the workgroup, rounded up to whole groups, so a workgroup of 64 does not
+ * run 192 lanes that are off. */
+static void set_width(struct vir0_cpu_code *code, int packed)
+{
+	uint64_t lanes = (uint64_t)code->workgroup_lanes + VIR0_CPU_LANES - 1;
+	lanes -= lanes % VIR0_CPU_LANES;
+	code->width = packed || lanes > VIR0_CPU_MAX_LANES ? VIR0_CPU_MAX_LANES : (uint32_t)lanes;
+	for (uint32_t i = 0; i < code->ninsns; i++)
+		code->insns[i].width = (uint16_t)code->width;
+}
+
 /* Cut the grid into tasks and size what each thread keeps. */
 static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
 {
@@ -238,13 +260,14 @@ static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_erro
 				     "than 2^64 invocations; use a smaller grid",
 				     grid[0], grid[1], grid[2], (unsigned long long)lanes);
 	code->workgroup_lanes = (uint32_t)lanes;
-	d->blocks_per_group = (uint32_t)((lanes + VIR0_CPU_LANES - 1) / VIR0_CPU_LANES);
 	d->packed = !code->has_barrier && d->workgroup_bytes == 0;
-	d->ntasks = d->packed ? (d->nlanes + VIR0_CPU_LANES - 1) / VIR0_CPU_LANES : ngroups;
-	uint64_t task_lanes = d->packed ? VIR0_CPU_LANES : lanes;
+	set_width(code, d->packed);
+	d->blocks_per_group = (uint32_t)((lanes + code->width - 1) / code->width);
+	d->ntasks = d->packed ? (d->nlanes + code->width - 1) / code->width : ngroups;
+	uint64_t task_lanes = d->packed ? code->width : lanes;
 	d->chunk = task_lanes >= VIR0_CPU_CHUNK_LANES ? 1 : VIR0_CPU_CHUNK_LANES / task_lanes;
 	d->worker_blocks = code->has_barrier ? d->blocks_per_group : 1;
-	d->block_lane_bytes = ((size_t)code->nregs + code->stack_slots) * VIR0_CPU_LANES *
+	d->block_lane_bytes = ((size_t)code->nregs + code->stack_slots) * code->width *
 			      sizeof(uint32_t);
 	size_t per_thread = (size_t)d->worker_blocks *
 			    (sizeof(struct vir0_cpu_block) + d->block_lane_bytes);
@@ -267,6 +290,14 @@ static int report(const struct cpu_dispatch *d, struct vir0_error *err)
 	if (d->status == VIR0_EINVALID) {
 		const uint32_t *groups = d->code.groups;
 		uint64_t g = d->failed_group;
+		if (d->failed_pc[0] == d->failed_pc[1])
+			return vir0_error_at(err, VIR0_EINVALID, 0,
+					     "invocations of workgroup (%u,%u,%u) wait at different "
+					     "barriers (only some reach instruction %u); barriers must "
+					     "be in uniform control flow (fmt §8.6)",
+					     (unsigned)(g % groups[0]),
+					     (unsigned)(g / groups[0] % groups[1]),
+					     (unsigned)(g / groups[0] / groups[1]), d->failed_pc[0]);
 		return vir0_error_at(err, VIR0_EINVALID, 0,
 				     "invocations of workgroup (%u,%u,%u) wait at two different "
 				     "barriers (instructions %u and %u); barriers must be in "

@@ -42,7 +42,7 @@ static void find_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *c
 	block->ids = VIR0_CPU_IDS_LANES;
 	uint32_t l3[3] = { local[0], local[1], local[2] };
 	uint32_t g3[3] = { group[0], group[1], group[2] };
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++) {
+	for (unsigned l = 0; l < block->width; l++) {
 		for (int axis = 0; axis < 3; axis++) {
 			block->local_id[axis][l] = l3[axis];
 			block->group_id[axis][l] = g3[axis];
@@ -53,16 +53,26 @@ static void find_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code *c
 	}
 }
 
-static void fill(uint32_t *restrict out, uint32_t value)
+/* A group of lanes at a time: gcc does not vectorise first + l over a
+ * whole block's lanes (VIR0_CPU_FOR_LANES), but does over one group. */
+static inline __attribute__((always_inline)) void fill(uint32_t *restrict out, uint32_t value,
+							 unsigned width)
 {
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
-		out[l] = value;
+	for (unsigned group = 0; group < width; group += VIR0_CPU_LANES) {
+		uint32_t *restrict lanes = out + group;
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			lanes[l] = value;
+	}
 }
 
-static void count_up(uint32_t *restrict out, uint32_t first)
+static inline __attribute__((always_inline)) void count_up(uint32_t *restrict out,
+							   uint32_t first, unsigned width)
 {
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
-		out[l] = first + l;
+	for (unsigned group = 0; group < width; group += VIR0_CPU_LANES) {
+		uint32_t *restrict lanes = out + group;
+		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+			lanes[l] = first + group + l;
+	}
 }
 
 VIR0_CPU_VECTOR_CLONES
@@ -74,9 +84,9 @@ void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code
 		 * lane's linear index, and 0 along y and z: no division.
 		 * Lanes past nlanes are off: what they get does not matter. */
 		if (axis == 0)
-			count_up(out, (uint32_t)block->first_lane);
+			count_up(out, (uint32_t)block->first_lane, block->width);
 		else
-			fill(out, 0);
+			fill(out, 0, block->width);
 		return;
 	}
 	if (block->ids == VIR0_CPU_IDS_UNKNOWN)
@@ -88,14 +98,14 @@ void vir0_cpu_block_ids(struct vir0_cpu_block *block, const struct vir0_cpu_code
 		uint32_t first = kind == VIR0_BC_ID_WORKGROUP ? group :
 				 kind == VIR0_BC_ID_LOCAL ? local : group * size + local;
 		if (axis == 0 && kind != VIR0_BC_ID_WORKGROUP)
-			count_up(out, first);
+			count_up(out, first, block->width);
 		else
-			fill(out, first);
+			fill(out, first, block->width);
 		return;
 	}
 	const uint32_t *restrict group = block->group_id[axis];
 	const uint32_t *restrict local = block->local_id[axis];
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	VIR0_CPU_FOR_LANES(l, block->width)
 		out[l] = kind == VIR0_BC_ID_WORKGROUP ? group[l] :
 			 kind == VIR0_BC_ID_LOCAL ? local[l] : group[l] * size + local[l];
 }

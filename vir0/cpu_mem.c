@@ -4,7 +4,7 @@
  * reference's. Two index patterns are common enough to get a loop of
  * their own: every active lane at one index (a uniform operand) and
  * consecutive indices (buffer[gid.x]), which reads or writes a window of
- * LANES elements with vectorised loops. */
+ * the block's width of elements with vectorised loops. */
 #include "cpu_block.h"
 
 #include "expr_type.h"
@@ -13,58 +13,69 @@
  * so it runs in that build's instruction set. */
 #define MEM_STEP static inline __attribute__((always_inline))
 
-/* Index of the first lane on in `mask`, or VIR0_CPU_LANES. */
-MEM_STEP unsigned first_on(const uint32_t *restrict mask)
+/* Index of the first lane on in `mask`, or width. */
+MEM_STEP unsigned first_on(const uint32_t *restrict mask, unsigned width)
 {
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	for (unsigned l = 0; l < width; l++)
 		if (mask[l])
 			return l;
-	return VIR0_CPU_LANES;
+	return width;
 }
 
 /* 1 when every lane on in `mask` has index[l] == base + l * step. */
 MEM_STEP int lanes_follow(const uint32_t *restrict index, const uint32_t *restrict mask,
-			uint32_t base, uint32_t step)
+			  uint32_t base, uint32_t step, unsigned width)
 {
 	uint32_t differ = 0;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	VIR0_CPU_FOR_LANES(l, width)
 		differ |= (index[l] ^ (base + l * step)) & mask[l];
 	return differ == 0;
 }
 
-/* The LANES elements at `data`, all in bounds, through a view whose
- * length and element kind are constants: the compiler drops the bounds
- * test and vectorises the conversion. One function pair per element kind,
+/* The `width` elements at `data`, all in bounds, a group of lanes at a
+ * time through a view whose length and element kind are constants: the
+ * compiler drops the bounds test and vectorises the conversion. One function pair per element kind,
  * not inlined, because gcc forgets the restrict parameters (the buffer
  * and the lanes do not overlap) of a function it inlines. */
 #define WINDOW_FNS(name, kind, raw) \
 	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
-	load_window_##name(uint32_t *restrict out, uint8_t *restrict data) \
+	load_window_##name(uint32_t *restrict out, uint8_t *restrict data, unsigned width) \
 	{ \
-		const struct vir0_buffer_view sub = { \
-			.data = data, .length = VIR0_CPU_LANES, .element = kind }; \
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
-			out[l] = vir0_view_load(&sub, l); \
+		for (unsigned group = 0; group < width; group += VIR0_CPU_LANES) { \
+			const struct vir0_buffer_view sub = { \
+				.data = data + (size_t)group * sizeof(raw), \
+				.length = VIR0_CPU_LANES, .element = kind }; \
+			uint32_t *restrict lanes = out + group; \
+			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+				lanes[l] = vir0_view_load(&sub, l); \
+		} \
 	} \
 	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
-	store_window_##name(uint8_t *restrict data, const uint32_t *restrict value) \
+	store_window_##name(uint8_t *restrict data, const uint32_t *restrict value, \
+			    unsigned width) \
 	{ \
-		const struct vir0_buffer_view sub = { \
-			.data = data, .length = VIR0_CPU_LANES, .element = kind }; \
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
-			vir0_view_store(&sub, l, value[l]); \
+		for (unsigned group = 0; group < width; group += VIR0_CPU_LANES) { \
+			const struct vir0_buffer_view sub = { \
+				.data = data + (size_t)group * sizeof(raw), \
+				.length = VIR0_CPU_LANES, .element = kind }; \
+			const uint32_t *restrict lanes = value + group; \
+			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+				vir0_view_store(&sub, l, lanes[l]); \
+		} \
 	}
 
-typedef void (*load_window_fn)(uint32_t *restrict out, uint8_t *restrict data);
+typedef void (*load_window_fn)(uint32_t *restrict out, uint8_t *restrict data,
+			       unsigned width);
 typedef void (*gather_fn)(uint32_t *restrict out, uint8_t *restrict data, uint32_t length,
-			  const uint32_t *restrict index);
-typedef void (*store_window_fn)(uint8_t *restrict data, const uint32_t *restrict value);
+			  const uint32_t *restrict index, unsigned width);
+typedef void (*store_window_fn)(uint8_t *restrict data, const uint32_t *restrict value,
+				unsigned width);
 
-/* A window starts at `base` when all LANES elements from base are in
+/* A window starts at `base` when all `width` elements from base are in
  * bounds. */
-MEM_STEP int window_fits(const struct vir0_buffer_view *view, uint32_t base)
+MEM_STEP int window_fits(const struct vir0_buffer_view *view, uint32_t base, unsigned width)
 {
-	return (uint64_t)base + VIR0_CPU_LANES <= view->length;
+	return (uint64_t)base + width <= view->length;
 }
 
 /* Every lane on in `mask` reads one index: the decoder proved it, or the
@@ -74,7 +85,7 @@ MEM_STEP int one_index(const struct vir0_cpu_where *where, const uint32_t *restr
 {
 	if (where->kind != VIR0_CPU_INDEX_ANY)
 		return where->kind == VIR0_CPU_INDEX_UNIFORM;
-	return lanes_follow(where->index, mask, where->index[first], 0);
+	return lanes_follow(where->index, mask, where->index[first], 0, where->width);
 }
 
 /* Every lane l on in `mask` reads index *base + l; *base is set either way. */
@@ -86,7 +97,8 @@ MEM_STEP int consecutive(const struct vir0_cpu_where *where, const uint32_t *res
 		return 1;
 	}
 	*base = where->index[first] - first;
-	return where->kind == VIR0_CPU_INDEX_ANY && lanes_follow(where->index, mask, *base, 1);
+	return where->kind == VIR0_CPU_INDEX_ANY &&
+	       lanes_follow(where->index, mask, *base, 1, where->width);
 }
 
 /* `size`: bytes of one element of kind `element`. */
@@ -95,45 +107,45 @@ load_lanes(uint32_t *out, const struct vir0_buffer_view *view, uint8_t element, 
 	   load_window_fn load_window, gather_fn gather, const struct vir0_cpu_where *where,
 	   const uint32_t *restrict mask, int full)
 {
-	unsigned first = full ? 0 : first_on(mask);
-	if (first == VIR0_CPU_LANES)
+	unsigned width = where->width;
+	unsigned first = full ? 0 : first_on(mask, width);
+	if (first == width)
 		return;
 	const uint32_t *index = where->index;
 	if (one_index(where, mask, first)) {
 		struct vir0_buffer_view typed = *view;
 		typed.element = element;
 		uint32_t value = vir0_view_load(&typed, index[first]);
-#pragma GCC ivdep
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		VIR0_CPU_FOR_LANES(l, width)
 			out[l] = full ? value : (value & mask[l]) | (out[l] & ~mask[l]);
 		return;
 	}
 	uint32_t base;
-	if (consecutive(where, mask, first, &base) && window_fits(view, base)) {
+	if (consecutive(where, mask, first, &base) && window_fits(view, base, width)) {
 		uint8_t *data = view->data + (size_t)base * size;
 		if (full) {
-			load_window(out, data);
+			load_window(out, data, width);
 			return;
 		}
 		/* Lanes off read in-bounds elements too, then drop them. */
-		_Alignas(VIR0_CPU_ALIGN) uint32_t window[VIR0_CPU_LANES];
-		load_window(window, data);
-		vir0_cpu_blend(out, window, mask);
+		_Alignas(VIR0_CPU_ALIGN) uint32_t window[VIR0_CPU_MAX_LANES];
+		load_window(window, data, width);
+		vir0_cpu_blend(out, window, mask, width);
 		return;
 	}
 	if (view->length == 0) {
 		/* Every lane out of bounds. */
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+		VIR0_CPU_FOR_LANES(l, width)
 			out[l] = full ? 0 : out[l] & ~mask[l];
 		return;
 	}
 	if (full) {
-		gather(out, view->data, view->length, index);
+		gather(out, view->data, view->length, index, width);
 		return;
 	}
-	_Alignas(VIR0_CPU_ALIGN) uint32_t gathered[VIR0_CPU_LANES];
-	gather(gathered, view->data, view->length, index);
-	vir0_cpu_blend(out, gathered, mask);
+	_Alignas(VIR0_CPU_ALIGN) uint32_t gathered[VIR0_CPU_MAX_LANES];
+	gather(gathered, view->data, view->length, index, width);
+	vir0_cpu_blend(out, gathered, mask, width);
 }
 
 static inline __attribute__((always_inline)) void
@@ -144,14 +156,15 @@ store_lanes(const struct vir0_buffer_view *view, uint8_t element, size_t size,
 	/* Only a fully active block may write a whole window: a lane that is
 	 * off must leave its element alone. */
 	uint32_t base;
-	if (full && consecutive(where, mask, 0, &base) && window_fits(view, base)) {
-		store_window(view->data + (size_t)base * size, value);
+	unsigned width = where->width;
+	if (full && consecutive(where, mask, 0, &base) && window_fits(view, base, width)) {
+		store_window(view->data + (size_t)base * size, value, width);
 		return;
 	}
 	struct vir0_buffer_view typed = *view;
 	typed.element = element;
 	const uint32_t *index = where->index;
-	for (unsigned l = 0; l < VIR0_CPU_LANES; l++)
+	for (unsigned l = 0; l < width; l++)
 		if (mask[l])
 			vir0_view_store(&typed, index[l], value[l]);
 }
@@ -198,23 +211,23 @@ ELEMENT_KINDS(WINDOW_FNS)
 	typedef raw unaligned_##name __attribute__((aligned(1), may_alias)); \
 	static __attribute__((noinline)) VIR0_CPU_VECTOR_CLONES void \
 	gather_##name(uint32_t *restrict out, uint8_t *restrict data, uint32_t length, \
-		      const uint32_t *restrict index) \
+		      const uint32_t *restrict index, unsigned width) \
 	{ \
-		_Alignas(VIR0_CPU_ALIGN) raw bits[VIR0_CPU_LANES]; \
-		_Alignas(VIR0_CPU_ALIGN) uint32_t value[VIR0_CPU_LANES]; \
+		_Alignas(VIR0_CPU_ALIGN) raw bits[VIR0_CPU_MAX_LANES]; \
+		_Alignas(VIR0_CPU_ALIGN) uint32_t value[VIR0_CPU_MAX_LANES]; \
 		uint32_t last = length - 1; \
 		if ((uintptr_t)data % sizeof(raw) == 0) { \
 			const raw *elements = (const raw *)(void *)data; \
-			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+			VIR0_CPU_FOR_LANES(l, width) \
 				bits[l] = elements[index[l] < last ? index[l] : last]; \
 		} else { \
 			const unaligned_##name *elements = \
 				(const unaligned_##name *)(void *)data; \
-			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+			VIR0_CPU_FOR_LANES(l, width) \
 				bits[l] = elements[index[l] < last ? index[l] : last]; \
 		} \
-		load_window_##name(value, (uint8_t *)bits); \
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+		load_window_##name(value, (uint8_t *)bits, width); \
+		VIR0_CPU_FOR_LANES(l, width) \
 			out[l] = index[l] <= last ? value[l] : 0; \
 	}
 
@@ -258,9 +271,9 @@ void vir0_cpu_store(const struct vir0_buffer_view *view, const struct vir0_cpu_w
 /* Apply lanes [first, end) that are on in `mask`, in lane order, to one
  * element whose value is `old`, as if one after another: out[l] gets each
  * lane's old value. Returns the element's final value. */
-static uint32_t fold_lanes(uint32_t *restrict out, uint8_t op, uint8_t element, uint32_t old,
-			   const uint32_t *restrict value, const uint32_t *restrict expected,
-			   const uint32_t *restrict mask, unsigned first, unsigned end)
+MEM_STEP uint32_t fold_lanes(uint32_t *restrict out, uint8_t op, uint8_t element, uint32_t old,
+			     const uint32_t *restrict value, const uint32_t *restrict expected,
+			     const uint32_t *restrict mask, unsigned first, unsigned end)
 {
 	if (op == VIR0_ATOMIC_ADD) {
 		/* The common case (sums, counts), without a call per lane. */
@@ -283,10 +296,10 @@ static uint32_t fold_lanes(uint32_t *restrict out, uint8_t op, uint8_t element, 
  * U32 or I32 buffer, as one indivisible step. With `shared`, other threads
  * update the element too: compare-and-swap the folded value, which needs
  * the 4-byte alignment the engine checked before it started them. */
-static void atomic_element(uint32_t *restrict out, const struct vir0_buffer_view *view,
-			   uint8_t op, int shared, uint32_t index,
-			   const uint32_t *restrict value, const uint32_t *restrict expected,
-			   const uint32_t *restrict mask, unsigned first, unsigned end)
+MEM_STEP void atomic_element(uint32_t *restrict out, const struct vir0_buffer_view *view,
+			     uint8_t op, int shared, uint32_t index,
+			     const uint32_t *restrict value, const uint32_t *restrict expected,
+			     const uint32_t *restrict mask, unsigned first, unsigned end)
 {
 	uint8_t *at = view->data + (size_t)index * 4;
 	uint32_t old;
@@ -312,17 +325,18 @@ void vir0_cpu_atomic(uint32_t *restrict out, const struct vir0_buffer_view *view
 		     const uint32_t *restrict value, const uint32_t *restrict expected,
 		     const uint32_t *restrict mask)
 {
-	unsigned first = first_on(mask);
-	if (first == VIR0_CPU_LANES)
+	unsigned width = where->width;
+	unsigned first = first_on(mask, width);
+	if (first == width)
 		return;
 	const uint32_t *index = where->index;
 	if (one_index(where, mask, first) && index[first] < view->length) {
 		/* Every lane on the same element: one read-modify-write for all. */
 		atomic_element(out, view, op, shared, index[first], value, expected, mask,
-			       first, VIR0_CPU_LANES);
+			       first, width);
 		return;
 	}
-	for (unsigned l = first; l < VIR0_CPU_LANES; l++) {
+	for (unsigned l = first; l < width; l++) {
 		if (!mask[l])
 			continue;
 		if (index[l] >= view->length)

@@ -1,6 +1,6 @@
 /* cpu_ops.c - the lane loops of the CPU engine's value instructions
  * (CONST, MOV, BINOP, UNOP, CAST, SELECT, FMA), one function per
- * (operation, type) so each is a straight loop over VIR0_CPU_LANES that
+ * (operation, type) so each is a straight loop over the lanes that
  * gcc -O2 vectorises. The values come from scalar_ops.h; an (op, type)
  * without a loop of its own here goes through the scalar dispatchers of
  * scalar_ops.c one lane at a time (the slow path: libm functions). */
@@ -16,25 +16,30 @@
 #define UNUSED_OPERANDS (void)a, (void)b, (void)c, (void)insn
 
 /* out[l] = RESULT in the lanes of mask, with the lane's operands in x, y,
- * z. ivdep: out may be an operand register, but only lane l reads what
- * lane l writes, so no dependence crosses lanes and gcc vectorises without
- * the overlap test it would otherwise want. */
+ * z. A group of lanes at a time, through pointers to the group, so the
+ * inner loop is the plain 0..VIR0_CPU_LANES loop over arrays that gcc
+ * vectorises best (ivdep: as in VIR0_CPU_FOR_LANES). */
 #define FOR_LANES(mask, result) \
 	do { \
-		if (!(mask)) { \
-			_Pragma("GCC ivdep") \
-			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) { \
-				uint32_t x = a[l], y = b[l], z = c[l]; \
-				(void)x, (void)y, (void)z; \
-				out[l] = (result); \
+		for (unsigned group = 0; group < insn->width; group += VIR0_CPU_LANES) { \
+			const uint32_t *ga = a + group, *gb = b + group, *gc = c + group; \
+			uint32_t *go = out + group; \
+			if (!(mask)) { \
+				_Pragma("GCC ivdep") \
+				for (unsigned l = 0; l < VIR0_CPU_LANES; l++) { \
+					uint32_t x = ga[l], y = gb[l], z = gc[l]; \
+					(void)x, (void)y, (void)z; \
+					go[l] = (result); \
+				} \
+				continue; \
 			} \
-		} else { \
+			const uint32_t *gm = (mask) + group; \
 			_Pragma("GCC ivdep") \
 			for (unsigned l = 0; l < VIR0_CPU_LANES; l++) { \
-				uint32_t x = a[l], y = b[l], z = c[l]; \
+				uint32_t x = ga[l], y = gb[l], z = gc[l]; \
 				(void)x, (void)y, (void)z; \
 				uint32_t computed = (result); \
-				out[l] = (computed & (mask)[l]) | (out[l] & ~(mask)[l]); \
+				go[l] = (computed & gm[l]) | (go[l] & ~gm[l]); \
 			} \
 		} \
 	} while (0)
@@ -75,7 +80,7 @@ LANE_LOOP(int_xor_bits, x ^ y)
 	{ \
 		UNUSED_OPERANDS; \
 		uint32_t count = b[0], differ = 0; \
-		for (unsigned l = 0; l < VIR0_CPU_LANES; l++) \
+		VIR0_CPU_FOR_LANES(l, insn->width) \
 			differ |= b[l] ^ count; \
 		if (differ == 0) \
 			FOR_LANES(mask, shift(x, count)); \

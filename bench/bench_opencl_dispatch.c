@@ -191,6 +191,19 @@ static void watchdog(int signal_number)
 	_exit(2);
 }
 
+/* ", N launches (M idle exits) for K slots": what the resident kernel
+ * did since `before`. */
+static void resident_counts(vir0_cl_device *dev, const struct vir0_cl_resident_info *before,
+			    char *text, size_t size)
+{
+	struct vir0_cl_resident_info now;
+	vir0_cl_resident_info(dev, &now);
+	snprintf(text, size, "; %llu launches (%llu idle exits) for %llu slots",
+		 (unsigned long long)(now.launches - before->launches),
+		 (unsigned long long)(now.idle_exits - before->idle_exits),
+		 (unsigned long long)(now.slots - before->slots));
+}
+
 /* Median wall seconds of vir0_cl_run_slots of one slot, one at a time. */
 static double round_trip(struct bcl *b, vir0_cl_device *dev, const struct vir0_cl_slot *slot)
 {
@@ -238,20 +251,28 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 	alarm(WATCHDOG_SECONDS);
 
 	struct vir0_cl_slot nop = { .opcode = VIR0_CL_OP_NOP };
+	struct vir0_cl_resident_info before;
+	char nop_counts[96], tiny_counts[96], many_counts[96];
+	vir0_cl_resident_info(dev, &before);
 	double nop_us = round_trip(b, dev, &nop) * 1e6;
+	resident_counts(dev, &before, nop_counts, sizeof(nop_counts));
+	vir0_cl_resident_info(dev, &before);
 	double tiny_us = round_trip(b, dev, &slots[0]) * 1e6;
+	resident_counts(dev, &before, tiny_counts, sizeof(tiny_counts));
 	check_tiny(b, area.mem, area.offset, 1, "one resident slot");
 	printf("  resident mode: %s (forced with VIR0_CL_MODE=persistent); vir0_cl_run_slots\n",
 	       vir0_cl_mode_name(mode));
 	printf("  %-50s %10.2f us (median of %d); empty launch / this: %.2f (goal <= 3 us "
-	       "and >= 4: %s)\n", "resident: one NOP slot, publish to done", nop_us, ROUND_TRIPS,
-	       base.empty_us / nop_us, goal(nop_us <= 3 && base.empty_us / nop_us >= 4));
-	printf("  %-50s %10.2f us (median of %d); empty launch / this: %.2f\n",
+	       "and >= 4: %s)%s\n", "resident: one NOP slot, publish to done", nop_us, ROUND_TRIPS,
+	       base.empty_us / nop_us, goal(nop_us <= 3 && base.empty_us / nop_us >= 4),
+	       nop_counts);
+	printf("  %-50s %10.2f us (median of %d); empty launch / this: %.2f%s\n",
 	       "resident: one tiny slot, publish to done", tiny_us, ROUND_TRIPS,
-	       base.empty_us / tiny_us);
+	       base.empty_us / tiny_us, tiny_counts);
 	fflush(stdout);
 
 	double ring[MANY_REPEATS];
+	vir0_cl_resident_info(dev, &before);
 	for (int r = 0; r < MANY_REPEATS; r++) {
 		clear(b, area.mem, area.offset, area.size);
 		double start = bench_now();
@@ -259,11 +280,12 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 			bench_die("vir0_cl_run_slots (resident)", err.message);
 		ring[r] = bench_now() - start;
 	}
+	resident_counts(dev, &before, many_counts, sizeof(many_counts));
 	check_tiny(b, area.mem, area.offset, MANY, "100k resident slots");
 	double tr = bench_median(ring, MANY_REPEATS);
 	printf("  %-50s %10.2f ms %9.3f us per slot; %.1fx cheaper than a launch (goal >= 100x: "
-	       "%s)\n", "resident: 100k tiny slots in one call", tr * 1e3, tr * 1e6 / MANY,
-	       base.many_launches / tr, goal(base.many_launches / tr >= 100));
+	       "%s)%s\n", "resident: 100k tiny slots in one call", tr * 1e3, tr * 1e6 / MANY,
+	       base.many_launches / tr, goal(base.many_launches / tr >= 100), many_counts);
 	free(slots);
 	free(bindings);
 	vir0_cl_arena_free(dev, &area);

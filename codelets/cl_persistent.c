@@ -100,6 +100,7 @@ struct cl_persistent {
 	cl_mem launched_arena;
 	size_t launched_scratch;
 	void *zeros;                 /* ZERO_BYTES of zeros, made on first use */
+	struct vir0_cl_resident_info info;
 };
 
 static int ring_create(vir0_cl_device *dev, struct cl_persistent *r, struct vir0_error *err)
@@ -200,6 +201,7 @@ static int kernel_alive(struct cl_persistent *r, int check)
 			       NULL);
 	if (state > CL_COMPLETE && ring_load(&r->ring[RING_ALIVE]))
 		return 1;
+	r->info.idle_exits += state > CL_COMPLETE;
 	clWaitForEvents(1, &r->running);
 	clReleaseEvent(r->running);
 	r->running = NULL;
@@ -207,12 +209,10 @@ static int kernel_alive(struct cl_persistent *r, int check)
 }
 
 /* Write a slot's 16 words `words` (and `ndesc` descriptor words) into
- * resident slot `at`: every word but the generation, then the generation,
- * then the status, each step fenced. The kernel claims a slot by the
- * generation it reads after seeing PUBLISHED, so the generation must be
- * the last word of the slot to change. */
-static void publish_words(struct cl_persistent *r, const uint32_t *words, const uint32_t *desc,
-			  uint32_t ndesc, uint32_t at)
+ * resident slot `at`, all but the status and the generation: those
+ * publish_marks writes. */
+static void publish_body(struct cl_persistent *r, const uint32_t *words, const uint32_t *desc,
+			 uint32_t ndesc, uint32_t at)
 {
 	uint32_t *slot = r->ring + at * VIR0_CL_SLOT_WORDS;
 	memcpy(slot + 1, words + 1, (4 + RUN_GENERATION - 1) * 4);
@@ -222,9 +222,27 @@ static void publish_words(struct cl_persistent *r, const uint32_t *words, const 
 		memcpy(r->ring + area, desc, ndesc * 4);
 		slot[4 + RUN_DESC] = area;
 	}
-	r->generation[at] = (uint8_t)((r->generation[at] + 1u) % CL_GENERATIONS);
-	ring_store(&slot[4 + RUN_GENERATION], r->generation[at]);
-	ring_store(&slot[0], VIR0_CL_SLOT_PUBLISHED);
+}
+
+/* Publish resident slots [0, count), their bodies written: every
+ * generation, then every status, each step fenced (three fences a round,
+ * not two a slot). The kernel claims a slot by the generation it reads
+ * after seeing PUBLISHED, so the generation must be the last word of the
+ * slot to change. The last fence drains the stores to the device now
+ * (write-combining buffers would hold them). */
+static void publish_marks(struct cl_persistent *r, uint32_t count)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (uint32_t at = 0; at < count; at++) {
+		r->generation[at] = (uint8_t)((r->generation[at] + 1u) % CL_GENERATIONS);
+		__atomic_store_n(&r->ring[at * VIR0_CL_SLOT_WORDS + 4 + RUN_GENERATION],
+				 r->generation[at], __ATOMIC_RELAXED);
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (uint32_t at = 0; at < count; at++)
+		__atomic_store_n(&r->ring[at * VIR0_CL_SLOT_WORDS], VIR0_CL_SLOT_PUBLISHED,
+				 __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void vir0_cl_persistent_stop(vir0_cl_device *dev)
@@ -235,7 +253,8 @@ void vir0_cl_persistent_stop(vir0_cl_device *dev)
 	/* A SHUTDOWN slot: the kernel sets control[SHUTDOWN] and every
 	 * work-group leaves on its next pass. */
 	const uint32_t shutdown[VIR0_CL_SLOT_WORDS] = { 0, VIR0_CL_OP_SHUTDOWN };
-	publish_words(r, shutdown, NULL, 0, 0);
+	publish_body(r, shutdown, NULL, 0, 0);
+	publish_marks(r, 1);
 	clWaitForEvents(1, &r->running);
 	clReleaseEvent(r->running);
 	r->running = NULL;
@@ -298,18 +317,10 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 	if (status)
 		return status;
 	clFlush(r->queue);
+	r->info.launches++;
 	r->launched_scratch = dev->scratch_item_words;
 	r->launched_arena = dev->arena;
 	return VIR0_OK;
-}
-
-/* Copy slot `s` of `ring` (with `ndesc` descriptor words) into resident
- * slot `at`. */
-static void publish(struct cl_persistent *r, const struct cl_ring *ring, uint32_t s,
-		    uint32_t ndesc, uint32_t at)
-{
-	const uint32_t *src = ring->words + s * VIR0_CL_SLOT_WORDS;
-	publish_words(r, src, ndesc ? ring->words + src[4 + RUN_DESC] : NULL, ndesc, at);
 }
 
 /* Wait until the first `count` resident slots are DONE or FAULT,
@@ -362,16 +373,24 @@ static int run_rounds(vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		int status = ensure_running(dev, ring, err);
 		for (uint32_t i = 0; status == VIR0_OK && i < count; i++) {
 			const vir0_cl_program *p = slots[first + i].program;
-			publish(r, ring, first + i, p ? p->nbuffers * CL_DESC_WORDS : 0, i);
+			const uint32_t *src = ring->words + (first + i) * VIR0_CL_SLOT_WORDS;
+			publish_body(r, src, p ? ring->words + src[4 + RUN_DESC] : NULL,
+				     p ? p->nbuffers * CL_DESC_WORDS : 0, i);
 		}
-		if (status == VIR0_OK)
+		if (status == VIR0_OK) {
+			publish_marks(r, count);
+			r->info.rounds++;
+			r->info.slots += count;
 			status = wait_slots(dev, ring, count, err);
+		}
 		if (status == VIR0_OK) {
 			struct cl_ring round = { .nslots = count };
 			status = cl_ring_check(&round, r->ring, err);
 		}
 		for (uint32_t i = 0; i < count; i++)
-			ring_store(&r->ring[i * VIR0_CL_SLOT_WORDS], VIR0_CL_SLOT_EMPTY);
+			__atomic_store_n(&r->ring[i * VIR0_CL_SLOT_WORDS], VIR0_CL_SLOT_EMPTY,
+					 __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (status)
 			return status;
 	}
@@ -446,4 +465,13 @@ int vir0_cl_run_slots(vir0_cl_device *dev, cl_command_queue queue,
 	if (dev->mode != VIR0_CL_MODE_BATCH && slots && resident_can_run(dev, slots, nslots))
 		return run_resident(dev, queue, slots, nslots, err);
 	return vir0_cl_run_batch(dev, queue, slots, nslots, err);
+}
+
+void vir0_cl_resident_info(vir0_cl_device *dev, struct vir0_cl_resident_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	pthread_mutex_lock(&dev->lock);
+	if (dev->resident)
+		*info = dev->resident->info;
+	pthread_mutex_unlock(&dev->lock);
 }

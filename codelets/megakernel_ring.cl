@@ -15,6 +15,7 @@
 #define SS_FENCE 3u    /* batch: 1 + the last BATCH_FENCE before the slot, or 0 */
 #define SS_SLOT 4u     /* the claimed slot's 16 words */
 #define SS_TICKET 20u  /* batch, slot 0's state only: the next slot to take */
+#define SS_ACTIVITY 21u /* resident, slot 0's state only: passes of pollers > 0 that found work */
 #define SS_DESC 24u    /* its descriptors */
 #define VALID 0x80000000u
 #define GEN_MASK 0x7Fu
@@ -26,6 +27,8 @@
  * relaunch. */
 #define RING_ALIVE 0u
 #define MAX_CHUNKS 0x7FFFFFu
+/* Resident ring slots per poller (poll_resident). */
+#define POLL_SLOTS 2u
 
 /* Everything one launch works with. */
 struct launch {
@@ -376,19 +379,42 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	return act != ACT_NONE;
 }
 
-/* 1 when a slot in [first, first + VIR0_WG) is PUBLISHED: one read per
- * work-item, so a resident kernel polls the whole ring (host memory on
- * NVIDIA, one PCIe round trip) at once. */
-static int any_published(const struct launch *l, uint first, __local struct shared *sh,
-			 uint *turn)
+/* Visit the PUBLISHED slots of [first, end), end - first <= VIR0_WG: one
+ * read per work-item polls them all at once (host memory on NVIDIA: one
+ * PCIe round trip), and only the slots seen PUBLISHED are visited, each
+ * visit being a few more round trips: visiting the whole block made every
+ * pass of a 64-slot ring cost ~100 us on the H100, the latency of one
+ * slot. The bit mask goes through l->copy, which the visits overwrite
+ * only after every work-item has its own copy. 1 when one had work. */
+#define SEEN_WORDS ((VIR0_WG + 31u) / 32u)
+static int visit_published(const struct launch *l, uint first, uint end,
+			   __local struct shared *sh, uint *turn)
 {
-	uint s = first + get_local_id(0);
-	return group_any(s < l->nslots && l->ring[s * SLOT_WORDS] == ST_PUBLISHED, sh, turn);
+	const uint lid = get_local_id(0);
+	uint s = first + lid;
+	int mine = s < end && l->ring[s * SLOT_WORDS] == ST_PUBLISHED;
+	if (!group_any(mine, sh, turn))
+		return 0;
+	for (uint i = lid; i < SEEN_WORDS; i += VIR0_WG)
+		l->copy[i] = 0u;
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (mine)
+		atomic_or(&l->copy[lid / 32u], 1u << (lid % 32u));
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint seen[SEEN_WORDS];
+	for (uint i = 0; i < SEEN_WORDS; i++)
+		seen[i] = l->copy[i];
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	int found = 0;
+	for (uint i = 0; i < SEEN_WORDS; i++)
+		for (uint bits = seen[i]; bits; bits &= bits - 1u)
+			found |= visit_slot(l, first + i * 32u + 31u - clz(bits & (0u - bits)), sh, turn);
+	return found;
 }
 
-/* A resident kernel's helpers (every work-group but 0): take chunks of
- * any slot whose chunks are open in the state (device memory: the ring
- * is left to work-group 0) until SHUTDOWN. */
+/* A resident kernel's helpers (the work-groups after the pollers): take
+ * chunks of any slot whose chunks are open in the state (device memory:
+ * the ring is left to the pollers) until SHUTDOWN. */
 static void help_resident(const struct launch *l, __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *control = l->control;
@@ -516,14 +542,53 @@ static int idle_over(uint idle, uint idle_spins, ulong *since, __local struct sh
 #endif
 }
 
+/* A resident poller: work-group g of `pollers` polls its own range of
+ * the ring, so claims and built-ins of different ranges run side by side
+ * instead of one claimer taking every slot in turn. Poller 0 alone
+ * decides the idle exit: a pass is idle when it found nothing and no
+ * other poller counted work (SS_ACTIVITY) since its last pass. Then it
+ * sets SHUTDOWN, every work-group leaves, and the host relaunches the
+ * kernel when it next publishes. */
+static void poll_resident(const struct launch *l, uint g, uint pollers, uint idle_spins,
+			  __local struct shared *sh, uint *turn)
+{
+	volatile __global uint *shutdown = &l->control[CTRL_SHUTDOWN];
+	volatile __global uint *activity = &l->state[SS_ACTIVITY];
+	uint per = (l->nslots + pollers - 1u) / pollers;
+	uint first = g * per, end = min(first + per, l->nslots);
+	uint seen = 0u;
+	ulong since = 0;
+	for (uint idle = 0; g != 0u || !idle_over(idle, idle_spins, &since, sh);) {
+		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, sh))
+			return;
+		int found = 0;
+		for (uint at = first; at < end; at += VIR0_WG)
+			found |= visit_published(l, at, min(at + VIR0_WG, end), sh, turn);
+		if (g != 0u) {
+			if (found && get_local_id(0) == 0)
+				atomic_inc(activity);
+			continue;
+		}
+		uint now = group_share(get_local_id(0) == 0 ? *activity : 0u, sh);
+		idle = found || now != seen ? 0u : idle + 1u;
+		seen = now;
+	}
+	/* SHUTDOWN for the others, then the ring's ALIVE word for the host. */
+	if (get_local_id(0) == 0) {
+		atomic_xchg(shutdown, 1u);
+		SYSTEM_FENCE();
+		l->ring[l->ring_words + RING_ALIVE] = 0u;
+	}
+}
+
 /* The megakernel. Batch (persistent == 0): each work-group visits every
- * slot once, helping with each, and returns. Persistent: work-group 0
- * alone polls the ring (host memory on NVIDIA: one read per slot per pass,
- * not one per work-group), claims and copies slots and runs built-ins;
- * the others take chunks from the state. After `idle_spins` passes in a
- * row found nothing published, work-group 0 sets SHUTDOWN and every
- * work-group leaves, so the kernel never holds the device long when idle;
- * the host clears SHUTDOWN when it launches the kernel again. */
+ * slot once, helping with each, and returns. Persistent: the first
+ * work-groups poll disjoint ranges of the ring (host memory on NVIDIA:
+ * one read per slot per pass), claim and copy slots and run built-ins;
+ * the others take chunks from the state. After `idle_spins` idle passes
+ * (and IDLE_NS on NVIDIA) poller 0 sets SHUTDOWN and every work-group
+ * leaves, so the kernel never holds the device long when idle; the host
+ * clears SHUTDOWN when it launches the kernel again. */
 __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 			      __global uint *state, uint state_at, uint state_stride,
 			      __global uint *control, uint control_words,
@@ -562,27 +627,12 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 		run_batch(&l, &sh, &turn);
 		return;
 	}
-	if (get_group_id(0) != 0) {
+	/* Pollers: one per POLL_SLOTS slots, at most half the work-groups
+	 * (the rest help with chunks), at least one. */
+	uint pollers = min((nslots + POLL_SLOTS - 1u) / POLL_SLOTS, (uint)get_num_groups(0) / 2u);
+	pollers = max(pollers, 1u);
+	if (get_group_id(0) < pollers)
+		poll_resident(&l, (uint)get_group_id(0), pollers, idle_spins, &sh, &turn);
+	else
 		help_resident(&l, &sh, &turn);
-		return;
-	}
-	volatile __global uint *shutdown = &control[CTRL_SHUTDOWN];
-	ulong since = 0;
-	for (uint idle = 0; !idle_over(idle, idle_spins, &since, &sh);) {
-		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, &sh))
-			return;
-		int found = 0;
-		for (uint first = 0; first < nslots; first += VIR0_WG)
-			if (any_published(&l, first, &sh, &turn))
-				for (uint s = first; s < first + VIR0_WG && s < nslots; s++)
-					found |= visit_slot(&l, s, &sh, &turn);
-		idle = found ? 0u : idle + 1u;
-	}
-	/* SHUTDOWN for the helpers, then the ring's ALIVE word for the host,
-	 * which relaunches the kernel when it next publishes. */
-	if (get_local_id(0) == 0) {
-		atomic_xchg(shutdown, 1u);
-		SYSTEM_FENCE();
-		l.ring[ring_words + RING_ALIVE] = 0u;
-	}
 }

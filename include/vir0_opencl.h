@@ -183,6 +183,17 @@ int vir0_cl_run_slots(vir0_cl_device *dev, cl_command_queue queue,
 		      const struct vir0_cl_slot *slots, uint32_t nslots,
 		      struct vir0_error *err);
 
+/* What the resident kernel cost, counted since the device opened (all
+ * zero where vir0_cl_run_slots never went resident): a launch per slot
+ * means the kernel leaves idle between publishes. */
+struct vir0_cl_resident_info {
+	uint64_t launches;     /* resident kernels launched */
+	uint64_t idle_exits;   /* of those, ones found gone on an idle exit */
+	uint64_t rounds;       /* ring rounds published (a ring's worth of slots each) */
+	uint64_t slots;        /* slots published */
+};
+void vir0_cl_resident_info(vir0_cl_device *dev, struct vir0_cl_resident_info *info);
+
 /* ---- the device arena (data a resident kernel can address) ----------- */
 
 /* Reserve `size` bytes in the device's arena (one cl_mem of

@@ -204,6 +204,19 @@ START_TEST(resident_rounds)
 	double t0 = now();
 	ck_assert_msg(vir0_cl_run_slots(dev, queue, slots, M, &err) == VIR0_OK, "%s", err.message);
 	double t1 = now();
+	/* Resident: rounds of the 64-slot ring, every slot published once,
+	 * at least one launch (more when the kernel left idle between rounds,
+	 * which depends on timing). */
+	struct vir0_cl_resident_info info;
+	vir0_cl_resident_info(dev, &info);
+	if (vir0_cl_device_mode(dev) != VIR0_CL_MODE_BATCH) {
+		ck_assert_uint_eq(info.slots, M);
+		ck_assert_uint_eq(info.rounds, (M + 63) / 64);
+		ck_assert_uint_ge(info.launches, 1);
+		ck_assert_uint_le(info.idle_exits, info.launches);
+	} else {
+		ck_assert_uint_eq(info.launches, 0);
+	}
 	for (uint32_t s = 0; s < M; s++) {
 		uint32_t out[7 * 16];
 		ck_assert_int_eq(clEnqueueReadBuffer(queue, b[s].mem, CL_TRUE, b[s].offset, b[s].size,
@@ -219,9 +232,15 @@ START_TEST(resident_rounds)
 	for (int k = 0; k < 200; k++)
 		ck_assert_int_eq(vir0_cl_run_slots(dev, queue, slots, 1, &err), VIR0_OK);
 	double t3 = now();
-	printf("opencl slots (%s): %d slots %.1f us per slot; one slot at a time %.1f us\n",
+	struct vir0_cl_resident_info after;
+	vir0_cl_resident_info(dev, &after);
+	ck_assert_uint_eq(after.slots - info.slots,
+			  vir0_cl_device_mode(dev) != VIR0_CL_MODE_BATCH ? 200 : 0);
+	printf("opencl slots (%s): %d slots %.1f us per slot; one slot at a time %.1f us; "
+	       "%llu launches (%llu idle exits) for %llu slots\n",
 	       vir0_cl_mode_name(vir0_cl_device_mode(dev)), M, (t1 - t0) * 1e6 / M,
-	       (t3 - t2) * 1e6 / 200);
+	       (t3 - t2) * 1e6 / 200, (unsigned long long)after.launches,
+	       (unsigned long long)after.idle_exits, (unsigned long long)after.slots);
 	vir0_cl_arena_free(dev, &b[0]);
 	vir0_program_free(p);
 	vir0_cl_device_close(dev);

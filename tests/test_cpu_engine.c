@@ -550,7 +550,7 @@ END_TEST
 
 /* ---- block boundaries ---------------------------------------------------- */
 
-/* Blocks are up to VIR0_CPU_MAX_LANES wide (doc/cpu-engine.md): packed ones
+/* Blocks are up to 512 lanes wide (doc/cpu-engine.md): packed ones
  * hold lanes of several workgroups, the last block of a grid is partial, a
  * 2-D or 3-D grid makes gid.x repeat, and the output is shorter than the grid so
  * the guard `i < len(out)` splits a block. Per-lane loop bounds, divergent
@@ -598,21 +598,24 @@ static void check_block_boundaries(uint32_t sx, uint32_t sy, const uint32_t grid
 
 START_TEST(block_boundaries)
 {
-	const uint32_t one_block[3] = { 4, 1, 1 }, past[3] = { 5, 1, 1 };
-	const uint32_t under[3] = { 3, 1, 1 }, odd[3] = { 21, 1, 1 };
+	/* The example programs' size gets 512-lane blocks (cpu_engine.c). */
+	const uint32_t one_block[3] = { 8, 1, 1 }, past[3] = { 9, 1, 1 };
+	const uint32_t under[3] = { 3, 1, 1 }, odd[3] = { 41, 1, 1 };
 	const uint32_t rows[3] = { 3, 5, 1 }, cut[3] = { 5, 4, 2 }, lone[3] = { 1, 1, 1 };
 	check_block_boundaries(64, 1, one_block); /* exactly one block */
 	check_block_boundaries(64, 1, past);      /* one full block, one of 64 lanes */
 	check_block_boundaries(64, 1, under);     /* one partial block */
-	check_block_boundaries(13, 1, odd);       /* workgroups cut by blocks */
-	check_block_boundaries(16, 4, rows);      /* 2-D workgroups and grid */
-	check_block_boundaries(7, 3, cut);        /* 3-D grid, rows cut by blocks */
+	check_block_boundaries(13, 1, odd);       /* workgroups cut by blocks (533) */
+	check_block_boundaries(16, 4, rows);      /* 2-D workgroups and grid (960) */
+	check_block_boundaries(7, 3, cut);        /* 3-D grid, rows cut by blocks (840) */
 	check_block_boundaries(1, 1, lone);       /* one lane */
 	/* Blocks that keep to one workgroup: as wide as it, rounded up to whole
-	 * groups of lanes (192), or the widest with a partial last one (300). */
+	 * groups of lanes (192, 320), or several blocks, the last one partial
+	 * (600; barriers_1000_lanes too). */
 	check_workgroup_memory(130, 5);
 	check_barriers(192, 1, 1, 3);
 	check_barriers(300, 1, 1, 2);
+	check_barriers(600, 1, 1, 2);
 }
 END_TEST
 

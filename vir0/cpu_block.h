@@ -21,7 +21,7 @@
  * every lane loop is a loop over the groups around a loop over the lanes of
  * one group (VIR0_CPU_FOR_LANES). */
 #define VIR0_CPU_LANES 64u
-#define VIR0_CPU_MAX_GROUPS 4u
+#define VIR0_CPU_MAX_GROUPS 8u
 #define VIR0_CPU_MAX_LANES (VIR0_CPU_LANES * VIR0_CPU_MAX_GROUPS)
 
 /* for (l = 0; l < width; l++) where width is a multiple of VIR0_CPU_LANES,

@@ -363,13 +363,27 @@ static int resident_can_run(const vir0_cl_device *dev, const struct vir0_cl_slot
 	return 1;
 }
 
-/* Publish in rounds of RING_SLOTS and wait for each (lock held). */
+/* Slots from `first` in the next round: up to RING_SLOTS, and up to
+ * and including a BATCH_FENCE. Pollers run their ranges of the ring side
+ * by side, so a slot after a fence could run before the fence's slots
+ * are done; the round ends at the fence instead (it waits for the slots
+ * before it), and what follows goes in the next one. */
+static uint32_t round_count(const struct vir0_cl_slot *slots, uint32_t nslots, uint32_t first)
+{
+	uint32_t count = nslots - first < RING_SLOTS ? nslots - first : RING_SLOTS;
+	for (uint32_t i = 0; i + 1 < count; i++)
+		if (!slots[first + i].program && slots[first + i].opcode == VIR0_CL_OP_BATCH_FENCE)
+			return i + 1;
+	return count;
+}
+
+/* Publish in rounds and wait for each (lock held). */
 static int run_rounds(vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		      const struct cl_ring *ring, struct vir0_error *err)
 {
 	struct cl_persistent *r = dev->resident;
-	for (uint32_t first = 0; first < ring->nslots; first += RING_SLOTS) {
-		uint32_t count = ring->nslots - first < RING_SLOTS ? ring->nslots - first : RING_SLOTS;
+	for (uint32_t first = 0, count; first < ring->nslots; first += count) {
+		count = round_count(slots, ring->nslots, first);
 		int status = ensure_running(dev, ring, err);
 		for (uint32_t i = 0; status == VIR0_OK && i < count; i++) {
 			const vir0_cl_program *p = slots[first + i].program;

@@ -619,6 +619,41 @@ START_TEST(block_boundaries)
 }
 END_TEST
 
+/* An IF that every lane of a full block takes saves no masks (a whole
+ * level, cpu_block.c): here nested whole levels, an ELSE that no lane of
+ * a full block is owed, and lanes that RETURN inside a whole level, with
+ * the guard splitting the block where out ends. */
+START_TEST(whole_if_levels)
+{
+	vir0_program *p = cpu_diff_assemble("workgroup 64 1 1\n"
+					    "buffer out u32[0] read_write output\n"
+					    "buffer total u32[1] read_write output\n"
+					    "let i = gid.x\n"
+					    "if i < len(out) {\n"
+					    "	if i % 300u == 7u { return }\n"
+					    "	if i < 5000u { store out[i] = i * 3u }\n"
+					    "} else {\n"
+					    "	let e = atomic_add(total[0u], 1u)\n"
+					    "}\n"
+					    "let c = atomic_add(total[0u], 1u)\n");
+	const uint32_t n = 1000, grid[3] = { 20, 1, 1 };
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(2);
+	cpu_diff_buffer(&in, 0, NULL, n * 4);
+	cpu_diff_buffer(&in, 1, NULL, 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out =
+			cpu_diff_run("whole_if_levels", p, grid, &in, thread_counts[t]);
+		for (uint32_t i = 0; i < n; i++)
+			ck_assert_uint_eq(word(&out, 0, i), i % 300 == 7 ? 0 : i * 3);
+		/* 280 lanes past out count twice, 4 of the others returned. */
+		ck_assert_uint_eq(word(&out, 1, 0), 2 * 280 + (n - 4));
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	vir0_program_free(p);
+}
+END_TEST
+
 /* ---- threads and the bytecode entry ----------------------------------- */
 
 START_TEST(threads_default_and_bytecode_entry)
@@ -774,6 +809,7 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(flow, ids_packed_and_3d);
 	tcase_add_test(flow, index_patterns);
 	tcase_add_test(flow, block_boundaries);
+	tcase_add_test(flow, whole_if_levels);
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);

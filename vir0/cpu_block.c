@@ -30,6 +30,7 @@ void vir0_cpu_block_start(struct vir0_cpu_block *block, uint64_t first_lane, uin
 	block->finished = 0;
 	block->ids = VIR0_CPU_IDS_UNKNOWN;
 	block->full = nlanes == block->width;
+	block->whole_levels = 0;
 	if (block->full) {
 		/* Every block but the last: constant stores. */
 		VIR0_CPU_FOR_LANES(l, block->width)
@@ -80,20 +81,44 @@ BLOCK_STEP uint32_t *stack_slot(const struct vir0_cpu_block *block, uint32_t slo
 	return block->stack + (size_t)slot * block->width;
 }
 
+/* Levels below this are tracked in whole_levels. */
+#define WHOLE_LEVELS 64u
+
+/* 1 when the IF of level `depth` saved nothing: every lane of a full block
+ * took the then-list (the usual `if gid.x < len(buf)` in all but the last
+ * block). */
+BLOCK_STEP int whole_level(const struct vir0_cpu_block *block, uint32_t depth)
+{
+	return depth < WHOLE_LEVELS && ((block->whole_levels >> depth) & 1u);
+}
+
 /* IF: lanes with a != 0 run the then-list; slot 2d keeps the mask found,
  * slot 2d + 1 the lanes owed the else-list. When no lane takes the
  * then-list and there is no ELSE, nothing changes: go past the END_IF
- * without opening a level. Otherwise, no lane on: go to ELSE / END_IF,
- * which take over. */
+ * without opening a level. When every lane of a full block takes it,
+ * exec stays as it is and the level is marked whole instead of saved.
+ * Otherwise, no lane on: go to ELSE / END_IF, which take over. */
 BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
 			   const struct vir0_cpu_insn *in, uint32_t pc)
 {
 	const uint32_t *cond = vir0_cpu_reg(block, in->a);
-	uint32_t any_taken = 0;
-	VIR0_CPU_FOR_LANES(l, block->width)
-		any_taken |= block->exec[l] & (0u - (cond[l] != 0));
+	uint32_t any_taken = 0, all_taken = VIR0_CPU_LANE_ON;
+	VIR0_CPU_FOR_LANES(l, block->width) {
+		uint32_t taken = block->exec[l] & (0u - (cond[l] != 0));
+		any_taken |= taken;
+		all_taken &= taken;
+	}
 	if (!any_taken && code->insns[in->imm].op == VIR0_BC_END_IF)
 		return in->imm + 1;
+	if (block->depth < WHOLE_LEVELS) {
+		uint64_t bit = (uint64_t)1 << block->depth;
+		block->whole_levels &= ~bit;
+		if (block->full && all_taken == VIR0_CPU_LANE_ON) {
+			block->whole_levels |= bit;
+			block->depth++;
+			return pc + 1;
+		}
+	}
 	uint32_t *outer = stack_slot(block, 2 * block->depth);
 	uint32_t *other = stack_slot(block, 2 * block->depth + 1);
 	uint32_t all = VIR0_CPU_LANE_ON;
@@ -231,15 +256,22 @@ enum vir0_cpu_stop vir0_cpu_block_run(struct vir0_cpu_block *block,
 			pc = run_if(block, code, in, pc);
 			break;
 		case VIR0_BC_ELSE:
-			/* The lanes owed the else-list, saved by the IF. */
-			if (restore(block, stack_slot(block, 2 * block->depth - 1)))
+			/* The lanes owed the else-list, saved by the IF; none
+			 * when the level is whole: on to the END_IF. */
+			if (!whole_level(block, block->depth - 1) &&
+			    restore(block, stack_slot(block, 2 * block->depth - 1)))
 				pc++;
 			else
 				pc = in->imm;
 			break;
 		case VIR0_BC_END_IF:
 			block->depth--;
-			restore(block, stack_slot(block, 2 * block->depth));
+			/* A whole level was entered with every lane on, and
+			 * the constructs inside it restored their entry masks
+			 * less the lanes that returned: exec is already the live
+			 * lanes, which is what the saved mask would give. */
+			if (!whole_level(block, block->depth))
+				restore(block, stack_slot(block, 2 * block->depth));
 			pc++;
 			break;
 		case VIR0_BC_LOOP:

@@ -151,6 +151,9 @@ struct vir0_cpu_block {
 	uint32_t nlanes;
 	uint32_t pc;
 	uint32_t depth;       /* IF/LOOP levels open */
+	/* Bit d: the IF that opened level d found the block full and every
+	 * lane took the then-list, so it saved nothing (cpu_block.c). */
+	uint64_t whole_levels;
 	int full;             /* every lane of exec on: lane loops skip the mask */
 	int finished;         /* every lane finished */
 	enum vir0_cpu_ids ids;

@@ -4,7 +4,7 @@
  * doc/cpu-engine.md explains the design.
  *
  * Every register holds one u32 per lane and is stored as an array of
- * VIR0_CPU_LANES words (structure of arrays), so an instruction is a loop
+ * `width` words (structure of arrays), so an instruction is a loop
  * over the lanes that the compiler vectorises. Masks are arrays of the
  * same shape holding 0 (lane off) or 0xFFFFFFFF (lane on), so a masked
  * write is a bitwise blend. */

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/h100.sh - what one call on the GPU machine runs (../shared/device/README.md):
+# build the release tarball in .gpu/ against the sysroot bundle, then the steps
+# named in STEPS (default "check bench"), each writing its output under $OUT.
+#
+#   check      make check; VIR0_FUZZ_OPENCL_N / VIR0_FUZZ_JIT_N pass through
+#   persist    the slot suite 3 times with VIR0_CL_MODE=persistent forced
+#   bench      ./bench/bench_opencl $BENCH_ARGS (default 1)
+#   cpubench   ./bench/bench_cpu $CPU_BENCH_ARGS
+#   shapes     bench_opencl once per "WG:LANES" in $SHAPES (saxpy, sum, dfa)
+#
+# From the CPU machine: make dist, copy the tarball into .gpu/, then
+#   run(command="STEPS='check bench' bash bench/h100.sh", carry=[".gpu"])
+set -uo pipefail
+OUT=${OUT:-/tmp/out}
+mkdir -p "$OUT"
+source .gpu/env.sh
+build=/tmp/b
+if [ ! -x "$build"/starpu-vir0-*/bench/bench_opencl ]; then
+	rm -rf "$build" && mkdir -p "$build" && tar xf .gpu/starpu-vir0-*.tar.gz -C "$build"
+	(cd "$build"/starpu-vir0-* && ./configure -q && make -s -j16) > "$OUT/build.txt" 2>&1 ||
+		{ tail -40 "$OUT/build.txt"; exit 1; }
+fi
+cd "$build"/starpu-vir0-*
+clinfo -l > "$OUT/clinfo.txt" 2>&1
+
+for step in ${STEPS:-check bench}; do
+	echo "== $step $(date -u +%T)"
+	case $step in
+	check)
+		make -s -j16 check > "$OUT/check.txt" 2>&1
+		echo "make check rc=$?"
+		grep -E '^(PASS|FAIL|ERROR|# )' "$OUT/check.txt" | tail -12
+		tar czf "$OUT/test-logs.tgz" tests/*.log 2>/dev/null
+		;;
+	persist)
+		for i in 1 2 3; do
+			VIR0_CL_MODE=persistent make -s check TESTS=tests/test_opencl_slots \
+				> "$OUT/persist-$i.txt" 2>&1
+			echo "forced persistent run $i rc=$?"
+			cp tests/test_opencl_slots.log "$OUT/persist-$i.log" 2>/dev/null
+		done
+		;;
+	bench)
+		./bench/bench_opencl ${BENCH_ARGS:-1} > "$OUT/bench_opencl.txt" 2>&1
+		echo "bench_opencl rc=$?"
+		;;
+	cpubench)
+		./bench/bench_cpu ${CPU_BENCH_ARGS:-} > "$OUT/bench_cpu.txt" 2>&1
+		echo "bench_cpu rc=$?"
+		;;
+	shapes)
+		for shape in ${SHAPES:-128:4 128:8 64:16}; do
+			VIR0_CL_WG=${shape%:*} VIR0_CL_LANES=${shape#*:} \
+				./bench/bench_opencl ${BENCH_ARGS:-1} saxpy sum dfa \
+				> "$OUT/shape-${shape/:/x}.txt" 2>&1
+			echo "shape $shape rc=$?"
+		done
+		;;
+	*) echo "unknown step $step" ;;
+	esac
+done

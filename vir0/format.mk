@@ -61,8 +61,7 @@ check-local: tests/fuzz/fuzz_decode$(EXEEXT)
 	tests/fuzz/fuzz_decode$(EXEEXT) $(VIR0_FUZZ_RUN) \
 		-artifact_prefix=tests/fuzz/ tests/fuzz/corpus
 
-clean-local:
-	rm -rf tests/fuzz/corpus
+CLEAN_DIRS += tests/fuzz/corpus
 
 CLEANFILES += tests/fuzz/fuzz_decode$(EXEEXT)
 endif

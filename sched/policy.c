@@ -1,0 +1,102 @@
+/* policy.c - the vir0-spec scheduling policy: StarPU's modular HEFT tree
+ * (the same components and flags as modular-heft: perf-model MCT with
+ * transfer times and worker availability, an eager branch while models
+ * calibrate and for tasks without one, priority FIFOs above the decision
+ * and per worker, best implementation per worker), with push_task wrapped
+ * so that every task meets the choice point before the tree. A pre-decision
+ * component would not do: the perf-model branch sends uncalibrated tasks
+ * past it. */
+#include "vir0_spec.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include <starpu_sched_component.h>
+
+#include "env.h"
+#include "starpu_vir0.h"
+
+#define TREE_FLAGS (STARPU_SCHED_SIMPLE_DECIDE_WORKERS | STARPU_SCHED_SIMPLE_PERFMODEL | \
+		    STARPU_SCHED_SIMPLE_FIFO_ABOVE | STARPU_SCHED_SIMPLE_FIFO_ABOVE_PRIO | \
+		    STARPU_SCHED_SIMPLE_FIFOS_BELOW | STARPU_SCHED_SIMPLE_FIFOS_BELOW_PRIO | \
+		    STARPU_SCHED_SIMPLE_FIFOS_BELOW_READY | STARPU_SCHED_SIMPLE_IMPL)
+
+/* The context's policy data is the tree (the tree helpers look it up
+ * there), so our own state is kept per context id. Written only by
+ * init_sched and deinit_sched, which StarPU runs before the context's
+ * first push and after its last. */
+static struct starpu_vir0_sched_ctx *contexts[STARPU_NMAX_SCHED_CTXS];
+
+static void init_sched(unsigned sched_ctx)
+{
+	struct starpu_vir0_sched_config config;
+	starpu_vir0_sched_config_read(&config);
+	struct starpu_vir0_sched_ctx *ctx = calloc(1, sizeof *ctx);
+	/* init_sched cannot fail; StarPU itself aborts when its own
+	 * allocations do. */
+	if (!ctx || !(ctx->shapes = starpu_vir0_shapes_create(config.shapes)))
+		STARPU_ABORT_MSG("starpu-vir0: out of memory starting vir0-spec on context %u "
+				 "(VIR0_SCHED_SHAPES=%u)", sched_ctx, config.shapes);
+	contexts[sched_ctx] = ctx;
+
+	/* Any integer is a valid priority unless the application bounded
+	 * the context itself. */
+	if (!starpu_sched_ctx_min_priority_is_set(sched_ctx))
+		starpu_sched_ctx_set_min_priority(sched_ctx, INT_MIN);
+	if (!starpu_sched_ctx_max_priority_is_set(sched_ctx))
+		starpu_sched_ctx_set_max_priority(sched_ctx, INT_MAX);
+	starpu_sched_component_initialize_simple_scheduler(
+		(starpu_sched_component_create_t)starpu_sched_component_mct_create, NULL,
+		TREE_FLAGS, sched_ctx);
+}
+
+static void deinit_sched(unsigned sched_ctx)
+{
+	starpu_sched_tree_destroy(starpu_sched_ctx_get_policy_data(sched_ctx));
+	struct starpu_vir0_sched_ctx *ctx = contexts[sched_ctx];
+	contexts[sched_ctx] = NULL;
+	starpu_vir0_shapes_destroy(ctx->shapes);
+	free(ctx);
+}
+
+static int push_task(struct starpu_task *task)
+{
+	starpu_vir0_sched_choose(contexts[task->sched_ctx], task);
+	return starpu_sched_tree_push_task(task);
+}
+
+int starpu_vir0_sched_counts(unsigned sched_ctx, struct starpu_vir0_sched_counts *out)
+{
+	struct starpu_vir0_sched_ctx *ctx =
+		sched_ctx < STARPU_NMAX_SCHED_CTXS ? contexts[sched_ctx] : NULL;
+	if (!ctx)
+		return VIR0_EARG;
+	out->tasks = atomic_load(&ctx->tasks);
+	out->vir0_tasks = atomic_load(&ctx->vir0_tasks);
+	out->unrecorded = atomic_load(&ctx->unrecorded);
+	out->shapes = starpu_vir0_shapes_count(ctx->shapes);
+	return 0;
+}
+
+static struct starpu_sched_policy vir0_spec_policy = {
+	.init_sched = init_sched,
+	.deinit_sched = deinit_sched,
+	.add_workers = starpu_sched_tree_add_workers,
+	.remove_workers = starpu_sched_tree_remove_workers,
+	.push_task = push_task,
+	.pop_task = starpu_sched_tree_pop_task,
+	.pre_exec_hook = starpu_sched_component_worker_pre_exec_hook,
+	.post_exec_hook = starpu_sched_component_worker_post_exec_hook,
+#if STARPU_VIR0_STARPU_1_4
+	.do_schedule = starpu_sched_tree_do_schedule,
+#endif
+	.policy_name = STARPU_VIR0_POLICY_NAME,
+	.policy_description = "VIR0 speculation over perf-model HEFT (starpu-vir0)",
+	/* Zero would be STARPU_WORKER_TREE. */
+	.worker_type = STARPU_WORKER_LIST,
+};
+
+struct starpu_sched_policy *starpu_vir0_policy(void)
+{
+	return &vir0_spec_policy;
+}

@@ -1,0 +1,114 @@
+/* shapes.c - the per-context shape table behind the choice point: glibc's
+ * hsearch_r keyed by the shape written out in hex. Entries live until the
+ * context ends, so a shape's state outlives every task of that shape. */
+#define _GNU_SOURCE /* hsearch_r */
+#include "shapes.h"
+
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <starpu_sched_component.h> /* STARPU_COMPONENT_MUTEX_LOCK */
+
+#include "vir0.h"
+
+/* 16 hash bytes, 3 group counts, the byte total, in hex. */
+#define SHAPE_KEY_LEN (2 * 16 + 3 * 8 + 16)
+
+struct starpu_vir0_shape_entry {
+	char key[SHAPE_KEY_LEN + 1];
+	struct starpu_vir0_shape_choice choice;
+};
+
+struct starpu_vir0_shapes {
+	starpu_pthread_mutex_t lock;
+	struct hsearch_data table;      /* key: the shape in hex, data: its entry */
+	struct starpu_vir0_shape_entry **entries;
+	size_t count, capacity;
+};
+
+static const struct starpu_vir0_shape_choice conservative = {
+	.impl = { STARPU_VIR0_IMPL_INTERPRETER, STARPU_VIR0_IMPL_INTERPRETER },
+};
+
+struct starpu_vir0_shapes *starpu_vir0_shapes_create(size_t capacity)
+{
+	struct starpu_vir0_shapes *shapes = calloc(1, sizeof *shapes);
+	if (!shapes)
+		return NULL;
+	shapes->entries = calloc(capacity, sizeof *shapes->entries);
+	if (!shapes->entries || !hcreate_r(capacity, &shapes->table)) {
+		free(shapes->entries);
+		free(shapes);
+		return NULL;
+	}
+	shapes->capacity = capacity;
+	STARPU_PTHREAD_MUTEX_INIT(&shapes->lock, NULL);
+	return shapes;
+}
+
+void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes)
+{
+	hdestroy_r(&shapes->table);
+	for (size_t i = 0; i < shapes->count; i++)
+		free(shapes->entries[i]);
+	free(shapes->entries);
+	STARPU_PTHREAD_MUTEX_DESTROY(&shapes->lock);
+	free(shapes);
+}
+
+static void shape_key(const struct starpu_vir0_shape *shape, char key[SHAPE_KEY_LEN + 1])
+{
+	for (int i = 0; i < 16; i++)
+		sprintf(key + 2 * i, "%02x", shape->program_hash[i]);
+	sprintf(key + 32, "%08x%08x%08x%016llx", shape->groups[0], shape->groups[1],
+		shape->groups[2], (unsigned long long)shape->bytes);
+}
+
+/* The entry of `key`, entered when new; NULL when the table is full.
+ * Called with the lock held. */
+static struct starpu_vir0_shape_entry *find_or_enter(struct starpu_vir0_shapes *shapes,
+						     const char *key)
+{
+	ENTRY item = { .key = (char *)key }, *found;
+	if (hsearch_r(item, FIND, &found, &shapes->table))
+		return found->data;
+	if (shapes->count == shapes->capacity)
+		return NULL;
+	struct starpu_vir0_shape_entry *entry = malloc(sizeof *entry);
+	if (!entry)
+		return NULL;
+	memcpy(entry->key, key, sizeof entry->key);
+	entry->choice = conservative;
+	item.key = entry->key;
+	item.data = entry;
+	/* hcreate_r sized the table for `capacity`, so this cannot fill up. */
+	if (!hsearch_r(item, ENTER, &found, &shapes->table)) {
+		free(entry);
+		return NULL;
+	}
+	shapes->entries[shapes->count++] = entry;
+	return entry;
+}
+
+int starpu_vir0_shapes_choice(struct starpu_vir0_shapes *shapes,
+			      const struct starpu_vir0_shape *shape,
+			      struct starpu_vir0_shape_choice *choice)
+{
+	char key[SHAPE_KEY_LEN + 1];
+	shape_key(shape, key);
+	STARPU_COMPONENT_MUTEX_LOCK(&shapes->lock);
+	struct starpu_vir0_shape_entry *entry = find_or_enter(shapes, key);
+	*choice = entry ? entry->choice : conservative;
+	STARPU_COMPONENT_MUTEX_UNLOCK(&shapes->lock);
+	return entry ? 0 : VIR0_ELIMIT;
+}
+
+size_t starpu_vir0_shapes_count(struct starpu_vir0_shapes *shapes)
+{
+	STARPU_COMPONENT_MUTEX_LOCK(&shapes->lock);
+	size_t count = shapes->count;
+	STARPU_COMPONENT_MUTEX_UNLOCK(&shapes->lock);
+	return count;
+}

@@ -1,0 +1,42 @@
+/* shapes.h - a scheduling context's table of VIR0 task shapes and, per
+ * shape, the implementation each arch runs: the speculation state the
+ * choice point reads. A new shape starts conservative (the interpreter). */
+#ifndef STARPU_VIR0_SHAPES_H
+#define STARPU_VIR0_SHAPES_H
+
+#include <stddef.h>
+
+#include <starpu.h>
+
+#include "starpu_vir0_task.h"
+
+/* The archs a VIR0 codelet has implementations for. */
+enum starpu_vir0_shape_arch {
+	STARPU_VIR0_SHAPE_CPU,
+	STARPU_VIR0_SHAPE_OPENCL,
+	STARPU_VIR0_SHAPE_NARCHS,
+};
+
+/* What a shape runs with, per arch (enum starpu_vir0_impl). */
+struct starpu_vir0_shape_choice {
+	unsigned impl[STARPU_VIR0_SHAPE_NARCHS];
+};
+
+struct starpu_vir0_shapes;
+
+/* An empty table for up to `capacity` shapes, or NULL when out of memory. */
+struct starpu_vir0_shapes *starpu_vir0_shapes_create(size_t capacity);
+void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes);
+
+/* The choice for `shape`, entering it with the conservative choice when it
+ * is new: 0, or VIR0_ELIMIT when the table is full (`choice` is then the
+ * conservative one and the shape is not recorded). Takes the table's lock
+ * with StarPU's relax discipline: call it from push_task. */
+int starpu_vir0_shapes_choice(struct starpu_vir0_shapes *shapes,
+			      const struct starpu_vir0_shape *shape,
+			      struct starpu_vir0_shape_choice *choice);
+
+/* How many shapes the table holds. */
+size_t starpu_vir0_shapes_count(struct starpu_vir0_shapes *shapes);
+
+#endif

@@ -1,11 +1,7 @@
-/* policy.c - the vir0-spec scheduling policy: StarPU's modular HEFT tree
- * (the same components and flags as modular-heft: perf-model MCT with
- * transfer times and worker availability, an eager branch while models
- * calibrate and for tasks without one, priority FIFOs above the decision
- * and per worker, best implementation per worker), with push_task wrapped
- * so that every task meets the choice point before the tree. A pre-decision
- * component would not do: the perf-model branch sends uncalibrated tasks
- * past it. */
+/* policy.c - the vir0-spec scheduling policy: a modular HEFT tree per
+ * context (tree.c) with push_task wrapped so that every task meets the
+ * choice point (choice.c) before the tree. A pre-decision component would
+ * not do: the perf-model branch sends uncalibrated tasks past it. */
 #include "vir0_spec.h"
 
 #include <limits.h>
@@ -15,11 +11,7 @@
 
 #include "env.h"
 #include "starpu_vir0.h"
-
-#define TREE_FLAGS (STARPU_SCHED_SIMPLE_DECIDE_WORKERS | STARPU_SCHED_SIMPLE_PERFMODEL | \
-		    STARPU_SCHED_SIMPLE_FIFO_ABOVE | STARPU_SCHED_SIMPLE_FIFO_ABOVE_PRIO | \
-		    STARPU_SCHED_SIMPLE_FIFOS_BELOW | STARPU_SCHED_SIMPLE_FIFOS_BELOW_PRIO | \
-		    STARPU_SCHED_SIMPLE_FIFOS_BELOW_READY | STARPU_SCHED_SIMPLE_IMPL)
+#include "tree.h"
 
 /* The context's policy data is the tree (the tree helpers look it up
  * there), so our own state is kept per context id. Written only by
@@ -45,9 +37,7 @@ static void init_sched(unsigned sched_ctx)
 		starpu_sched_ctx_set_min_priority(sched_ctx, INT_MIN);
 	if (!starpu_sched_ctx_max_priority_is_set(sched_ctx))
 		starpu_sched_ctx_set_max_priority(sched_ctx, INT_MAX);
-	starpu_sched_component_initialize_simple_scheduler(
-		(starpu_sched_component_create_t)starpu_sched_component_mct_create, NULL,
-		TREE_FLAGS, sched_ctx);
+	starpu_vir0_tree_create(sched_ctx);
 }
 
 static void deinit_sched(unsigned sched_ctx)

@@ -6,7 +6,20 @@ if HAVE_STARPU
 libstarpu_vir0_la_SOURCES += \
 	sched/vir0_spec.h \
 	sched/policy.c \
+	sched/tree.c sched/tree.h \
 	sched/choice.c \
 	sched/shapes.c sched/shapes.h \
 	sched/env.c sched/env.h
+endif
+
+# The policy through StarPU's own workers, linked: every task meets the
+# choice point, priorities, contexts (tests/test_starpu_policy).
+if HAVE_STARPU
+check_PROGRAMS += tests/test_starpu_policy
+TESTS += tests/test_starpu_policy
+tests_test_starpu_policy_SOURCES = tests/test_starpu_policy.c
+tests_test_starpu_policy_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched \
+	-I$(top_srcdir)/codelets
+tests_test_starpu_policy_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_policy_LDADD = $(VIR0_STARPU_TEST_LIBS)
 endif

@@ -3,5 +3,18 @@
 # libstarpu_vir0_la_SOURCES, check_PROGRAMS, TESTS.
 if HAVE_STARPU
 libstarpu_vir0_la_SOURCES += codelets/starpu_vir0_task.h \
-	codelets/starpu_vir0_error.c codelets/starpu_vir0_error.h
+	codelets/starpu_vir0_error.c codelets/starpu_vir0_error.h \
+	codelets/starpu_vir0_program.c codelets/starpu_vir0_program.h \
+	codelets/starpu_vir0_bind.c \
+	codelets/starpu_vir0_codelet.c codelets/starpu_vir0_codelet.h \
+	codelets/starpu_vir0_opencl.c \
+	codelets/starpu_vir0_devices.c codelets/starpu_vir0_devices.h
+
+# Real StarPU workers: one CPU worker and PoCL's OpenCL worker.
+check_PROGRAMS += tests/test_starpu_codelet
+TESTS += tests/test_starpu_codelet
+tests_test_starpu_codelet_SOURCES = tests/test_starpu_codelet.c
+tests_test_starpu_codelet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
+tests_test_starpu_codelet_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_codelet_LDADD = tests/libfixtures_examples.la $(VIR0_STARPU_TEST_LIBS)
 endif

@@ -1,0 +1,263 @@
+/* starpu_vir0_bind.c - binding data handles to a program's buffer
+ * declarations (starpu_vir0_task_fill, starpu_vir0_task_submit_built):
+ * every mismatch a task could carry (count, interface, element size,
+ * declared count, access mode, grid) is refused here, before anything
+ * runs, with a message that names the buffer and says how to fix it. */
+#include "starpu_vir0_codelet.h"
+#include "starpu_vir0_error.h"
+
+#include "error.h"
+#include "names.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Mode bits that change how StarPU orders or places a task, not what the
+ * codelet may do with the data. */
+#define PASSING_MODES (STARPU_COMMUTE | STARPU_SSEND | STARPU_LOCALITY | STARPU_NOPLAN)
+
+static const char *mode_name(enum starpu_data_access_mode mode)
+{
+	switch (mode & ~PASSING_MODES) {
+	case STARPU_NONE: return "STARPU_NONE";
+	case STARPU_R: return "STARPU_R";
+	case STARPU_W: return "STARPU_W";
+	case STARPU_RW: return "STARPU_RW";
+	default: return "a mode with STARPU_SCRATCH or STARPU_REDUX";
+	}
+}
+
+/* The mode a declaration needs, as text, or NULL when `mode` fits: R for
+ * read-only and uniform buffers (the program never writes them);
+ * read_write buffers need RW, since the program may read what is there,
+ * except outputs, which every executor zero-fills first (fmt §1.5), so W
+ * is enough for them and spares StarPU a transfer in. */
+static const char *mode_needed(const struct vir0_buffer *decl, enum starpu_data_access_mode mode)
+{
+	enum starpu_data_access_mode base = mode & ~PASSING_MODES;
+	if (decl->access != VIR0_ACCESS_READ_WRITE)
+		return base == STARPU_R ? NULL : "STARPU_R";
+	if (decl->is_output)
+		return base == STARPU_W || base == STARPU_RW ? NULL : "STARPU_W or STARPU_RW";
+	return base == STARPU_RW ? NULL : "STARPU_RW";
+}
+
+static int check_handle(const starpu_vir0_program *program, uint32_t k,
+			starpu_data_handle_t handle, enum starpu_data_access_mode mode,
+			struct vir0_error *err)
+{
+	const struct vir0_buffer *decl = &program->program->buffers[program->bound[k]];
+	const char *type = vir0_type_kind_name(decl->element.kind);
+	char declared[64];
+	if (decl->count)
+		snprintf(declared, sizeof(declared), "%s[%u] %s%s", type, decl->count,
+			 vir0_access_name(decl->access), decl->is_output ? " output" : "");
+	else
+		snprintf(declared, sizeof(declared), "%s[0] %s%s", type,
+			 vir0_access_name(decl->access), decl->is_output ? " output" : "");
+	if (!handle)
+		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is NULL; pass "
+				     "a registered vector handle", k, decl->name, declared);
+	if (starpu_data_get_interface_id(handle) != STARPU_VECTOR_INTERFACE_ID)
+		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is not a "
+				     "vector (interface id %d); register it with "
+				     "starpu_vector_data_register", k, decl->name, declared,
+				     (int)starpu_data_get_interface_id(handle));
+	size_t element = vir0_type_size(&decl->element);
+	size_t elemsize = starpu_vector_get_elemsize(handle);
+	if (elemsize != element)
+		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has "
+				     "%zu-byte elements; the declaration needs %zu-byte %s elements: "
+				     "register the vector with elemsize %zu", k, decl->name, declared,
+				     elemsize, element, type, element);
+	uint32_t nx = starpu_vector_get_nx(handle);
+	if (decl->count && nx != decl->count)
+		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has %u "
+				     "elements; the declaration needs exactly %u: register (or "
+				     "partition) a vector of %u elements", k, decl->name, declared,
+				     nx, decl->count, decl->count);
+	const char *needed = mode_needed(decl, mode);
+	if (needed)
+		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is given "
+				     "%s; it needs %s (doc/starpu-codelets.md, \"Binding rules\")",
+				     k, decl->name, declared, mode_name(mode), needed);
+	return VIR0_OK;
+}
+
+/* The grid a task runs: the caller's, checked, or the default grid from
+ * the handles' lengths (fmt §1.6). */
+static int task_grid(const starpu_vir0_program *program, const uint32_t groups[3],
+		     const starpu_data_handle_t *handles, uint32_t out[3], struct vir0_error *err)
+{
+	const vir0_program *decoded = program->program;
+	if (groups) {
+		for (int a = 0; a < 3; a++)
+			if (!groups[a] ||
+			    (uint64_t)groups[a] * decoded->workgroup_size[a] > ((uint64_t)1 << 32))
+				return vir0_error_at(err, VIR0_EARG, 0, "grid axis %d: %u workgroups "
+						     "of %u invocations is 0 or more than 2^32; pass "
+						     "1 .. 2^32 / %u workgroups (or NULL: the default "
+						     "grid)", a, groups[a], decoded->workgroup_size[a],
+						     decoded->workgroup_size[a]);
+		memcpy(out, groups, 3 * sizeof(uint32_t));
+		return VIR0_OK;
+	}
+	/* vir0_default_grid reads only the sizes; a binding with bytes needs
+	 * some pointer, and the data is not on the host here. */
+	static char unread;
+	struct vir0_binding *sizes = calloc(decoded->nbuffers + 1, sizeof(*sizes));
+	if (!sizes)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u bindings",
+				     decoded->nbuffers);
+	for (uint32_t k = 0; k < program->nbound; k++)
+		sizes[program->bound[k]] = (struct vir0_binding){ &unread,
+								  starpu_data_get_size(handles[k]) };
+	int status = vir0_default_grid(decoded, sizes, out, err);
+	free(sizes);
+	return status;
+}
+
+/* Check everything, then make the task's arguments (with a program
+ * reference). */
+static int make_args(starpu_vir0_program *program, const uint32_t groups[3],
+		     const starpu_data_handle_t *handles,
+		     const enum starpu_data_access_mode *modes, unsigned nhandles,
+		     struct starpu_vir0_task_args **out, struct vir0_error *err)
+{
+	if (!program)
+		return vir0_error_at(err, VIR0_EARG, 0, "program is NULL; load one with "
+				     "starpu_vir0_program_load");
+	if (nhandles != program->nbound)
+		return vir0_error_at(err, VIR0_EARG, 0, "%u handles given; the program declares "
+				     "%u buffers that take one (every buffer but Workgroup ones), "
+				     "bound in declaration order", nhandles, program->nbound);
+	if (nhandles && (!handles || !modes))
+		return vir0_error_at(err, VIR0_EARG, 0, "handles and modes must not be NULL");
+	for (uint32_t k = 0; k < nhandles; k++) {
+		int status = check_handle(program, k, handles[k], modes[k], err);
+		if (status)
+			return status;
+	}
+	struct starpu_vir0_task_args *args = calloc(1, sizeof(*args));
+	if (!args)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a task's arguments");
+	int status = task_grid(program, groups, handles, args->shape.groups, err);
+	if (status) {
+		free(args);
+		return status;
+	}
+	memcpy(args->shape.program_hash, program->hash.bytes, sizeof(args->shape.program_hash));
+	for (uint32_t k = 0; k < nhandles; k++)
+		args->shape.bytes += starpu_data_get_size(handles[k]);
+	args->nhandles = nhandles;
+	args->impl_cpu = args->impl_opencl = STARPU_VIR0_IMPL_INTERPRETER;
+	starpu_vir0_program_retain(program);
+	atomic_init(&args->program, program);
+	*out = args;
+	return VIR0_OK;
+}
+
+static void attach(struct starpu_task *task, struct starpu_vir0_task_args *args)
+{
+	task->cl = starpu_vir0_codelet();
+	task->cl_arg = args;
+	task->cl_arg_size = sizeof(*args);
+	task->cl_arg_free = 1;
+}
+
+/* A task whose cl_arg someone else set cannot carry ours. */
+static int check_task(const struct starpu_task *task, struct vir0_error *err)
+{
+	if (task->cl && task->cl != starpu_vir0_codelet())
+		return vir0_error_at(err, VIR0_EARG, 0, "the task runs another codelet (%s); "
+				     "a VIR0 task runs starpu_vir0_codelet()",
+				     task->cl->name ? task->cl->name : "unnamed");
+	if (task->cl_arg)
+		return vir0_error_at(err, VIR0_EARG, 0, "the task has a cl_arg (STARPU_VALUE, "
+				     "STARPU_CL_ARGS or task->cl_arg); a VIR0 task's cl_arg is its "
+				     "own: pass data through handles");
+	return VIR0_OK;
+}
+
+int starpu_vir0_task_fill(struct starpu_task *task, starpu_vir0_program *program,
+			  const uint32_t groups[3], const starpu_data_handle_t *handles,
+			  const enum starpu_data_access_mode *modes, unsigned nhandles,
+			  struct vir0_error *err)
+{
+	if (!task)
+		return vir0_error_at(err, VIR0_EARG, 0, "task is NULL; make one with "
+				     "starpu_task_create");
+	int status = check_task(task, err);
+	if (status)
+		return status;
+	struct starpu_vir0_task_args *args = NULL;
+	status = make_args(program, groups, handles, modes, nhandles, &args, err);
+	if (status)
+		return status;
+	starpu_data_handle_t *dyn_handles = NULL;
+	enum starpu_data_access_mode *dyn_modes = NULL;
+	if (nhandles > STARPU_NMAXBUFS) {
+		/* starpu_task_clean frees them with the task. */
+		dyn_handles = malloc(nhandles * sizeof(*dyn_handles));
+		dyn_modes = malloc(nhandles * sizeof(*dyn_modes));
+		if (!dyn_handles || !dyn_modes) {
+			free(dyn_handles);
+			free(dyn_modes);
+			starpu_vir0_program_release(starpu_vir0_task_args_take(args));
+			free(args);
+			return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u handles",
+					     nhandles);
+		}
+	}
+	attach(task, args);  /* STARPU_TASK_SET_MODE reads task->cl */
+	task->dyn_handles = dyn_handles;
+	task->dyn_modes = dyn_modes;
+	task->nbuffers = (int)nhandles;
+	for (unsigned k = 0; k < nhandles; k++) {
+		STARPU_TASK_SET_HANDLE(task, handles[k], k);
+		STARPU_TASK_SET_MODE(task, modes[k], k);
+	}
+	return VIR0_OK;
+}
+
+static int refuse(struct starpu_task *task, struct vir0_error *err)
+{
+	if (task) {
+		/* StarPU refuses to destroy a detached task it would destroy
+		 * itself (destroy = 1), which it never will: not submitted. */
+		task->destroy = 0;
+		starpu_task_destroy(task);
+	}
+	return starpu_vir0_error_keep(err);
+}
+
+int starpu_vir0_task_submit_built(starpu_vir0_program *program, const uint32_t groups[3],
+				  struct starpu_task *task)
+{
+	struct vir0_error err = { 0 };
+	if (!task) {
+		vir0_error_at(&err, VIR0_EARG, 0, "starpu_task_build refused the option list (it "
+			      "printed why); check the arguments of starpu_vir0_task_insert");
+		return refuse(NULL, &err);
+	}
+	if (check_task(task, &err))
+		return refuse(task, &err);
+	const enum starpu_data_access_mode *modes = task->dyn_modes ? task->dyn_modes : task->modes;
+	struct starpu_vir0_task_args *args = NULL;
+	if (make_args(program, groups, STARPU_TASK_GET_HANDLES(task), modes,
+		      STARPU_TASK_GET_NBUFFERS(task), &args, &err))
+		return refuse(task, &err);
+	attach(task, args);
+	int code = starpu_task_submit(task);
+	if (code) {
+		/* Never submitted: nothing will run it and drop the reference. */
+		starpu_vir0_program_release(starpu_vir0_task_args_take(args));
+		vir0_error_at(&err, VIR0_EARG, 0, "starpu_task_submit refused the task: %s%s",
+			      strerror(-code), code == -ENODEV ? "; no worker can run it (start "
+			      "StarPU with a CPU or an OpenCL worker)" : "");
+		return refuse(task, &err);
+	}
+	return VIR0_OK;
+}

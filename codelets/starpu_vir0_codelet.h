@@ -1,0 +1,46 @@
+/* starpu_vir0_codelet.h - a VIR0 task's own arguments (task->cl_arg) and
+ * the implementations of the one VIR0 codelet, per arch. */
+#ifndef STARPU_VIR0_CODELET_H
+#define STARPU_VIR0_CODELET_H
+
+#include <stdatomic.h>
+
+#include "starpu_vir0_program.h"
+#include "starpu_vir0_task.h"
+
+/* task->cl_arg of a VIR0 task, freed by StarPU with the task
+ * (cl_arg_free). Everything the scheduler asks after the run (shape,
+ * footprint) is copied here, so the program reference can go as soon as
+ * the implementation is done with it. */
+struct starpu_vir0_task_args {
+	_Atomic(starpu_vir0_program *) program;  /* the task's reference, NULL once dropped */
+	struct starpu_vir0_shape shape;
+	uint32_t nhandles;
+	uint8_t impl_cpu, impl_opencl;           /* fixed implementation per arch */
+};
+
+/* The task's arguments, or NULL when `task` is not a filled VIR0 task. */
+struct starpu_vir0_task_args *starpu_vir0_task_args(const struct starpu_task *task);
+
+/* Take the program reference out of `args` (NULL if already taken): the
+ * implementation that ran the task releases it when done. */
+starpu_vir0_program *starpu_vir0_task_args_take(struct starpu_vir0_task_args *args);
+
+/* The implementations (codelet.cpu_funcs[0], codelet.opencl_funcs[0]). */
+void starpu_vir0_cpu_run(void *buffers[], void *cl_arg);
+void starpu_vir0_opencl_run(void *buffers[], void *cl_arg);
+
+/* Run `program` with the CPU interpreter, one thread, on host memory:
+ * `bindings` has one entry per declaration (program->program->nbuffers),
+ * the implementation set handle k's at program->bound[k]. */
+int starpu_vir0_run_host(const starpu_vir0_program *program, const uint32_t groups[3],
+			 struct vir0_binding *bindings, struct vir0_error *err);
+
+/* Report a failure no VIR0 task should meet after its insert-time checks
+ * (out of memory, a broken OpenCL runtime) and abort: a StarPU 1.3
+ * codelet cannot fail its task, and carrying on would hand the
+ * application a wrong result. */
+void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
+	__attribute__((noreturn));
+
+#endif

@@ -1,0 +1,31 @@
+/* starpu_vir0_devices.h - the OpenCL engine's state per StarPU OpenCL
+ * device: the megakernel built once on StarPU's own context and device
+ * (in a background thread, from the first program load), kept until
+ * StarPU shuts down. */
+#ifndef STARPU_VIR0_DEVICES_H
+#define STARPU_VIR0_DEVICES_H
+
+#include <stdint.h>
+
+#include "vir0_opencl.h"
+
+/* Start building the megakernel of every StarPU OpenCL device that has
+ * none (or has one for an earlier StarPU's context) in a background
+ * thread. Does nothing before starpu_init or when a build is under way. */
+void starpu_vir0_devices_start(void);
+
+/* The state of OpenCL device `devid`, waiting for its build when it is
+ * under way (starting it when it was never started). NULL when the build
+ * failed: `err` says why. *generation changes whenever the device's state
+ * is rebuilt, so what was loaded into an older one is known stale. */
+vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
+					struct vir0_error *err);
+
+/* Wait for a build under way, then close every device's state. Called
+ * when StarPU shuts down: by the vir0-spec policy's deinit_sched, and at
+ * process exit (atexit, registered at the first build) for applications
+ * under another policy. A later program load or OpenCL task builds
+ * again. Call it only when no VIR0 task is running. */
+void starpu_vir0_devices_release(void);
+
+#endif

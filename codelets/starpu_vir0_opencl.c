@@ -1,0 +1,134 @@
+/* starpu_vir0_opencl.c - the OpenCL implementation of the VIR0 codelet:
+ * one RUN_VIR0 slot of the megakernel on the worker's device, enqueued on
+ * StarPU's own queue with StarPU's cl_mem and byte offsets, without
+ * waiting (STARPU_OPENCL_ASYNC: StarPU's marker after it tells when the
+ * task ends; the output zero-fill and the launch stay on that queue).
+ *
+ * Should the megakernel refuse the slot (its build failed on this device,
+ * a workgroup needs more local memory than the device has, more distinct
+ * cl_mem than one launch binds), the task still gets the right result:
+ * the buffers are read to the host, run by the CPU interpreter and
+ * written back, on the same queue, with one warning per device. */
+#include "starpu_vir0_codelet.h"
+#include "starpu_vir0_devices.h"
+
+#include "cl_engine.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static atomic_int warned[STARPU_MAXOPENCLDEVS];
+
+/* The program's entry in the device's store, loaded on first use per
+ * device, and again after the device was rebuilt or the store evicted it. */
+static const vir0_cl_program *store_entry(starpu_vir0_program *program, int devid,
+					  vir0_cl_device *dev, uint64_t generation,
+					  cl_command_queue queue, struct vir0_error *err)
+{
+	struct starpu_vir0_program_cl *cl = &program->cl[devid];
+	if (cl->entry && cl->generation == generation &&
+	    vir0_cl_program_offset(cl->entry) != CL_NOT_STORED)
+		return cl->entry;
+	cl->entry = NULL;
+	if (vir0_cl_program_load(dev, queue, program->program, &cl->entry, err))
+		return NULL;
+	cl->generation = generation;
+	return cl->entry;
+}
+
+static int run_megakernel(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,
+			  void *buffers[], int devid, cl_command_queue queue,
+			  struct vir0_error *err)
+{
+	uint64_t generation = 0;
+	vir0_cl_device *dev = starpu_vir0_devices_get(devid, &generation, err);
+	if (!dev)
+		return err->code ? err->code : VIR0_EIO;
+	const vir0_cl_program *entry = store_entry(program, devid, dev, generation, queue, err);
+	if (!entry)
+		return err->code;
+	uint32_t nbuffers = program->program->nbuffers;
+	struct vir0_cl_binding *bindings = calloc(nbuffers + 1, sizeof(*bindings));
+	if (!bindings)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u bindings", nbuffers);
+	for (uint32_t k = 0; k < args->nhandles; k++)
+		bindings[program->bound[k]] = (struct vir0_cl_binding){
+			(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]),
+			STARPU_VECTOR_GET_OFFSET(buffers[k]),
+			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
+		};
+	struct vir0_cl_slot slot = {
+		.program = entry,
+		.groups = { args->shape.groups[0], args->shape.groups[1], args->shape.groups[2] },
+		.bindings = bindings,
+		.nbindings = nbuffers,
+	};
+	int status = vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, err);
+	free(bindings);
+	return status;
+}
+
+/* Read, run on the host, write back the buffers the program may write. */
+static int run_on_host(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,
+		       void *buffers[], cl_command_queue queue, struct vir0_error *err)
+{
+	const vir0_program *decoded = program->program;
+	struct vir0_binding *bindings = calloc(decoded->nbuffers + 1, sizeof(*bindings));
+	int status = bindings ? VIR0_OK : vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory");
+	for (uint32_t k = 0; k < args->nhandles && status == VIR0_OK; k++) {
+		struct vir0_binding *b = &bindings[program->bound[k]];
+		b->size = (size_t)STARPU_VECTOR_GET_NX(buffers[k]) *
+			  STARPU_VECTOR_GET_ELEMSIZE(buffers[k]);
+		b->data = malloc(b->size + 1);
+		if (!b->data) {
+			status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu bytes",
+					       b->size);
+			break;
+		}
+		cl_int code = b->size ? clEnqueueReadBuffer(queue,
+				(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]), CL_TRUE,
+				STARPU_VECTOR_GET_OFFSET(buffers[k]), b->size, b->data, 0, NULL,
+				NULL) : CL_SUCCESS;
+		if (code != CL_SUCCESS)
+			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueReadBuffer of handle %u: %s",
+					       k, vir0_cl_error_name(code));
+	}
+	if (status == VIR0_OK)
+		status = starpu_vir0_run_host(program, args->shape.groups, bindings, err);
+	for (uint32_t k = 0; k < args->nhandles && status == VIR0_OK; k++) {
+		struct vir0_binding *b = &bindings[program->bound[k]];
+		if (decoded->buffers[program->bound[k]].access != VIR0_ACCESS_READ_WRITE || !b->size)
+			continue;
+		cl_int code = clEnqueueWriteBuffer(queue,
+				(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]), CL_TRUE,
+				STARPU_VECTOR_GET_OFFSET(buffers[k]), b->size, b->data, 0, NULL, NULL);
+		if (code != CL_SUCCESS)
+			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueWriteBuffer of handle %u: %s",
+					       k, vir0_cl_error_name(code));
+	}
+	for (uint32_t i = 0; bindings && i < decoded->nbuffers; i++)
+		free(bindings[i].data);
+	free(bindings);
+	return status;
+}
+
+void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
+{
+	struct starpu_vir0_task_args *args = cl_arg;
+	starpu_vir0_program *program = atomic_load(&args->program);
+	int devid = starpu_worker_get_devid(starpu_worker_get_id_check());
+	cl_command_queue queue;
+	starpu_opencl_get_current_queue(&queue);
+	struct vir0_error err = { 0 };
+	if (run_megakernel(program, args, buffers, devid, queue, &err) != VIR0_OK) {
+		if (atomic_exchange(&warned[devid], 1) == 0)
+			fprintf(stderr, "starpu_vir0: the megakernel on OpenCL device %d refused a "
+				"task (%s); such tasks run the CPU interpreter on host copies\n",
+				devid, err.message);
+		struct vir0_error host_err = { 0 };
+		if (run_on_host(program, args, buffers, queue, &host_err))
+			starpu_vir0_task_abort("the OpenCL implementation's host run", &host_err);
+	}
+	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
+}

@@ -23,3 +23,13 @@ tests_test_starpu_policy_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched \
 tests_test_starpu_policy_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_policy_LDADD = $(VIR0_STARPU_TEST_LIBS)
 endif
+
+# StarPU's own examples under vir0-spec through LD_PRELOAD: whatever passes
+# under dmda must pass (tests/starpu_examples.sh; logs in
+# tests/starpu_examples.d).
+if HAVE_STARPU
+TESTS += tests/starpu_examples.sh
+tests/starpu_examples.log: libstarpu_vir0.la
+endif
+EXTRA_DIST += tests/starpu_examples.sh
+CLEAN_DIRS += tests/starpu_examples.d

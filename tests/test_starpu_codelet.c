@@ -14,6 +14,7 @@
 #include "starpu_vir0_task.h"
 
 #include <check.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
  * in its own process (Check forks). */
 static void start(int ncpus, int nopencl)
 {
+	/* hwloc's PCI plugin, which StarPU's topology discovery loads and
+	 * unloads, leaks (LSan reports it from an unloaded module when there
+	 * is no OpenCL worker); these tests need no PCI topology. */
+	setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_pci", 0);
 	char text[16];
 	snprintf(text, sizeof(text), "%d", ncpus);
 	setenv("STARPU_NCPU", text, 1);
@@ -547,6 +552,27 @@ END_TEST
 
 /* ---- lifetime ------------------------------------------------------------ */
 
+/* A task that holds its worker and its data until the test opens it, so
+ * what the test does meanwhile happens before the VIR0 task behind it
+ * runs (starpu_data_acquire would do too, but StarPU 1.3 leaks a request
+ * when a task waits on an acquired handle, which LSan reports). */
+static int gate_open;
+
+static void gate(void *buffers[], void *cl_arg)
+{
+	(void)buffers;
+	(void)cl_arg;
+	while (!__atomic_load_n(&gate_open, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static struct starpu_codelet gate_codelet = {
+	.cpu_funcs = { gate },
+	.opencl_funcs = { gate },
+	.nbuffers = 1,
+	.modes = { STARPU_RW },
+};
+
 /* The caller's last reference goes while the task waits for its data:
  * the task's own reference keeps the program (ASan would see a use after
  * free otherwise). On each kind of worker. */
@@ -560,19 +586,19 @@ static void release_before_run(int worker)
 	starpu_vector_data_register(&hb, STARPU_MAIN_RAM, (uintptr_t)b, N_REF, 4);
 	starpu_vector_data_register(&hc, STARPU_MAIN_RAM, (uintptr_t)c, N_REF, 4);
 	starpu_vir0_program *add = load_example("vector_add");
-	ck_assert_int_eq(starpu_data_acquire(ha, STARPU_RW), 0);
+	__atomic_store_n(&gate_open, 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(starpu_task_insert(&gate_codelet, STARPU_RW, ha,
+					    STARPU_EXECUTE_ON_WORKER, worker, 0), 0);
 	ck_assert_int_eq(starpu_vir0_task_insert(add, NULL, STARPU_R, ha, STARPU_R, hb,
 						 STARPU_W, hc, STARPU_EXECUTE_ON_WORKER, worker, 0),
 			 VIR0_OK);
 	starpu_vir0_program_release(add);
-	a[0] = 100;
-	starpu_data_release(ha);
+	__atomic_store_n(&gate_open, 1, __ATOMIC_RELEASE);
 	ck_assert_int_eq(starpu_task_wait_for_all(), 0);
 	starpu_data_unregister(ha);
 	starpu_data_unregister(hb);
 	starpu_data_unregister(hc);
-	ck_assert_uint_eq(c[0], 105);
-	for (int i = 1; i < N_REF; i++)
+	for (int i = 0; i < N_REF; i++)
 		ck_assert_uint_eq(c[i], (uint32_t)i + 5);
 }
 

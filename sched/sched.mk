@@ -7,6 +7,7 @@ libstarpu_vir0_la_SOURCES += \
 	sched/vir0_spec.h \
 	sched/policy.c \
 	sched/tree.c sched/tree.h \
+	sched/fallback.c \
 	sched/choice.c \
 	sched/shapes.c sched/shapes.h \
 	sched/env.c sched/env.h
@@ -22,6 +23,14 @@ tests_test_starpu_policy_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched \
 	-I$(top_srcdir)/codelets
 tests_test_starpu_policy_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_policy_LDADD = $(VIR0_STARPU_TEST_LIBS)
+
+# A mixed CPU / OpenCL workload to the end, exact results.
+check_PROGRAMS += tests/test_starpu_policy_mixed
+TESTS += tests/test_starpu_policy_mixed
+tests_test_starpu_policy_mixed_SOURCES = tests/test_starpu_policy_mixed.c
+tests_test_starpu_policy_mixed_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_policy_mixed_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_policy_mixed_LDADD = $(VIR0_STARPU_TEST_LIBS)
 endif
 
 # StarPU's own examples under vir0-spec through LD_PRELOAD: whatever passes

@@ -5,18 +5,17 @@
  * where priorities no longer count, and a run of such tasks all lands on
  * one worker (measured on 1.3.10: 60 of 60 tasks on one of two CPU
  * workers, twice the makespan of eager or dmda). Here they wait in one
- * central priority queue that every worker pulls from when idle:
+ * central priority queue that every worker pulls from when idle
+ * (fallback.c):
  *
  *   window (prio) -> perfmodel_select -+-> mct -> fifo below i (prio) -+
- *                                      +-> fallback (prio) ------------+-> best impl i -> worker i
+ *                                      +-> fallback -------------------+-> best impl i -> worker i
  *
  * Calibrated tasks get the perf-model decision (expected length per
  * worker and implementation, transfer time, worker availability); the
  * best-implementation component also picks, on the pulling worker, an
  * implementation still to calibrate. */
 #include "tree.h"
-
-#include <starpu_sched_component.h>
 
 /* StarPU's defaults for the mct branch (modular-heft's). */
 #define NTASKS_THRESHOLD 30
@@ -29,7 +28,7 @@ void starpu_vir0_tree_create(unsigned sched_ctx)
 	starpu_sched_ctx_set_policy_data(sched_ctx, tree);
 	struct starpu_sched_component *window = starpu_sched_component_prio_create(tree, NULL);
 	struct starpu_sched_component *mct = starpu_sched_component_mct_create(tree, NULL);
-	struct starpu_sched_component *fallback = starpu_sched_component_prio_create(tree, NULL);
+	struct starpu_sched_component *fallback = starpu_vir0_fallback_create(tree);
 	struct starpu_sched_component_perfmodel_select_data select_data = {
 		.calibrator_component = fallback,
 		.no_perfmodel_component = fallback,

@@ -31,6 +31,14 @@ tests_test_starpu_policy_mixed_SOURCES = tests/test_starpu_policy_mixed.c
 tests_test_starpu_policy_mixed_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
 tests_test_starpu_policy_mixed_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_policy_mixed_LDADD = $(VIR0_STARPU_TEST_LIBS)
+
+# VIR0 tasks through the choice point: shapes, the conservative choice.
+check_PROGRAMS += tests/test_starpu_policy_vir0
+TESTS += tests/test_starpu_policy_vir0
+tests_test_starpu_policy_vir0_SOURCES = tests/test_starpu_policy_vir0.c
+tests_test_starpu_policy_vir0_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_policy_vir0_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_policy_vir0_LDADD = $(VIR0_STARPU_TEST_LIBS)
 endif
 
 # StarPU's own examples under vir0-spec through LD_PRELOAD: whatever passes

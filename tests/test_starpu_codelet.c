@@ -331,6 +331,70 @@ START_TEST(partitioned_cpu)
 }
 END_TEST
 
+/* ---- more buffers than one megakernel launch binds ---------------------- */
+
+/* Nine distinct vectors: more handles than STARPU_NMAXBUFS (the task's
+ * dyn_handles) and more cl_mem than one megakernel launch takes
+ * (VIR0_CL_MAX_MEMS), so the OpenCL implementation runs it on host
+ * copies; the result must still be the reference's. */
+START_TEST(nine_buffers)
+{
+	start(0, 1);
+	static const char text[] =
+		"workgroup 64 1 1\n"
+		"buffer i0 u32[0] read\nbuffer i1 u32[0] read\nbuffer i2 u32[0] read\n"
+		"buffer i3 u32[0] read\nbuffer i4 u32[0] read\nbuffer i5 u32[0] read\n"
+		"buffer i6 u32[0] read\nbuffer i7 u32[0] read\n"
+		"buffer out u32[0] read_write output\n"
+		"let i = gid.x\nif i < len(out) {\n"
+		"\tstore out[i] = i0[i] + i1[i] * 3u + i2[i] + i3[i] + i4[i] + i5[i] + i6[i] + i7[i] * 7u\n"
+		"}\n";
+	enum { N = 300 };
+	starpu_vir0_program *program = NULL;
+	struct vir0_error err = { 0 };
+	ck_assert_msg(starpu_vir0_program_load(text, strlen(text), &program, &err) == VIR0_OK,
+		      "%s", err.message);
+	const vir0_program *p = starpu_vir0_program_get(program);
+	struct vir0_binding *inputs = fixture_bindings_random(p, 77, N);
+	struct vir0_binding *ref = fixture_bindings_copy(inputs, 9);
+	ck_assert_int_eq(vir0_run_reference(p, NULL, ref, 9, &err), VIR0_OK);
+	for (int path = BY_INSERT; path <= BY_FILL; path++) {
+		struct vir0_binding *mine = fixture_bindings_copy(inputs, 9);
+		starpu_data_handle_t h[9];
+		enum starpu_data_access_mode modes[9];
+		for (int k = 0; k < 9; k++) {
+			starpu_vector_data_register(&h[k], STARPU_MAIN_RAM, (uintptr_t)mine[k].data,
+						    N, 4);
+			modes[k] = k < 8 ? STARPU_R : STARPU_W;
+		}
+		int status;
+		if (path == BY_INSERT) {
+			status = starpu_vir0_task_insert(program, NULL, STARPU_R, h[0], STARPU_R, h[1],
+							 STARPU_R, h[2], STARPU_R, h[3], STARPU_R, h[4],
+							 STARPU_R, h[5], STARPU_R, h[6], STARPU_R, h[7],
+							 STARPU_W, h[8], 0);
+			ck_assert_msg(status == VIR0_OK, "%s", starpu_vir0_last_error()->message);
+		} else {
+			struct starpu_task *task = starpu_task_create();
+			status = starpu_vir0_task_fill(task, program, NULL, h, modes, 9, &err);
+			ck_assert_msg(status == VIR0_OK, "%s", err.message);
+			ck_assert_ptr_nonnull(task->dyn_handles);
+			ck_assert_int_eq(starpu_task_submit(task), 0);
+		}
+		ck_assert_int_eq(starpu_task_wait_for_all(), 0);
+		for (int k = 0; k < 9; k++)
+			starpu_data_unregister(h[k]);
+		char why[256];
+		ck_assert_msg(fixture_bindings_equal(p, mine, ref, why, sizeof(why)), "%s", why);
+		fixture_bindings_free(mine, 9);
+	}
+	fixture_bindings_free(ref, 9);
+	fixture_bindings_free(inputs, 9);
+	starpu_vir0_program_release(program);
+	stop();
+}
+END_TEST
+
 /* ---- refusals ---------------------------------------------------------- */
 
 #define N_REF 64
@@ -752,6 +816,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, examples_on_each_worker);
 	tcase_add_test(tc, partitioned_opencl);
 	tcase_add_test(tc, partitioned_cpu);
+	tcase_add_test(tc, nine_buffers);
 	tcase_add_test(tc, release_before_the_task_runs);
 	tcase_add_test(tc, restart_starpu);
 	tcase_add_test(tc, insert_options_pass_through);

@@ -151,6 +151,7 @@ static int make_args(starpu_vir0_program *program, const uint32_t groups[3],
 	memcpy(args->shape.program_hash, program->hash.bytes, sizeof(args->shape.program_hash));
 	for (uint32_t k = 0; k < nhandles; k++)
 		args->shape.bytes += starpu_data_get_size(handles[k]);
+	args->magic = STARPU_VIR0_TASK_MAGIC;
 	args->nhandles = nhandles;
 	args->impl_cpu = args->impl_opencl = STARPU_VIR0_IMPL_INTERPRETER;
 	starpu_vir0_program_retain(program);

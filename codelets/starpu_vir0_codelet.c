@@ -49,7 +49,11 @@ int starpu_vir0_task_is_vir0(const struct starpu_task *task)
 
 struct starpu_vir0_task_args *starpu_vir0_task_args(const struct starpu_task *task)
 {
-	return starpu_vir0_task_is_vir0(task) ? task->cl_arg : NULL;
+	if (!starpu_vir0_task_is_vir0(task) || !task->cl_arg ||
+	    task->cl_arg_size != sizeof(struct starpu_vir0_task_args))
+		return NULL;
+	struct starpu_vir0_task_args *args = task->cl_arg;
+	return args->magic == STARPU_VIR0_TASK_MAGIC ? args : NULL;
 }
 
 starpu_vir0_program *starpu_vir0_task_args_take(struct starpu_vir0_task_args *args)
@@ -66,6 +70,8 @@ int starpu_vir0_task_shape(const struct starpu_task *task, struct starpu_vir0_sh
 	return VIR0_OK;
 }
 
+static atomic_int warned_fix;
+
 void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 					 enum starpu_worker_archtype arch, unsigned nimpl)
 {
@@ -80,9 +86,9 @@ void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 	else if (arch == STARPU_OPENCL_WORKER && nimpl < STARPU_MAXIMPLEMENTATIONS &&
 		 codelet.opencl_funcs[nimpl])
 		args->impl_opencl = (uint8_t)nimpl;
-	else
+	else if (!atomic_exchange(&warned_fix, 1))
 		fprintf(stderr, "starpu_vir0: the VIR0 codelet has no implementation %u for "
-			"arch %d; the task keeps %u\n", nimpl, (int)arch,
+			"arch %d; the task keeps %u (said once)\n", nimpl, (int)arch,
 			arch == STARPU_OPENCL_WORKER ? args->impl_opencl : args->impl_cpu);
 }
 
@@ -102,7 +108,9 @@ static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nim
  * three take the same time on a given worker and implementation. */
 static uint32_t footprint(struct starpu_task *task)
 {
-	const struct starpu_vir0_task_args *args = task->cl_arg;
+	const struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
+	if (!args)
+		return 0;
 	uint32_t crc = starpu_hash_crc32c_be_n(args->shape.program_hash,
 					       sizeof(args->shape.program_hash), 0);
 	for (int a = 0; a < 3; a++)
@@ -117,8 +125,8 @@ static uint32_t footprint(struct starpu_task *task)
 static size_t size_base(struct starpu_task *task, unsigned nimpl)
 {
 	(void)nimpl;
-	const struct starpu_vir0_task_args *args = task->cl_arg;
-	return args->shape.bytes;
+	const struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
+	return args ? args->shape.bytes : 0;
 }
 
 int starpu_vir0_run_host(const starpu_vir0_program *program, const uint32_t groups[3],

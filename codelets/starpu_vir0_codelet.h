@@ -12,14 +12,19 @@
  * (cl_arg_free). Everything the scheduler asks after the run (shape,
  * footprint) is copied here, so the program reference can go as soon as
  * the implementation is done with it. */
+#define STARPU_VIR0_TASK_MAGIC 0x56495230u /* "VIR0" */
+
 struct starpu_vir0_task_args {
+	uint32_t magic;                          /* STARPU_VIR0_TASK_MAGIC */
 	_Atomic(starpu_vir0_program *) program;  /* the task's reference, NULL once dropped */
 	struct starpu_vir0_shape shape;
 	uint32_t nhandles;
 	uint8_t impl_cpu, impl_opencl;           /* fixed implementation per arch */
 };
 
-/* The task's arguments, or NULL when `task` is not a filled VIR0 task. */
+/* The task's arguments, or NULL when `task` is not a filled VIR0 task
+ * (another codelet, or the VIR0 codelet submitted without fill/insert,
+ * whose cl_arg may be anything). */
 struct starpu_vir0_task_args *starpu_vir0_task_args(const struct starpu_task *task);
 
 /* Take the program reference out of `args` (NULL if already taken): the

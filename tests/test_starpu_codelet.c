@@ -14,6 +14,7 @@
 #include "starpu_vir0_task.h"
 
 #include <check.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,6 +500,12 @@ START_TEST(insert_refusals)
 	REFUSED(starpu_vir0_task_insert(saxpy, NULL, STARPU_R, d.hone, STARPU_R, d.ha,
 					STARPU_W, hf, 0),
 		"buffer 'y'", "needs STARPU_RW");
+
+	/* The codelet without starpu_vir0's own arguments runs nowhere. */
+	ck_assert_int_eq(starpu_task_insert(starpu_vir0_codelet(), STARPU_R, d.ha, STARPU_R, d.hb,
+					    STARPU_W, d.hc, STARPU_VALUE, &x, sizeof(x),
+					    STARPU_CALLBACK_WITH_ARG_NFREE, record, &ran, 0),
+			 -ENODEV);
 
 	/* Nothing ran, nothing was written. */
 	ck_assert_int_eq(starpu_task_wait_for_all(), 0);

@@ -160,8 +160,15 @@ static int make_args(starpu_vir0_program *program, const uint32_t groups[3],
 	return VIR0_OK;
 }
 
-static void attach(struct starpu_task *task, struct starpu_vir0_task_args *args)
+static void attach(struct starpu_task *task, struct starpu_vir0_task_args *args,
+		   const starpu_vir0_program *program)
 {
+	/* starpu_task_build names every task "task_build" unless STARPU_NAME
+	 * says otherwise. */
+	if (!task->name || !strcmp(task->name, "task_build")) {
+		memcpy(args->name, program->task_name, sizeof(args->name));
+		task->name = args->name;
+	}
 	task->cl = starpu_vir0_codelet();
 	task->cl_arg = args;
 	task->cl_arg_size = sizeof(*args);
@@ -212,7 +219,7 @@ int starpu_vir0_task_fill(struct starpu_task *task, starpu_vir0_program *program
 					     nhandles);
 		}
 	}
-	attach(task, args);  /* STARPU_TASK_SET_MODE reads task->cl */
+	attach(task, args, program);  /* STARPU_TASK_SET_MODE reads task->cl */
 	task->dyn_handles = dyn_handles;
 	task->dyn_modes = dyn_modes;
 	task->nbuffers = (int)nhandles;
@@ -250,7 +257,7 @@ int starpu_vir0_task_submit_built(starpu_vir0_program *program, const uint32_t g
 	if (make_args(program, groups, STARPU_TASK_GET_HANDLES(task), modes,
 		      STARPU_TASK_GET_NBUFFERS(task), &args, &err))
 		return refuse(task, &err);
-	attach(task, args);
+	attach(task, args, program);
 	int code = starpu_task_submit(task);
 	if (code) {
 		/* Never submitted: nothing will run it and drop the reference. */

@@ -20,6 +20,8 @@ struct starpu_vir0_task_args {
 	struct starpu_vir0_shape shape;
 	uint32_t nhandles;
 	uint8_t impl_cpu, impl_opencl;           /* fixed implementation per arch */
+	char name[48];                           /* task->name unless the caller set one:
+						    here, as it outlives the program */
 };
 
 /* The task's arguments, or NULL when `task` is not a filled VIR0 task

@@ -37,6 +37,18 @@ static int map_handles(starpu_vir0_program *p, struct vir0_error *err)
 	return VIR0_OK;
 }
 
+/* The name tasks get when the caller gives none: what traces, perf-model
+ * warnings and StarPU's statistics show. */
+static void name_tasks(starpu_vir0_program *p)
+{
+	char hash[33];
+	vir0_hash_format(&p->hash, hash);
+	if (p->program->entry_op_id && *p->program->entry_op_id)
+		snprintf(p->task_name, sizeof(p->task_name), "vir0:%s", p->program->entry_op_id);
+	else
+		snprintf(p->task_name, sizeof(p->task_name), "vir0:%.8s", hash);
+}
+
 static int prepare(starpu_vir0_program *p, struct vir0_error *err)
 {
 	int status = vir0_validate(p->program, err);
@@ -48,6 +60,8 @@ static int prepare(starpu_vir0_program *p, struct vir0_error *err)
 		status = vir0_hash_program(p->program, &p->hash, err);
 	if (status == VIR0_OK)
 		status = map_handles(p, err);
+	if (status == VIR0_OK)
+		name_tasks(p);
 	return status;
 }
 

@@ -25,6 +25,7 @@ struct starpu_vir0_program {
 	vir0_program *program;
 	struct vir0_bytecode *bc;
 	struct vir0_hash hash;
+	char task_name[48];             /* "vir0:" + entry id or hash prefix */
 	uint32_t nbound;                /* non-Workgroup buffers: handles per task */
 	uint32_t *bound;                /* declaration index of handle k */
 	struct starpu_vir0_program_cl cl[STARPU_MAXOPENCLDEVS];

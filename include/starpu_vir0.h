@@ -48,13 +48,14 @@ struct starpu_codelet *starpu_vir0_codelet(void);
 
 /* Fill `task` (from starpu_task_create, or initialised with
  * starpu_task_init) to run `program` over `groups` workgroups (NULL: the
- * program's default grid, from the first handle's length) on `nhandles`
+ * default grid, fmt §1.6, from the lengths of all the handles) on `nhandles`
  * handles with their access modes. The handles are checked against the
  * declarations: count, interface (vector), element size, and mode (a
  * buffer the program may write needs STARPU_W or STARPU_RW; an output
  * buffer is zeroed before the run, fmt §9.1, so STARPU_W is enough). On
  * error the task is left untouched. Other task fields (priority,
- * callback, tags, ...) are the caller's. */
+ * callback, tags, ...) are the caller's. A filled task must be
+ * submitted: it holds a program reference until it runs. */
 int starpu_vir0_task_fill(struct starpu_task *task, starpu_vir0_program *program,
 			  const uint32_t groups[3], const starpu_data_handle_t *handles,
 			  const enum starpu_data_access_mode *modes, unsigned nhandles,

@@ -8,7 +8,8 @@ libstarpu_vir0_la_SOURCES += codelets/starpu_vir0_task.h \
 	codelets/starpu_vir0_bind.c \
 	codelets/starpu_vir0_codelet.c codelets/starpu_vir0_codelet.h \
 	codelets/starpu_vir0_opencl.c \
-	codelets/starpu_vir0_devices.c codelets/starpu_vir0_devices.h
+	codelets/starpu_vir0_devices.c codelets/starpu_vir0_devices.h \
+	codelets/starpu_vir0_vector.c codelets/starpu_vir0_vector.h
 
 # Real StarPU workers: one CPU worker and PoCL's OpenCL worker.
 check_PROGRAMS += tests/test_starpu_codelet
@@ -17,4 +18,14 @@ tests_test_starpu_codelet_SOURCES = tests/test_starpu_codelet.c
 tests_test_starpu_codelet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
 tests_test_starpu_codelet_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_codelet_LDADD = tests/libfixtures_examples.la $(VIR0_STARPU_TEST_LIBS)
+endif
+
+# VIR0 vectors and the resident path (VIR0_CL_MODE=persistent on PoCL).
+if HAVE_STARPU
+check_PROGRAMS += tests/test_starpu_resident
+TESTS += tests/test_starpu_resident
+tests_test_starpu_resident_SOURCES = tests/test_starpu_resident.c
+tests_test_starpu_resident_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
+tests_test_starpu_resident_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_resident_LDADD = libvir0_opencl.la $(VIR0_STARPU_TEST_LIBS)
 endif

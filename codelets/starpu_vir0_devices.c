@@ -26,6 +26,7 @@ struct device {
 	enum device_state state;
 	cl_context context;        /* StarPU's context the state was built on */
 	vir0_cl_device *dev;       /* READY */
+	cl_command_queue resident; /* READY: the queue resident launches go on */
 	uint64_t generation;
 	struct vir0_error error;   /* FAILED */
 };
@@ -55,11 +56,25 @@ static void build_one(int devid, cl_context context, cl_device_id id)
 	vir0_cl_device *dev = NULL;
 	struct vir0_error err = { 0 };
 	int status = vir0_cl_device_open(context, id, &dev, &err);
+	cl_command_queue resident = NULL;
+	if (status == VIR0_OK) {
+		/* Not StarPU's queue: the marker StarPU puts behind each task
+		 * would wait for the resident kernel's idle exit. */
+		cl_int code;
+		resident = clCreateCommandQueueWithProperties(context, id, NULL, &code);
+		if (code != CL_SUCCESS) {
+			status = vir0_error_at(&err, VIR0_EIO, 0, "clCreateCommandQueue for the "
+					       "resident kernel: %s", vir0_cl_error_name(code));
+			vir0_cl_device_close(dev);
+			dev = NULL;
+		}
+	}
 	clReleaseContext(context);
 	clReleaseDevice(id);
 	pthread_mutex_lock(&lock);
 	struct device *d = &devices[devid];
 	d->dev = dev;
+	d->resident = resident;
 	d->generation = ++generations;
 	d->state = status == VIR0_OK ? DEVICE_READY : DEVICE_FAILED;
 	d->error = err;
@@ -86,6 +101,8 @@ static void *build_all(void *arg)
 static void close_device(struct device *d)
 {
 	vir0_cl_device_close(d->dev);
+	if (d->resident)
+		clReleaseCommandQueue(d->resident);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -152,7 +169,7 @@ void starpu_vir0_devices_start(void)
 }
 
 vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
-					struct vir0_error *err)
+					cl_command_queue *resident, struct vir0_error *err)
 {
 	if (devid < 0 || devid >= STARPU_MAXOPENCLDEVS) {
 		vir0_error_at(err, VIR0_EARG, 0, "OpenCL device %d is beyond the %d StarPU keeps",
@@ -172,6 +189,8 @@ vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 		pthread_cond_wait(&changed, &lock);
 	vir0_cl_device *dev = d->dev;
 	*generation = d->generation;
+	if (resident)
+		*resident = d->resident;
 	if (!dev) {
 		if (err)
 			*err = d->error;
@@ -204,5 +223,17 @@ void starpu_vir0_devices_release(void)
 	for (int i = 0; i < STARPU_MAXOPENCLDEVS; i++)
 		if (devices[i].state != DEVICE_NONE)
 			close_device(&devices[i]);
+	pthread_mutex_unlock(&lock);
+}
+
+void starpu_vir0_devices_arena_free(int devid, uint64_t generation,
+				    const struct vir0_cl_binding *binding)
+{
+	if (devid < 0 || devid >= STARPU_MAXOPENCLDEVS)
+		return;
+	pthread_mutex_lock(&lock);
+	struct device *d = &devices[devid];
+	if (d->state == DEVICE_READY && d->generation == generation)
+		vir0_cl_arena_free(d->dev, binding);
 	pthread_mutex_unlock(&lock);
 }

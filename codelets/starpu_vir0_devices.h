@@ -17,9 +17,17 @@ void starpu_vir0_devices_start(void);
 /* The state of OpenCL device `devid`, waiting for its build when it is
  * under way (starting it when it was never started). NULL when the build
  * failed: `err` says why. *generation changes whenever the device's state
- * is rebuilt, so what was loaded into an older one is known stale. */
+ * is rebuilt, so what was loaded into an older one is known stale.
+ * *resident (when not NULL) gets the device's queue for resident
+ * launches, which is not StarPU's. */
 vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
-					struct vir0_error *err);
+					cl_command_queue *resident, struct vir0_error *err);
+
+/* Give back arena memory allocated on `devid`'s state of `generation`;
+ * nothing when that state was closed or rebuilt since (its arena went
+ * with it): StarPU frees cached data buffers late in starpu_shutdown. */
+void starpu_vir0_devices_arena_free(int devid, uint64_t generation,
+				    const struct vir0_cl_binding *binding);
 
 /* Wait for a build under way, then close every device's state. Called
  * when StarPU shuts down: by the vir0-spec policy's deinit_sched, and at

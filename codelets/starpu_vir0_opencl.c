@@ -2,7 +2,9 @@
  * one RUN_VIR0 slot of the megakernel on the worker's device, enqueued on
  * StarPU's own queue with StarPU's cl_mem and byte offsets, without
  * waiting (STARPU_OPENCL_ASYNC: StarPU's marker after it tells when the
- * task ends; the output zero-fill and the launch stay on that queue).
+ * task ends; the output zero-fill and the launch stay on that queue), or
+ * published to the resident kernel when the device keeps one and the
+ * task's data is in its arena (VIR0 vectors).
  *
  * Should the megakernel refuse the slot (its build failed on this device,
  * a workgroup needs more local memory than the device has, more distinct
@@ -11,6 +13,7 @@
  * written back, on the same queue, with one warning per device. */
 #include "starpu_vir0_codelet.h"
 #include "starpu_vir0_devices.h"
+#include "starpu_vir0_vector.h"
 
 #include "cl_engine.h"
 #include "error.h"
@@ -37,12 +40,30 @@ static const vir0_cl_program *store_entry(starpu_vir0_program *program, int devi
 	return cl->entry;
 }
 
+/* A task goes to the resident kernel when the device keeps one and all
+ * its data lies where a running kernel can address it: VIR0 vectors,
+ * whose OpenCL copies are in the device arena. It then waits for its slot
+ * (a few microseconds) on a queue of its own; StarPU's marker behind it
+ * finds nothing left to wait for. vir0_cl_run_slots still launches when
+ * a binding fell outside the arena (a vector too large for it). */
+static int goes_resident(vir0_cl_device *dev, const struct starpu_vir0_task_args *args)
+{
+	if (vir0_cl_device_mode(dev) == VIR0_CL_MODE_BATCH)
+		return 0;
+	struct starpu_task *task = starpu_task_get_current();
+	for (uint32_t k = 0; k < args->nhandles; k++)
+		if (!starpu_vir0_vector_is(STARPU_TASK_GET_HANDLE(task, k)))
+			return 0;
+	return 1;
+}
+
 static int run_megakernel(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,
 			  void *buffers[], int devid, cl_command_queue queue,
 			  struct vir0_error *err)
 {
 	uint64_t generation = 0;
-	vir0_cl_device *dev = starpu_vir0_devices_get(devid, &generation, err);
+	cl_command_queue resident = NULL;
+	vir0_cl_device *dev = starpu_vir0_devices_get(devid, &generation, &resident, err);
 	if (!dev)
 		return err->code ? err->code : VIR0_EIO;
 	const vir0_cl_program *entry = store_entry(program, devid, dev, generation, queue, err);
@@ -64,7 +85,9 @@ static int run_megakernel(starpu_vir0_program *program, const struct starpu_vir0
 		.bindings = bindings,
 		.nbindings = nbuffers,
 	};
-	int status = vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, err);
+	int status = goes_resident(dev, args)
+		? vir0_cl_run_slots(dev, resident, &slot, 1, err)
+		: vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, err);
 	free(bindings);
 	return status;
 }

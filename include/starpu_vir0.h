@@ -43,6 +43,16 @@ const vir0_program *starpu_vir0_program_get(const starpu_vir0_program *program);
 /* Its content hash as 32 hex digits. */
 void starpu_vir0_program_hash(const starpu_vir0_program *program, char text[33]);
 
+/* Register a vector like starpu_vector_data_register, whose copies on an
+ * OpenCL device live in the megakernel's device arena ($VIR0_CL_ARENA_MB,
+ * default 256 MiB per device): where the device runs the megakernel
+ * resident (persistent-nv on NVIDIA, VIR0_CL_MODE=persistent elsewhere),
+ * a VIR0 task whose handles are all such vectors is published to the
+ * running kernel as a slot instead of being launched. Filters, transfers
+ * and STARPU_VECTOR_GET_* work as on a plain vector. */
+void starpu_vir0_vector_data_register(starpu_data_handle_t *handle, int home_node,
+				      uintptr_t ptr, uint32_t nx, size_t elemsize);
+
 /* The one codelet of every VIR0 task (variable number of buffers). */
 struct starpu_codelet *starpu_vir0_codelet(void);
 

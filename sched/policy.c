@@ -11,6 +11,7 @@
 
 #include "env.h"
 #include "starpu_vir0.h"
+#include "starpu_vir0_devices.h"
 #include "tree.h"
 
 /* The context's policy data is the tree (the tree helpers look it up
@@ -43,6 +44,10 @@ static void init_sched(unsigned sched_ctx)
 static void deinit_sched(unsigned sched_ctx)
 {
 	starpu_sched_tree_destroy(starpu_sched_ctx_get_policy_data(sched_ctx));
+	/* The initial context ends in starpu_shutdown, after the workers:
+	 * the megakernels built on StarPU's OpenCL contexts go with it. */
+	if (sched_ctx == STARPU_GLOBAL_SCHED_CTX)
+		starpu_vir0_devices_release();
 	struct starpu_vir0_sched_ctx *ctx = contexts[sched_ctx];
 	contexts[sched_ctx] = NULL;
 	starpu_vir0_shapes_destroy(ctx->shapes);

@@ -44,9 +44,9 @@ static void init_sched(unsigned sched_ctx)
 static void deinit_sched(unsigned sched_ctx)
 {
 	starpu_sched_tree_destroy(starpu_sched_ctx_get_policy_data(sched_ctx));
-	/* The initial context ends in starpu_shutdown, after the workers:
+	/* The initial context (0) ends in starpu_shutdown, after the workers:
 	 * the megakernels built on StarPU's OpenCL contexts go with it. */
-	if (sched_ctx == STARPU_GLOBAL_SCHED_CTX)
+	if (sched_ctx == 0)
 		starpu_vir0_devices_release();
 	struct starpu_vir0_sched_ctx *ctx = contexts[sched_ctx];
 	contexts[sched_ctx] = NULL;

@@ -5,6 +5,7 @@
  * by the task's shape, and what the policy may ask of a task
  * (starpu_vir0_task.h). */
 #include "starpu_vir0_codelet.h"
+#include "starpu_vir0_devices.h"
 
 #include "cpu_engine.h"
 
@@ -92,6 +93,26 @@ void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 			arch == STARPU_OPENCL_WORKER ? args->impl_opencl : args->impl_cpu);
 }
 
+/* While a device's megakernel is being built, its OpenCL worker leaves
+ * VIR0 tasks to the context's CPU workers, so no task waits for the
+ * compiler; a task pinned to the worker, or with no CPU worker to go to,
+ * waits for the build instead. */
+static int waits_for_build(unsigned workerid, const struct starpu_task *task)
+{
+	if (task->execute_on_a_specific_worker)
+		return 0;
+	int devid = starpu_worker_get_devid((int)workerid);
+	if (starpu_vir0_opencl_ready(devid))
+		return 0;
+	starpu_vir0_devices_start();  /* in case nothing has started it yet */
+	/* A task not submitted yet has no context: the caller's. */
+	unsigned ctx = task->sched_ctx < STARPU_NMAX_SCHED_CTXS ? task->sched_ctx
+								: starpu_sched_ctx_get_context();
+	if (ctx >= STARPU_NMAX_SCHED_CTXS)
+		ctx = 0;
+	return starpu_sched_ctx_contains_type_of_worker(STARPU_CPU_WORKER, ctx) != 0;
+}
+
 static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
 	const struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
@@ -99,7 +120,8 @@ static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nim
 		return 0;
 	switch (starpu_worker_get_type((int)workerid)) {
 	case STARPU_CPU_WORKER: return nimpl == args->impl_cpu;
-	case STARPU_OPENCL_WORKER: return nimpl == args->impl_opencl;
+	case STARPU_OPENCL_WORKER:
+		return nimpl == args->impl_opencl && !waits_for_build(workerid, task);
 	default: return 0;
 	}
 }

@@ -36,7 +36,8 @@ void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 
 /* 1 when the OpenCL interpreter of StarPU's OpenCL device `devid` is
  * built and ready (its megakernel builds in the background from the first
- * program load): a policy may prefer other workers until then. */
+ * program load). Until then the codelet's can_execute leaves VIR0 tasks
+ * to the context's CPU workers, if it has any. */
 int starpu_vir0_opencl_ready(int devid);
 
 #endif

@@ -794,7 +794,14 @@ START_TEST(shape_footprint_and_implementation)
 					    STARPU_VIR0_IMPL_INTERPRETER);
 	ck_assert(starpu_worker_can_execute_task(cpu, t[0], 0));
 	ck_assert(!starpu_worker_can_execute_task(cpu, t[0], 1));
+	/* While the megakernel builds, the OpenCL worker leaves VIR0 tasks to
+	 * the CPU worker; once built, it takes them. */
 	int ocl = worker_of(STARPU_OPENCL_WORKER);
+	starpu_vir0_devices_release();
+	ck_assert(!starpu_worker_can_execute_task(ocl, t[0], 0));
+	uint64_t generation;
+	ck_assert_ptr_nonnull(starpu_vir0_devices_get(starpu_worker_get_devid(ocl), &generation,
+						      NULL, &err));
 	ck_assert(starpu_worker_can_execute_task(ocl, t[0], 0));
 
 	for (int i = 0; i < 3; i++)

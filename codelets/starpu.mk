@@ -12,12 +12,17 @@ libstarpu_vir0_la_SOURCES += codelets/starpu_vir0_task.h \
 	codelets/starpu_vir0_vector.c codelets/starpu_vir0_vector.h
 
 # Real StarPU workers: one CPU worker and PoCL's OpenCL worker.
+check_LTLIBRARIES += tests/libfixtures_starpu.la
+tests_libfixtures_starpu_la_SOURCES = tests/fixture_starpu.c tests/fixture_starpu.h
+tests_libfixtures_starpu_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
+tests_libfixtures_starpu_la_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 check_PROGRAMS += tests/test_starpu_codelet
 TESTS += tests/test_starpu_codelet
 tests_test_starpu_codelet_SOURCES = tests/test_starpu_codelet.c
 tests_test_starpu_codelet_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
 tests_test_starpu_codelet_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
-tests_test_starpu_codelet_LDADD = tests/libfixtures_examples.la $(VIR0_STARPU_TEST_LIBS)
+tests_test_starpu_codelet_LDADD = tests/libfixtures_starpu.la tests/libfixtures_examples.la \
+	$(VIR0_STARPU_TEST_LIBS)
 endif
 
 # VIR0 vectors and the resident path (VIR0_CL_MODE=persistent on PoCL).
@@ -27,5 +32,6 @@ TESTS += tests/test_starpu_resident
 tests_test_starpu_resident_SOURCES = tests/test_starpu_resident.c
 tests_test_starpu_resident_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
 tests_test_starpu_resident_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
-tests_test_starpu_resident_LDADD = libvir0_opencl.la $(VIR0_STARPU_TEST_LIBS)
+tests_test_starpu_resident_LDADD = tests/libfixtures_starpu.la libvir0_opencl.la \
+	$(VIR0_STARPU_TEST_LIBS)
 endif

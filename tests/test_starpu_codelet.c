@@ -8,6 +8,7 @@
  * program load errors; lifetime (release before the task runs, StarPU
  * restarted); what passes through insert (callbacks, priority, tags);
  * the shape and footprint the scheduler sees. */
+#include "fixture_starpu.h"
 #include "fixtures.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
@@ -19,45 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- starting StarPU -------------------------------------------------- */
-
-/* STARPU_NCPU / STARPU_NOPENCL from the environment override the conf
- * (the test environment sets STARPU_NCPU=1), so set both. Each test runs
- * in its own process (Check forks). */
-static void start(int ncpus, int nopencl)
-{
-	/* hwloc's PCI plugin, which StarPU's topology discovery loads and
-	 * unloads, leaks (LSan reports it from an unloaded module when there
-	 * is no OpenCL worker); these tests need no PCI topology. */
-	setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_pci", 0);
-	char text[16];
-	snprintf(text, sizeof(text), "%d", ncpus);
-	setenv("STARPU_NCPU", text, 1);
-	snprintf(text, sizeof(text), "%d", nopencl);
-	setenv("STARPU_NOPENCL", text, 1);
-	struct starpu_conf conf;
-	starpu_conf_init(&conf);
-	conf.ncpus = ncpus;
-	conf.nopencl = nopencl;
-	conf.ncuda = 0;
-	ck_assert_int_eq(starpu_init(&conf), 0);
-	ck_assert_int_eq((int)starpu_cpu_worker_get_count(), ncpus);
-	ck_assert_int_eq((int)starpu_opencl_worker_get_count(), nopencl);
-}
-
-static void stop(void)
-{
-	starpu_shutdown();
-	starpu_vir0_devices_release();
-}
-
-static int worker_of(enum starpu_worker_archtype type)
-{
-	int id = -1;
-	ck_assert_int_eq(starpu_worker_get_ids_by_type(type, &id, 1), 1);
-	return id;
-}
 
 static starpu_vir0_program *load_example(const char *name)
 {
@@ -210,29 +172,29 @@ static void run_examples(int worker, enum starpu_worker_archtype expect, enum pa
 
 START_TEST(examples_cpu_only)
 {
-	start(1, 0);
+	fixture_starpu_start(1, 0);
 	run_examples(-1, STARPU_CPU_WORKER, BY_INSERT);
 	run_examples(-1, STARPU_CPU_WORKER, BY_FILL);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(examples_opencl_only)
 {
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	run_examples(-1, STARPU_OPENCL_WORKER, BY_FILL);
 	run_examples(-1, STARPU_OPENCL_WORKER, BY_INSERT);
-	ck_assert(starpu_vir0_opencl_ready(starpu_worker_get_devid(worker_of(STARPU_OPENCL_WORKER))));
-	stop();
+	ck_assert(starpu_vir0_opencl_ready(starpu_worker_get_devid(fixture_starpu_worker_of(STARPU_OPENCL_WORKER))));
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(examples_on_each_worker)
 {
-	start(1, 1);
-	run_examples(worker_of(STARPU_OPENCL_WORKER), STARPU_OPENCL_WORKER, BY_INSERT);
-	run_examples(worker_of(STARPU_CPU_WORKER), STARPU_CPU_WORKER, BY_FILL);
-	stop();
+	fixture_starpu_start(1, 1);
+	run_examples(fixture_starpu_worker_of(STARPU_OPENCL_WORKER), STARPU_OPENCL_WORKER, BY_INSERT);
+	run_examples(fixture_starpu_worker_of(STARPU_CPU_WORKER), STARPU_CPU_WORKER, BY_FILL);
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -318,17 +280,17 @@ static void run_partitioned(int worker)
 
 START_TEST(partitioned_opencl)
 {
-	start(1, 1);
-	run_partitioned(worker_of(STARPU_OPENCL_WORKER));
-	stop();
+	fixture_starpu_start(1, 1);
+	run_partitioned(fixture_starpu_worker_of(STARPU_OPENCL_WORKER));
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(partitioned_cpu)
 {
-	start(1, 1);
-	run_partitioned(worker_of(STARPU_CPU_WORKER));
-	stop();
+	fixture_starpu_start(1, 1);
+	run_partitioned(fixture_starpu_worker_of(STARPU_CPU_WORKER));
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -340,7 +302,7 @@ END_TEST
  * copies; the result must still be the reference's. */
 START_TEST(nine_buffers)
 {
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	static const char text[] =
 		"workgroup 64 1 1\n"
 		"buffer i0 u32[0] read\nbuffer i1 u32[0] read\nbuffer i2 u32[0] read\n"
@@ -392,7 +354,7 @@ START_TEST(nine_buffers)
 	fixture_bindings_free(ref, 9);
 	fixture_bindings_free(inputs, 9);
 	starpu_vir0_program_release(program);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -448,7 +410,7 @@ static void expect_refused(int status, const char *const *parts)
 
 START_TEST(insert_refusals)
 {
-	start(1, 1);
+	fixture_starpu_start(1, 1);
 	struct refusal_data d;
 	refusal_setup(&d);
 	starpu_vir0_program *add = load_example("vector_add");
@@ -517,13 +479,13 @@ START_TEST(insert_refusals)
 	starpu_vir0_program_release(add);
 	starpu_vir0_program_release(sum);
 	starpu_vir0_program_release(saxpy);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(fill_refusals)
 {
-	start(1, 0);
+	fixture_starpu_start(1, 0);
 	struct refusal_data d;
 	refusal_setup(&d);
 	starpu_vir0_program *add = load_example("vector_add");
@@ -555,7 +517,7 @@ START_TEST(fill_refusals)
 	for (int i = 0; i < N_REF; i++)
 		ck_assert_uint_eq(d.c[i], 3u * (uint32_t)i);
 	starpu_vir0_program_release(add);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -563,7 +525,7 @@ END_TEST
 
 START_TEST(load_errors)
 {
-	start(1, 0);
+	fixture_starpu_start(1, 0);
 	starpu_vir0_program *p = (starpu_vir0_program *)&p;
 	struct vir0_error err = { 0 };
 	static const uint8_t bad_wire[] = { 'V', 'I', 'R', '0', 9, 9, 9, 9, 1, 2 };
@@ -590,13 +552,13 @@ START_TEST(load_errors)
 	ck_assert_int_eq(status, VIR0_EIO);
 	ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/x.vir0s"));
 	ck_assert_int_eq(starpu_vir0_program_load(NULL, 0, NULL, &err), VIR0_EARG);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(load_forms_and_hash)
 {
-	start(1, 0);
+	fixture_starpu_start(1, 0);
 	size_t size;
 	uint8_t *text = fixture_read("examples/saxpy.vir0s", &size);
 	starpu_vir0_program *from_text = NULL, *from_wire = NULL;
@@ -617,7 +579,7 @@ START_TEST(load_forms_and_hash)
 	free(text);
 	starpu_vir0_program_release(from_text);
 	starpu_vir0_program_release(from_wire);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -675,10 +637,10 @@ static void release_before_run(int worker)
 
 START_TEST(release_before_the_task_runs)
 {
-	start(1, 1);
-	release_before_run(worker_of(STARPU_CPU_WORKER));
-	release_before_run(worker_of(STARPU_OPENCL_WORKER));
-	stop();
+	fixture_starpu_start(1, 1);
+	release_before_run(fixture_starpu_worker_of(STARPU_CPU_WORKER));
+	release_before_run(fixture_starpu_worker_of(STARPU_OPENCL_WORKER));
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -687,8 +649,8 @@ END_TEST
 START_TEST(restart_starpu)
 {
 	for (int round = 0; round < 2; round++) {
-		start(0, 1);
-		release_before_run(worker_of(STARPU_OPENCL_WORKER));
+		fixture_starpu_start(0, 1);
+		release_before_run(fixture_starpu_worker_of(STARPU_OPENCL_WORKER));
 		starpu_shutdown();
 	}
 	starpu_vir0_devices_release();
@@ -699,7 +661,7 @@ END_TEST
 
 START_TEST(insert_options_pass_through)
 {
-	start(1, 1);
+	fixture_starpu_start(1, 1);
 	uint32_t a[N_REF] = { 1 }, b[N_REF] = { 2 }, c[N_REF];
 	starpu_data_handle_t ha, hb, hc;
 	starpu_vector_data_register(&ha, STARPU_MAIN_RAM, (uintptr_t)a, N_REF, 4);
@@ -734,7 +696,7 @@ START_TEST(insert_options_pass_through)
 	starpu_data_unregister(hc);
 	ck_assert_uint_eq(c[0], 3);
 	starpu_vir0_program_release(add);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -742,7 +704,7 @@ END_TEST
 
 START_TEST(shape_footprint_and_implementation)
 {
-	start(1, 1);
+	fixture_starpu_start(1, 1);
 	enum { N = 256 };
 	static uint32_t x[3][N], y[3][2 * N];
 	starpu_data_handle_t small[3], big[3];
@@ -770,7 +732,7 @@ START_TEST(shape_footprint_and_implementation)
 	ck_assert_uint_eq(shape.groups[1], 1);
 	ck_assert_uint_eq(shape.bytes, 3 * N * 4);
 
-	int cpu = worker_of(STARPU_CPU_WORKER);
+	int cpu = fixture_starpu_worker_of(STARPU_CPU_WORKER);
 	struct starpu_perfmodel_arch *arch = starpu_worker_get_perf_archtype(cpu, 0);
 	struct starpu_perfmodel *model = starpu_vir0_codelet()->model;
 	ck_assert_int_eq(model->type, STARPU_HISTORY_BASED);
@@ -796,7 +758,7 @@ START_TEST(shape_footprint_and_implementation)
 	ck_assert(!starpu_worker_can_execute_task(cpu, t[0], 1));
 	/* While the megakernel builds, the OpenCL worker leaves VIR0 tasks to
 	 * the CPU worker; once built, it takes them. */
-	int ocl = worker_of(STARPU_OPENCL_WORKER);
+	int ocl = fixture_starpu_worker_of(STARPU_OPENCL_WORKER);
 	starpu_vir0_devices_release();
 	ck_assert(!starpu_worker_can_execute_task(ocl, t[0], 0));
 	uint64_t generation;
@@ -812,7 +774,7 @@ START_TEST(shape_footprint_and_implementation)
 		starpu_data_unregister(big[k]);
 	}
 	starpu_vir0_program_release(add);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 

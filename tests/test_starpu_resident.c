@@ -6,6 +6,7 @@
  * (VIR0_CL_MODE=persistent), the resident kernel sharing its device and
  * data with a foreign OpenCL codelet, a vector too large for the arena,
  * and VIR0 vectors on a CPU worker. */
+#include "fixture_starpu.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
 
@@ -15,28 +16,6 @@
 #include <string.h>
 
 #define BLOCKS 4u
-
-static void start(int ncpus, int nopencl)
-{
-	char text[16];
-	snprintf(text, sizeof(text), "%d", ncpus);
-	setenv("STARPU_NCPU", text, 1);
-	snprintf(text, sizeof(text), "%d", nopencl);
-	setenv("STARPU_NOPENCL", text, 1);
-	struct starpu_conf conf;
-	starpu_conf_init(&conf);
-	conf.ncpus = ncpus;
-	conf.nopencl = nopencl;
-	conf.ncuda = 0;
-	ck_assert_int_eq(starpu_init(&conf), 0);
-	ck_assert_int_eq((int)starpu_opencl_worker_get_count(), nopencl);
-}
-
-static void stop(void)
-{
-	starpu_shutdown();
-	starpu_vir0_devices_release();
-}
 
 static starpu_vir0_program *load_saxpy(void)
 {
@@ -191,7 +170,7 @@ static struct starpu_codelet probe_codelet = {
 
 START_TEST(vir0_vectors_live_in_the_arena)
 {
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	static uint32_t a[1000], b[1000];
 	starpu_data_handle_t ha, hb;
 	starpu_vir0_vector_data_register(&ha, STARPU_MAIN_RAM, (uintptr_t)a, 1000, 4);
@@ -202,40 +181,40 @@ START_TEST(vir0_vectors_live_in_the_arena)
 	ck_assert(seen_offset[0] != seen_offset[1]);
 	starpu_data_unregister(ha);
 	starpu_data_unregister(hb);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(launched_in_batch_mode)
 {
 	setenv("VIR0_CL_MODE", "batch", 1);
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	run_saxpy(&(struct run){ .n = 10000, .rounds = 3 });
 	ck_assert_uint_eq(resident_info().slots, 0);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(published_to_the_resident_kernel)
 {
 	setenv("VIR0_CL_MODE", "persistent", 1);
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	run_saxpy(&(struct run){ .n = 10000, .rounds = 3 });
 	/* Every task went through the ring: one slot each. */
 	ck_assert_uint_ge(resident_info().slots, 3 * BLOCKS);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(resident_kernel_beside_a_foreign_codelet)
 {
 	setenv("VIR0_CL_MODE", "persistent", 1);
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	ck_assert_int_eq(starpu_opencl_load_opencl_from_string(bump_source, &bump_program, ""), 0);
 	run_saxpy(&(struct run){ .n = 4096, .rounds = 4, .bump = 1 });
 	ck_assert_uint_ge(resident_info().slots, 4 * BLOCKS);
 	starpu_opencl_unload_opencl(&bump_program);
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
@@ -243,18 +222,18 @@ START_TEST(vector_larger_than_the_arena)
 {
 	setenv("VIR0_CL_MODE", "persistent", 1);
 	setenv("VIR0_CL_ARENA_MB", "1", 1);
-	start(0, 1);
+	fixture_starpu_start(0, 1);
 	/* 1.5 MiB per vector: y's blocks fit one at a time, x and y not. */
 	run_saxpy(&(struct run){ .n = 3u << 17, .rounds = 2 });
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 
 START_TEST(vir0_vectors_on_a_cpu_worker)
 {
-	start(1, 0);
+	fixture_starpu_start(1, 0);
 	run_saxpy(&(struct run){ .n = 10000, .rounds = 3 });
-	stop();
+	fixture_starpu_stop();
 }
 END_TEST
 

@@ -41,7 +41,7 @@ enum cl_kernel_arg {
 /* RUN_VIR0 argument words (megakernel.cl ARG_*). */
 enum cl_run_arg {
 	RUN_PROGRAM = 0, RUN_GROUPS = 1, RUN_DESC = 4, RUN_NE = 5, RUN_PER_CHUNK = 6,
-	RUN_NCHUNKS = 7, RUN_WG_BYTES = 8, RUN_GENERATION = 10, RUN_FAULT = 11,
+	RUN_NCHUNKS = 7, RUN_WG_BYTES = 8, RUN_ZERO = 9, RUN_GENERATION = 10, RUN_FAULT = 11,
 };
 
 /* A program in the store: what the host needs to check bindings and plan
@@ -80,6 +80,7 @@ struct vir0_cl_device {
 	uint32_t groups;             /* work-groups per batch launch */
 	uint32_t units;              /* compute units: work-groups of a resident kernel */
 	size_t local_budget;         /* __local bytes for Workgroup memory */
+	size_t zero_in_kernel;       /* most output bytes a launch's claimer zeroes itself */
 	uint32_t idle_spins;
 	cl_mem control;
 	/* program store */

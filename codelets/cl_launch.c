@@ -88,22 +88,36 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring 
 	return status;
 }
 
-/* Zero the outputs, then launch; lock taken here. */
+/* Zero the outputs, then launch; lock taken here. A launch of one slot
+ * whose outputs are small has its claimer zero them before the chunks
+ * open (ARG_ZERO): on PoCL a fill command and the wait on it cost more
+ * than the launch (doc/opencl-engine.md, "Launch costs"). Otherwise a
+ * fill per output, and the launch waits on the fills, which waited on
+ * the caller's events. */
 static int enqueue_ring(vir0_cl_device *dev, cl_command_queue queue,
-			const struct vir0_cl_slot *slots, const struct cl_ring *ring,
+			const struct vir0_cl_slot *slots, struct cl_ring *ring,
 			cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 			struct vir0_error *err)
 {
-	cl_event zeroed = NULL;
-	int status = cl_ring_zero_outputs(queue, slots, ring->nslots, nwait, wait, &zeroed, err);
+	cl_event *fills = NULL;
+	cl_uint nfills = 0;
+	int status = VIR0_OK;
+	if (ring->nslots == 1 && slots[0].program &&
+	    cl_slot_output_bytes(&slots[0]) <= dev->zero_in_kernel)
+		ring->words[4 + RUN_ZERO] = 1;
+	else
+		status = cl_ring_zero_outputs(queue, slots, ring->nslots, nwait, wait, &fills,
+					      &nfills, err);
 	if (status == VIR0_OK) {
 		pthread_mutex_lock(&dev->lock);
 		vir0_cl_persistent_stop(dev);
-		status = cl_launch(dev, queue, ring, 1, &zeroed, done, ring_out, err);
+		status = cl_launch(dev, queue, ring, nfills ? nfills : nwait, nfills ? fills : wait,
+				   done, ring_out, err);
 		pthread_mutex_unlock(&dev->lock);
 	}
-	if (zeroed)
-		clReleaseEvent(zeroed);
+	for (cl_uint e = 0; e < nfills; e++)
+		clReleaseEvent(fills[e]);
+	free(fills);
 	return status;
 }
 

@@ -247,19 +247,32 @@ void cl_ring_free(struct cl_ring *ring)
 	ring->words = NULL;
 }
 
+size_t cl_slot_output_bytes(const struct vir0_cl_slot *slot)
+{
+	size_t bytes = 0;
+	for (uint32_t i = 0; slot->program && i < slot->program->nbuffers; i++)
+		if (slot->program->buffers[i].is_output)
+			bytes += slot->bindings[i].size;
+	return bytes;
+}
+
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
-			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event *done,
-			 struct vir0_error *err)
+			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event **fills,
+			 cl_uint *count, struct vir0_error *err)
 {
 	static const cl_uchar zero = 0;
 	size_t outputs = 0;
+	*fills = NULL;
+	*count = 0;
 	for (uint32_t s = 0; s < nslots; s++)
 		for (uint32_t i = 0; slots[s].program && i < slots[s].program->nbuffers; i++)
 			outputs += slots[s].program->buffers[i].is_output && slots[s].bindings[i].size;
-	cl_event *events = calloc(outputs + 1, sizeof(*events));
+	if (!outputs)
+		return VIR0_OK;
+	cl_event *events = calloc(outputs, sizeof(*events));
 	if (!events)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu events", outputs);
-	cl_uint count = 0;
+	cl_uint n = 0;
 	int status = VIR0_OK;
 	for (uint32_t s = 0; s < nslots && status == VIR0_OK; s++) {
 		const vir0_cl_program *p = slots[s].program;
@@ -268,26 +281,23 @@ int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slot
 			if (!p->buffers[i].is_output || !b->size)
 				continue;
 			cl_int code = clEnqueueFillBuffer(queue, b->mem, &zero, 1, b->offset, b->size,
-							  nwait, wait, &events[count]);
+							  nwait, wait, &events[n]);
 			if (code != CL_SUCCESS)
 				status = vir0_cl_fail(err, "clEnqueueFillBuffer", code,
 						      "zeroing output binding %u of slot %u", i, s);
 			else
-				count++;
+				n++;
 		}
 	}
-	/* One event for what follows: every fill, or the caller's list. */
-	if (status == VIR0_OK) {
-		cl_int code = count ? clEnqueueMarkerWithWaitList(queue, count, events, done)
-				    : clEnqueueMarkerWithWaitList(queue, nwait, wait, done);
-		if (code != CL_SUCCESS)
-			status = vir0_cl_fail(err, "clEnqueueMarkerWithWaitList", code,
-					      "after zeroing the outputs");
+	if (status != VIR0_OK) {
+		for (cl_uint e = 0; e < n; e++)
+			clReleaseEvent(events[e]);
+		free(events);
+		return status;
 	}
-	for (cl_uint e = 0; e < count; e++)
-		clReleaseEvent(events[e]);
-	free(events);
-	return status;
+	*fills = events;
+	*count = n;
+	return VIR0_OK;
 }
 
 int cl_ring_check(const struct cl_ring *ring, const uint32_t *slot_words, struct vir0_error *err)

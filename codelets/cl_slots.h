@@ -29,11 +29,16 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		   struct vir0_error *err);
 void cl_ring_free(struct cl_ring *ring);
 
+/* Bytes of the is_output bindings of a RUN_VIR0 slot (fmt §9.1 zeroes
+ * them before the slot runs). */
+size_t cl_slot_output_bytes(const struct vir0_cl_slot *slot);
+
 /* Enqueue the zero fill of every is_output binding (fmt §9.1) after the
- * `nwait` events; *done gets one event for all of it. */
+ * `nwait` events: *fills gets an event per fill, *count of them (none
+ * and NULL when no slot has an output); release them and free *fills. */
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
-			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event *done,
-			 struct vir0_error *err);
+			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event **fills,
+			 cl_uint *count, struct vir0_error *err);
 
 /* VIR0_OK, or VIR0_EIO naming the first slot that ended in FAULT. */
 int cl_ring_check(const struct cl_ring *ring, const uint32_t *slot_words,

@@ -86,6 +86,7 @@
 #define ARG_PER_CHUNK 6u /* VIR0 workgroups per chunk; 0: lanes packed */
 #define ARG_NCHUNKS 7u
 #define ARG_WG_BYTES 8u  /* Workgroup memory of one VIR0 workgroup */
+#define ARG_ZERO 9u      /* 1: the claimer zeroes the outputs (batch launch of one slot) */
 #define ARG_GENERATION 10u /* the slot's reuse count, mod 256 (resident ring) */
 #define ARG_FAULT 11u
 

@@ -267,6 +267,37 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 	}
 }
 
+/* Zero the output bindings of the RUN_VIR0 slot copied to l->copy
+ * (fmt §9.1), nb buffers: the host asks for it (ARG_ZERO) instead of a
+ * fill command per output, which on PoCL costs more than the launch
+ * itself. The claimer does it before its chunks open; every work-item
+ * fences its own stores before the barrier that precedes the opening. */
+static void zero_outputs(const struct launch *l, uint nb)
+{
+	const uint lid = get_local_id(0);
+	__global const uint *prog = l->store + l->copy[4 + ARG_PROGRAM];
+	for (uint b = 0; b < nb; b++) {
+		uint info = prog[PH_BUFFERS + b];
+		__local const uint *d = l->copy + COPY_DESC + 4u * b;
+		if (!(info >> 16 & 1u) || d[0] >= NMEMS)
+			continue;
+		uint element = info & 0xFFu;
+		ulong bytes = (ulong)d[3] * (element == VIR0_TYPE_U8 || element == VIR0_TYPE_I8 ||
+					     element == VIR0_TYPE_BYTES ? 1u
+					     : element == VIR0_TYPE_U16 || element == VIR0_TYPE_I16 ? 2u
+					     : 4u);
+		__global uchar *base = l->mems[d[0]] + ((ulong)d[1] | (ulong)d[2] << 32);
+		if (((ulong)base | bytes) % 4u == 0u) {
+			for (ulong i = lid; i < bytes / 4u; i += VIR0_WG)
+				((__global uint *)base)[i] = 0u;
+		} else {
+			for (ulong i = lid; i < bytes; i += VIR0_WG)
+				base[i] = 0u;
+		}
+	}
+	DEVICE_FENCE();
+}
+
 /* Slot `s` was claimed by this work-group (generation in `marker`): copy
  * it from the ring into the state (descriptors too), then fault it, run
  * a built-in, or open its chunks to every work-group. */
@@ -308,6 +339,10 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 	int runs = !fault && op == OP_RUN_VIR0;
+	if (runs && l->copy[4 + ARG_ZERO]) {
+		zero_outputs(l, nb);
+		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE);
+	}
 	/* A batch launch's slot of one chunk is run by its claimer alone, so
 	 * tiny slots run side by side, one per work-group, instead of every
 	 * work-group taking turns on each. (The resident kernel's claimer is

@@ -175,6 +175,13 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 		    const uint32_t groups[3], struct vir0_cpu_code *code);
 void vir0_cpu_code_free(struct vir0_cpu_code *code);
 
+/* vir0_cpu_decode through this thread's last decode, reused while the
+ * bytecode (by content), the lengths in `views` and the grid are the
+ * same. *code belongs to the thread: use it before the thread's next
+ * call, and do not free it. Returns VIR0_ENOMEM or VIR0_OK. */
+int vir0_cpu_decode_reused(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+			   const uint32_t groups[3], struct vir0_cpu_code **code);
+
 /* Write the constants of code->fills into a block's register file. */
 void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs);
 

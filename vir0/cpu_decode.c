@@ -23,7 +23,9 @@
 
 #include "scalar_ops.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Registers an instruction reads, in the decoded form (unused sources
  * point at the zero register, which reads 0). */
@@ -452,4 +454,102 @@ void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs)
 		for (unsigned l = 0; l < code->width; l++)
 			lanes[l] = code->fills[k].value;
 	}
+}
+
+/* ---- each thread's last decode ----------------------------------------- */
+
+/* Decoding costs two data-flow passes and eight allocations: for a task
+ * of 64 invocations (vector add) that was most of a 3 us call. The StarPU
+ * codelet runs one program on one shape task after task, so each thread
+ * keeps its last decode. The bytecode is compared by content, not by
+ * address: a freed bytecode's address may come back holding another
+ * program. */
+struct decode_memo {
+	struct vir0_bytecode bc;     /* the header, a copy of insns and buffers */
+	uint32_t *lengths;           /* of bc.nbuffers views: BUF_LEN folds them in */
+	uint32_t groups[3];
+	struct vir0_cpu_code code;
+	int valid;
+};
+
+static _Thread_local struct decode_memo memo;
+static pthread_key_t memo_key;
+static int memo_key_made;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_clear(struct decode_memo *m)
+{
+	vir0_cpu_code_free(&m->code);
+	free(m->bc.insns);
+	free(m->bc.buffers);
+	free(m->lengths);
+	memset(m, 0, sizeof(*m));
+}
+
+/* At thread exit (StarPU's workers leave at starpu_shutdown). */
+static void memo_destroy(void *m)
+{
+	memo_clear(m);
+}
+
+static void memo_key_create(void)
+{
+	memo_key_made = pthread_key_create(&memo_key, memo_destroy) == 0;
+}
+
+static int same_buffers(const struct vir0_bc_buffer *a, const struct vir0_bc_buffer *b,
+			uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (a[i].element != b[i].element || a[i].access != b[i].access ||
+		    a[i].is_output != b[i].is_output || a[i].count != b[i].count)
+			return 0;
+	return 1;
+}
+
+static int memo_holds(const struct decode_memo *m, const struct vir0_bytecode *bc,
+		      const struct vir0_buffer_view *views, const uint32_t groups[3])
+{
+	if (!m->valid || m->bc.ninsns != bc->ninsns || m->bc.nregs != bc->nregs ||
+	    m->bc.max_nesting != bc->max_nesting || m->bc.flags != bc->flags ||
+	    m->bc.nbuffers != bc->nbuffers ||
+	    memcmp(m->bc.workgroup_size, bc->workgroup_size, sizeof(bc->workgroup_size)) ||
+	    memcmp(m->groups, groups, sizeof(m->groups)))
+		return 0;
+	for (uint32_t i = 0; i < bc->nbuffers; i++)
+		if (m->lengths[i] != views[i].length)
+			return 0;
+	return same_buffers(m->bc.buffers, bc->buffers, bc->nbuffers) &&
+	       !memcmp(m->bc.insns, bc->insns, (size_t)bc->ninsns * sizeof(*bc->insns));
+}
+
+int vir0_cpu_decode_reused(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
+			   const uint32_t groups[3], struct vir0_cpu_code **code)
+{
+	struct decode_memo *m = &memo;
+	if (memo_holds(m, bc, views, groups)) {
+		*code = &m->code;
+		return VIR0_OK;
+	}
+	memo_clear(m);
+	pthread_once(&memo_once, memo_key_create);
+	m->bc = *bc;
+	m->bc.insns = malloc((size_t)bc->ninsns * sizeof(*bc->insns) + 1);
+	m->bc.buffers = malloc((size_t)bc->nbuffers * sizeof(*bc->buffers) + 1);
+	m->lengths = malloc((size_t)bc->nbuffers * sizeof(*m->lengths) + 1);
+	if (!m->bc.insns || !m->bc.buffers || !m->lengths ||
+	    vir0_cpu_decode(bc, views, groups, &m->code)) {
+		memo_clear(m);
+		return VIR0_ENOMEM;
+	}
+	memcpy(m->bc.insns, bc->insns, (size_t)bc->ninsns * sizeof(*bc->insns));
+	memcpy(m->bc.buffers, bc->buffers, (size_t)bc->nbuffers * sizeof(*bc->buffers));
+	for (uint32_t i = 0; i < bc->nbuffers; i++)
+		m->lengths[i] = views[i].length;
+	memcpy(m->groups, groups, sizeof(m->groups));
+	if (memo_key_made)
+		pthread_setspecific(memo_key, m);
+	m->valid = 1;
+	*code = &m->code;
+	return VIR0_OK;
 }

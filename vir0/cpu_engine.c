@@ -9,6 +9,7 @@
 #include "dispatch.h"
 #include "error.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@
 #define VIR0_CPU_CHUNK_LANES 4096u
 
 struct cpu_dispatch {
-	struct vir0_cpu_code code;
+	struct vir0_cpu_code *code;       /* the thread's: vir0_cpu_decode_reused */
 	const vir0_program *program;
 	struct vir0_buffer_view *views;   /* Workgroup views unbound */
 	size_t *workgroup_offsets;
@@ -66,12 +67,66 @@ static size_t round_up(size_t size)
 	return (size + VIR0_CPU_ALIGN - 1) / VIR0_CPU_ALIGN * VIR0_CPU_ALIGN;
 }
 
+/* Each thread keeps its workers' memory from one dispatch to the next,
+ * up to KEEP_BYTES a piece: the lane arrays of even a small program are
+ * over 1 KiB, and allocating them per call made glibc consolidate its
+ * free lists every time, a fifth of a 64-invocation dispatch. Freed when
+ * the thread exits. */
+#define KEEP_BYTES ((size_t)1 << 20)
+enum { KEEP_VIEWS, KEEP_WORKGROUP, KEEP_BLOCKS, KEEP_LANES, KEEP_PIECES };
+
+struct kept_memory {
+	void *piece[KEEP_PIECES];
+	size_t bytes[KEEP_PIECES];
+};
+
+static _Thread_local struct kept_memory kept;
+static pthread_key_t kept_key;
+static int kept_key_made;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void kept_release(int which)
+{
+	free(kept.piece[which]);
+	kept.piece[which] = NULL;
+	kept.bytes[which] = 0;
+}
+
+static void kept_destroy(void *unused)
+{
+	(void)unused;
+	for (int k = 0; k < KEEP_PIECES; k++)
+		kept_release(k);
+}
+
+static void kept_key_create(void)
+{
+	kept_key_made = pthread_key_create(&kept_key, kept_destroy) == 0;
+}
+
+/* This thread's piece `which` of at least `bytes` (cache-line aligned). */
+static void *kept_piece(int which, size_t bytes)
+{
+	bytes = round_up(bytes ? bytes : 1);
+	if (kept.bytes[which] >= bytes)
+		return kept.piece[which];
+	kept_release(which);
+	pthread_once(&kept_once, kept_key_create);
+	if (kept_key_made)
+		pthread_setspecific(kept_key, &kept);
+	kept.piece[which] = aligned_alloc(VIR0_CPU_ALIGN, bytes);
+	kept.bytes[which] = kept.piece[which] ? bytes : 0;
+	return kept.piece[which];
+}
+
+/* The worker's memory goes back to the thread; pieces too large to keep
+ * are freed. */
 static void worker_free(struct cpu_worker *w)
 {
-	free(w->views);
-	free(w->workgroup_memory);
-	free(w->blocks);
-	free(w->lanes);
+	(void)w;
+	for (int k = 0; k < KEEP_PIECES; k++)
+		if (kept.bytes[k] > KEEP_BYTES)
+			kept_release(k);
 }
 
 static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
@@ -79,10 +134,10 @@ static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 	const vir0_program *program = d->program;
 	size_t nblocks = d->worker_blocks;
 	memset(w, 0, sizeof(*w));
-	w->views = malloc((program->nbuffers + 1) * sizeof(*w->views));
-	w->workgroup_memory = malloc(d->workgroup_bytes + 1);
-	w->blocks = aligned_alloc(VIR0_CPU_ALIGN, round_up(nblocks * sizeof(*w->blocks)));
-	w->lanes = aligned_alloc(VIR0_CPU_ALIGN, nblocks * d->block_lane_bytes);
+	w->views = kept_piece(KEEP_VIEWS, program->nbuffers * sizeof(*w->views));
+	w->workgroup_memory = kept_piece(KEEP_WORKGROUP, d->workgroup_bytes);
+	w->blocks = kept_piece(KEEP_BLOCKS, nblocks * sizeof(*w->blocks));
+	w->lanes = kept_piece(KEEP_LANES, nblocks * d->block_lane_bytes);
 	if (!w->views || !w->workgroup_memory || !w->blocks || !w->lanes) {
 		worker_free(w);
 		return VIR0_ENOMEM;
@@ -96,10 +151,10 @@ static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 			w->views[i].data = w->workgroup_memory + d->workgroup_offsets[i];
 	size_t words = d->block_lane_bytes / sizeof(uint32_t);
 	for (size_t k = 0; k < nblocks; k++) {
-		w->blocks[k].width = d->code.width;
+		w->blocks[k].width = d->code->width;
 		w->blocks[k].regs = w->lanes + k * words;
-		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code.nregs * d->code.width;
-		vir0_cpu_fill_registers(&d->code, w->blocks[k].regs);
+		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code->nregs * d->code->width;
+		vir0_cpu_fill_registers(d->code, w->blocks[k].regs);
 	}
 	return VIR0_OK;
 }
@@ -114,7 +169,7 @@ static uint32_t lanes_from(uint64_t first, uint64_t end, uint32_t width)
  * barrier are done when any lane reads after it (fmt §9.12). */
 static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t group)
 {
-	const struct vir0_cpu_code *code = &d->code;
+	const struct vir0_cpu_code *code = d->code;
 	uint64_t base = group * code->workgroup_lanes;
 	uint64_t end = base + code->workgroup_lanes;
 	for (uint32_t k = 0; k < d->blocks_per_group; k++) {
@@ -148,7 +203,7 @@ static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t 
 
 static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task)
 {
-	const struct vir0_cpu_code *code = &d->code;
+	const struct vir0_cpu_code *code = d->code;
 	if (d->packed) {
 		uint64_t first = task * code->width;
 		vir0_cpu_block_start(&w->blocks[0], first,
@@ -262,7 +317,7 @@ static void set_width(struct vir0_cpu_code *code, int packed, uint64_t nlanes)
 /* Cut the grid into tasks and size what each thread keeps. */
 static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
 {
-	struct vir0_cpu_code *code = &d->code;
+	struct vir0_cpu_code *code = d->code;
 	const uint32_t *size = d->program->workgroup_size;
 	uint64_t ngroups = 0, lanes = (uint64_t)size[0] * size[1] * size[2];
 	if (lanes > UINT32_MAX)
@@ -304,7 +359,7 @@ static int report(const struct cpu_dispatch *d, struct vir0_error *err)
 				     "bytes of blocks, %zu of Workgroup memory); use fewer threads",
 				     d->worker_blocks * d->block_lane_bytes, d->workgroup_bytes);
 	if (d->status == VIR0_EINVALID) {
-		const uint32_t *groups = d->code.groups;
+		const uint32_t *groups = d->code->groups;
 		uint64_t g = d->failed_group;
 		if (d->failed_pc[0] == d->failed_pc[1])
 			return vir0_error_at(err, VIR0_EINVALID, 0,
@@ -377,7 +432,7 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		status = vir0_dispatch_prepare(program, grid, bindings, nbindings, d.views, err);
 	if (status == VIR0_OK) {
 		d.workgroup_bytes = vir0_workgroup_layout(program, d.workgroup_offsets);
-		if (vir0_cpu_decode(bc, d.views, grid, &d.code))
+		if (vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
 			status = vir0_error_at(err, VIR0_ENOMEM, 0,
 					       "out of memory for %u decoded instructions", bc->ninsns);
 	}
@@ -385,11 +440,10 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		status = plan(&d, grid, err);
 	if (status == VIR0_OK) {
 		unsigned used = thread_count(bc, &d, threads);
-		d.code.shared_atomics = used > 1;
+		d.code->shared_atomics = used > 1;
 		run_tasks(&d, used);
 		status = report(&d, err);
 	}
-	vir0_cpu_code_free(&d.code);
 	free(d.views);
 	free(d.workgroup_offsets);
 	return status;

@@ -66,6 +66,7 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
 		return status;
 	}
 	dev->kernel = clCreateKernel(dev->program, "vir0_megakernel", &code);
+	dev->args_set = 0; /* a new kernel has no argument set */
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateKernel", code, "vir0_megakernel on %s", dev->name);
 	return VIR0_OK;

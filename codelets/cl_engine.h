@@ -98,6 +98,11 @@ struct vir0_cl_device {
 	struct cl_arena_block *blocks;
 	size_t nblocks, blocks_capacity;
 	struct cl_persistent *resident;
+	/* The megakernel's scalar and __local-size arguments as last set
+	 * (cl_launch.c sets only those that changed), one bit each in
+	 * args_set. */
+	cl_uint args[ARG_MEM0];
+	uint32_t args_set;
 };
 
 /* Make sure the scratch holds `item_words` words per work-item of every

@@ -17,6 +17,26 @@
 					    "megakernel argument %d", (int)(index)); \
 	} while (0)
 
+/* Set argument `index`, a cl_uint (or, with `local`, a __local buffer of
+ * `value` bytes), unless it holds that already: arguments stay set on the
+ * kernel from launch to launch, and most of them never change. */
+static int set_scalar(vir0_cl_device *dev, enum cl_kernel_arg index, cl_uint value, int local,
+		      struct vir0_error *err)
+{
+	if (dev->args_set & 1u << index && dev->args[index] == value)
+		return VIR0_OK;
+	cl_int code = local ? clSetKernelArg(dev->kernel, index, value, NULL)
+			    : clSetKernelArg(dev->kernel, index, sizeof(value), &value);
+	if (code != CL_SUCCESS) {
+		dev->args_set &= ~(1u << index);
+		return vir0_cl_fail(err, "clSetKernelArg", code, "megakernel argument %d",
+				    (int)index);
+	}
+	dev->args[index] = value;
+	dev->args_set |= 1u << index;
+	return VIR0_OK;
+}
+
 int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
 		     cl_mem state, cl_uint state_at, const struct cl_ring *ring, uint32_t groups,
 		     int persistent,
@@ -38,22 +58,35 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	} else {
 		SET_ARG(ARG_RING, sizeof(cl_mem), ring_arg);
 	}
-	SET_ARG(ARG_NSLOTS, sizeof(cl_uint), &ring->nslots);
-	SET_ARG(ARG_RING_WORDS, sizeof(cl_uint), &ring->state_at);
+	/* The cl_mem arguments are set every time: a released buffer's
+	 * handle may come back as another buffer's. */
 	SET_ARG(ARG_STATE, sizeof(cl_mem), &state);
-	SET_ARG(ARG_STATE_AT, sizeof(cl_uint), &state_at);
-	SET_ARG(ARG_STATE_STRIDE, sizeof(cl_uint), &ring->state_stride);
 	SET_ARG(ARG_CONTROL, sizeof(cl_mem), &dev->control);
-	SET_ARG(ARG_CONTROL_WORDS, sizeof(cl_uint), &control_words);
 	SET_ARG(ARG_STORE, sizeof(cl_mem), dev->store ? &dev->store : NULL);
-	SET_ARG(ARG_STORE_WORDS, sizeof(cl_uint), &store_words);
 	SET_ARG(ARG_SCRATCH, sizeof(cl_mem), &dev->scratch);
-	SET_ARG(ARG_SCRATCH_WORDS, sizeof(cl_uint), &scratch_words);
-	SET_ARG(ARG_WGMEM, wgmem, NULL);
-	SET_ARG(ARG_WGMEM_BYTES, sizeof(cl_uint), &wgmem);
-	SET_ARG(ARG_COPY, (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4, NULL);
-	SET_ARG(ARG_PERSISTENT, sizeof(cl_uint), &persist);
-	SET_ARG(ARG_IDLE_SPINS, sizeof(cl_uint), &spins);
+	const struct {
+		enum cl_kernel_arg index;
+		cl_uint value;
+		int local;
+	} scalars[] = {
+		{ ARG_NSLOTS, ring->nslots, 0 },
+		{ ARG_RING_WORDS, ring->state_at, 0 },
+		{ ARG_STATE_AT, state_at, 0 },
+		{ ARG_STATE_STRIDE, ring->state_stride, 0 },
+		{ ARG_CONTROL_WORDS, control_words, 0 },
+		{ ARG_STORE_WORDS, store_words, 0 },
+		{ ARG_SCRATCH_WORDS, scratch_words, 0 },
+		{ ARG_WGMEM, wgmem, 1 },
+		{ ARG_WGMEM_BYTES, wgmem, 0 },
+		{ ARG_COPY, (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4, 1 },
+		{ ARG_PERSISTENT, persist, 0 },
+		{ ARG_IDLE_SPINS, spins, 0 },
+	};
+	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+		status = set_scalar(dev, scalars[i].index, scalars[i].value, scalars[i].local, err);
+		if (status)
+			return status;
+	}
 	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS; m++)
 		SET_ARG(ARG_MEM0 + m, sizeof(cl_mem), m < ring->nmems ? &ring->mems[m] : NULL);
 	size_t local = dev->wg, global = (size_t)groups * dev->wg;

@@ -1,11 +1,13 @@
 /* starpu_vir0_codelet.c - the one codelet of every VIR0 task: its
  * implementations per arch (index 0, the interpreter: the CPU one here,
- * the OpenCL megakernel in starpu_vir0_opencl.c), can_execute honouring
- * the implementation the policy fixed, the history-based perf model keyed
- * by the task's shape, and what the policy may ask of a task
- * (starpu_vir0_task.h). */
+ * the OpenCL megakernel in starpu_vir0_opencl.c; index 1, the variant
+ * slot, in starpu_vir0_variant_{cpu,opencl}.c), can_execute honouring the
+ * implementation and plan the policy fixed, the history-based perf model
+ * keyed by the task's shape and plan, and what the policy may ask of a
+ * task (starpu_vir0_task.h). */
 #include "starpu_vir0_codelet.h"
 #include "starpu_vir0_devices.h"
+#include "starpu_vir0_variant_code.h"
 
 #include "cpu_engine.h"
 
@@ -29,10 +31,14 @@ static struct starpu_perfmodel model = {
 static struct starpu_codelet codelet = {
 	.where = STARPU_CPU | STARPU_OPENCL,
 	.can_execute = can_execute,
-	.cpu_funcs = { starpu_vir0_cpu_run },
-	.cpu_funcs_name = { "starpu_vir0_cpu_run" },
-	.opencl_funcs = { starpu_vir0_opencl_run },
-	.opencl_flags = { STARPU_OPENCL_ASYNC },
+	.cpu_funcs = { starpu_vir0_cpu_run, starpu_vir0_cpu_run_variant },
+	.cpu_funcs_name = { "starpu_vir0_cpu_run", "starpu_vir0_cpu_run_variant" },
+	.opencl_funcs = { starpu_vir0_opencl_run, starpu_vir0_opencl_run_variant },
+	/* The variant slot enqueues without waiting too, except for PAIR
+	 * runs, which wait for each side to time it: an asynchronous
+	 * implementation may block, StarPU's marker after it then finds the
+	 * queue done. */
+	.opencl_flags = { STARPU_OPENCL_ASYNC, STARPU_OPENCL_ASYNC },
 	.nbuffers = STARPU_VARIABLE_NBUFFERS,
 	.model = &model,
 	.name = "vir0",
@@ -79,17 +85,22 @@ void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 	struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
 	if (!args)
 		return;
-	/* Only an index the codelet has for that arch: fixing one it lacks
-	 * would leave the task no implementation there. */
-	if (arch == STARPU_CPU_WORKER && nimpl < STARPU_MAXIMPLEMENTATIONS &&
-	    codelet.cpu_funcs[nimpl])
+	/* Index 1 runs the arch's plan, and only a plan that runs more than
+	 * the original alone (starpu_vir0_task_set_plan) may use it: the
+	 * original's times stay in index 0's history. */
+	const struct starpu_vir0_plan *plan = starpu_vir0_args_plan(args, arch);
+	int usable = nimpl == STARPU_VIR0_IMPL_INTERPRETER ||
+		     (nimpl == STARPU_VIR0_IMPL_VARIANT && plan &&
+		      !starpu_vir0_plan_is_original(plan));
+	if (usable && arch == STARPU_CPU_WORKER)
 		args->impl_cpu = (uint8_t)nimpl;
-	else if (arch == STARPU_OPENCL_WORKER && nimpl < STARPU_MAXIMPLEMENTATIONS &&
-		 codelet.opencl_funcs[nimpl])
+	else if (usable && arch == STARPU_OPENCL_WORKER)
 		args->impl_opencl = (uint8_t)nimpl;
 	else if (!atomic_exchange(&warned_fix, 1))
 		fprintf(stderr, "starpu_vir0: the VIR0 codelet has no implementation %u for "
-			"arch %d; the task keeps %u (said once)\n", nimpl, (int)arch,
+			"arch %d%s; the task keeps %u (said once)\n", nimpl, (int)arch,
+			nimpl == STARPU_VIR0_IMPL_VARIANT ? " without a plan that runs a variant "
+			"(starpu_vir0_task_set_plan)" : "",
 			arch == STARPU_OPENCL_WORKER ? args->impl_opencl : args->impl_cpu);
 }
 
@@ -113,21 +124,36 @@ static int waits_for_build(unsigned workerid, const struct starpu_task *task)
 	return starpu_sched_ctx_contains_type_of_worker(STARPU_CPU_WORKER, ctx) != 0;
 }
 
+/* Implementation 1 runs only where every variant of the plan is READY:
+ * never waits for a compiler or a megakernel build. */
 static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
 {
-	const struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
+	struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
 	if (!args)
 		return 0;
 	switch (starpu_worker_get_type((int)workerid)) {
-	case STARPU_CPU_WORKER: return nimpl == args->impl_cpu;
+	case STARPU_CPU_WORKER:
+		if (nimpl != args->impl_cpu)
+			return 0;
+		break;
 	case STARPU_OPENCL_WORKER:
-		return nimpl == args->impl_opencl && !waits_for_build(workerid, task);
+		if (nimpl != args->impl_opencl)
+			return 0;
+		if (nimpl == STARPU_VIR0_IMPL_INTERPRETER)
+			return !waits_for_build(workerid, task);
+		break;
 	default: return 0;
 	}
+	return nimpl == STARPU_VIR0_IMPL_INTERPRETER ||
+	       starpu_vir0_args_plan_ready(args, workerid) == 1;
 }
 
 /* Program, grid and the size of every handle: tasks that agree on all
- * three take the same time on a given worker and implementation. */
+ * three take the same time on a given worker and implementation; and the
+ * plan of each arch that runs the variant slot, so that its history keeps
+ * variants apart (one footprint per task in StarPU 1.3, not per arch:
+ * both archs' plans go in). A task that runs only the interpreter keeps
+ * the footprint it always had. */
 static uint32_t footprint(struct starpu_task *task)
 {
 	const struct starpu_vir0_task_args *args = starpu_vir0_task_args(task);
@@ -141,6 +167,16 @@ static uint32_t footprint(struct starpu_task *task)
 		size_t bytes = starpu_data_get_size(STARPU_TASK_GET_HANDLE(task, k));
 		crc = starpu_hash_crc32c_be_n(&bytes, sizeof(bytes), crc);
 	}
+	const struct starpu_vir0_plan *plans[2] = { &args->plan_cpu, &args->plan_opencl };
+	const uint8_t impls[2] = { args->impl_cpu, args->impl_opencl };
+	for (int a = 0; a < 2; a++) {
+		if (impls[a] != STARPU_VIR0_IMPL_VARIANT)
+			continue;
+		crc = starpu_hash_crc32c_be((uint32_t)a, crc);
+		crc = starpu_hash_crc32c_be(plans[a]->baseline, crc);
+		crc = starpu_hash_crc32c_be(plans[a]->candidate, crc);
+		crc = starpu_hash_crc32c_be((uint32_t)plans[a]->mode, crc);
+	}
 	return crc;
 }
 
@@ -151,11 +187,11 @@ static size_t size_base(struct starpu_task *task, unsigned nimpl)
 	return args ? args->shape.bytes : 0;
 }
 
-int starpu_vir0_run_host(const starpu_vir0_program *program, const uint32_t groups[3],
+int starpu_vir0_run_host(const struct starpu_vir0_code *code, const uint32_t groups[3],
 			 struct vir0_binding *bindings, struct vir0_error *err)
 {
-	return vir0_cpu_run_bytecode(program->program, program->bc, groups, bindings,
-				     program->program->nbuffers, 1, err);
+	return vir0_cpu_run_bytecode(code->program, code->bc, groups, bindings,
+				     code->program->nbuffers, 1, err);
 }
 
 void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
@@ -165,23 +201,43 @@ void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
 	abort();
 }
 
-void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
+struct vir0_binding *starpu_vir0_host_bindings(const starpu_vir0_program *program,
+					       uint32_t nhandles, void *buffers[])
 {
-	struct starpu_vir0_task_args *args = cl_arg;
-	starpu_vir0_program *program = atomic_load(&args->program);
-	struct vir0_error err = { 0 };
 	struct vir0_binding *bindings = calloc(program->program->nbuffers + 1, sizeof(*bindings));
 	if (!bindings)
 		starpu_vir0_task_abort("the CPU implementation",
 				       &(struct vir0_error){ .code = VIR0_ENOMEM,
 							     .message = "out of memory" });
-	for (uint32_t k = 0; k < args->nhandles; k++)
+	for (uint32_t k = 0; k < nhandles; k++)
 		bindings[program->bound[k]] = (struct vir0_binding){
 			(void *)STARPU_VECTOR_GET_PTR(buffers[k]),
 			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
 		};
-	if (starpu_vir0_run_host(program, args->shape.groups, bindings, &err))
+	return bindings;
+}
+
+/* The interpreter on the program as loaded; timed for the sample hook,
+ * whose policy compares it with the variant slot's runs. */
+void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
+{
+	struct starpu_vir0_task_args *args = cl_arg;
+	starpu_vir0_program *program = atomic_load(&args->program);
+	struct vir0_error err = { 0 };
+	struct vir0_binding *bindings = starpu_vir0_host_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_code code = starpu_vir0_program_code(program);
+	uint64_t start = starpu_vir0_now_ns();
+	if (starpu_vir0_run_host(&code, args->shape.groups, bindings, &err))
 		starpu_vir0_task_abort("the CPU interpreter", &err);
+	uint64_t ns = starpu_vir0_now_ns() - start;
 	free(bindings);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
+	if (starpu_vir0_sample_hooked())
+		starpu_vir0_sample_report(&(struct starpu_vir0_sample){
+			.shape = args->shape, .arch = STARPU_CPU_WORKER,
+			.workerid = starpu_worker_get_id(),
+			.plan = { STARPU_VIR0_VARIANT_ORIGINAL, STARPU_VIR0_VARIANT_ORIGINAL,
+				  STARPU_VIR0_PLAN_BASELINE },
+			.baseline_ns = ns ? ns : 1,
+		});
 }

@@ -7,6 +7,7 @@
 
 #include "starpu_vir0_program.h"
 #include "starpu_vir0_task.h"
+#include "starpu_vir0_variant.h"
 
 /* task->cl_arg of a VIR0 task, freed by StarPU with the task
  * (cl_arg_free). Everything the scheduler asks after the run (shape,
@@ -20,6 +21,8 @@ struct starpu_vir0_task_args {
 	struct starpu_vir0_shape shape;
 	uint32_t nhandles;
 	uint8_t impl_cpu, impl_opencl;           /* fixed implementation per arch */
+	struct starpu_vir0_plan plan_cpu;        /* what implementation 1 runs, per arch */
+	struct starpu_vir0_plan plan_opencl;
 	char name[48];                           /* task->name unless the caller set one:
 						    here, as it outlives the program */
 };
@@ -33,15 +36,41 @@ struct starpu_vir0_task_args *starpu_vir0_task_args(const struct starpu_task *ta
  * implementation that ran the task releases it when done. */
 starpu_vir0_program *starpu_vir0_task_args_take(struct starpu_vir0_task_args *args);
 
-/* The implementations (codelet.cpu_funcs[0], codelet.opencl_funcs[0]). */
+/* The interpreter's implementations (codelet.cpu_funcs[0],
+ * codelet.opencl_funcs[0]); the variant slot's are in
+ * starpu_vir0_variant_code.h. */
 void starpu_vir0_cpu_run(void *buffers[], void *cl_arg);
 void starpu_vir0_opencl_run(void *buffers[], void *cl_arg);
 
-/* Run `program` with the CPU interpreter, one thread, on host memory:
- * `bindings` has one entry per declaration (program->program->nbuffers),
+/* Run `code` with the CPU interpreter, one thread, on host memory:
+ * `bindings` has one entry per declaration (code->program->nbuffers),
  * the implementation set handle k's at program->bound[k]. */
-int starpu_vir0_run_host(const starpu_vir0_program *program, const uint32_t groups[3],
+int starpu_vir0_run_host(const struct starpu_vir0_code *code, const uint32_t groups[3],
 			 struct vir0_binding *bindings, struct vir0_error *err);
+
+/* The host bindings of a CPU task's handles, one per declaration of
+ * `program` (Workgroup ones empty); free() them. Aborts when out of
+ * memory. */
+struct vir0_binding *starpu_vir0_host_bindings(const starpu_vir0_program *program,
+					       uint32_t nhandles, void *buffers[]);
+
+/* Run `code` with the megakernel of OpenCL device `devid` on `queue`
+ * (through the resident kernel when `resident`, that is the bindings are
+ * the task's VIR0 vectors, and the device keeps one),
+ * on `bindings`, one per declaration of code->program. Should the
+ * megakernel refuse it, the buffers are read to the host, run by the CPU
+ * interpreter and the read_write ones written back (one warning per
+ * device). Aborts on what no checked task can meet. */
+void starpu_vir0_opencl_interpret(const struct starpu_vir0_code *code, int devid,
+				  cl_command_queue queue, const uint32_t groups[3],
+				  const struct vir0_cl_binding *bindings, int resident);
+/* The device bindings of an OpenCL task's handles, one per declaration
+ * (Workgroup ones {NULL, 0, 0}); free() them. Aborts when out of memory. */
+struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *program,
+						uint32_t nhandles, void *buffers[]);
+/* 1 when the running task's `nhandles` handles are all VIR0 vectors, whose
+ * OpenCL copies live in the device arena a resident kernel addresses. */
+int starpu_vir0_task_data_in_arena(uint32_t nhandles);
 
 /* Report a failure no VIR0 task should meet after its insert-time checks
  * (out of memory, a broken OpenCL runtime) and abort: a StarPU 1.3

@@ -12,6 +12,7 @@
 #include "starpu_vir0_devices.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_task.h"
+#include "starpu_vir0_variant_code.h"
 
 #include "error.h"
 
@@ -20,10 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum device_state { DEVICE_NONE, DEVICE_BUILDING, DEVICE_READY, DEVICE_FAILED };
-
 struct device {
-	enum device_state state;
+	enum starpu_vir0_device_state state;
 	cl_context context;        /* StarPU's context the state was built on */
 	vir0_cl_device *dev;       /* READY */
 	cl_command_queue resident; /* READY: the queue resident launches go on */
@@ -76,7 +75,7 @@ static void build_one(int devid, cl_context context, cl_device_id id)
 	d->dev = dev;
 	d->resident = resident;
 	d->generation = ++generations;
-	d->state = status == VIR0_OK ? DEVICE_READY : DEVICE_FAILED;
+	d->state = status == VIR0_OK ? STARPU_VIR0_DEVICE_READY : STARPU_VIR0_DEVICE_FAILED;
 	d->error = err;
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
@@ -124,11 +123,11 @@ static int collect(struct build_list *list)
 		cl_context context;
 		starpu_opencl_get_context(devid, &context);
 		struct device *d = &devices[devid];
-		if (d->state != DEVICE_NONE && d->context == context)
+		if (d->state != STARPU_VIR0_DEVICE_NONE && d->context == context)
 			continue;
-		if (d->state != DEVICE_NONE)
+		if (d->state != STARPU_VIR0_DEVICE_NONE)
 			close_device(d);  /* built for a context of an earlier starpu_init */
-		d->state = DEVICE_BUILDING;
+		d->state = STARPU_VIR0_DEVICE_BUILDING;
 		d->context = context;
 		cl_device_id id;
 		starpu_opencl_get_device(devid, &id);
@@ -179,13 +178,14 @@ vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 	cl_context context;
 	starpu_opencl_get_context(devid, &context);
 	pthread_mutex_lock(&lock);
-	int stale = devices[devid].state == DEVICE_NONE || devices[devid].context != context;
+	int stale = devices[devid].state == STARPU_VIR0_DEVICE_NONE ||
+		    devices[devid].context != context;
 	pthread_mutex_unlock(&lock);
 	if (stale)
 		starpu_vir0_devices_start();
 	pthread_mutex_lock(&lock);
 	struct device *d = &devices[devid];
-	while (d->state == DEVICE_BUILDING)
+	while (d->state == STARPU_VIR0_DEVICE_BUILDING)
 		pthread_cond_wait(&changed, &lock);
 	vir0_cl_device *dev = d->dev;
 	*generation = d->generation;
@@ -194,7 +194,7 @@ vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 	if (!dev) {
 		if (err)
 			*err = d->error;
-		if (d->state == DEVICE_NONE)
+		if (d->state == STARPU_VIR0_DEVICE_NONE)
 			vir0_error_at(err, VIR0_EARG, 0, "OpenCL device %d is not a StarPU OpenCL "
 				      "worker's device", devid);
 	}
@@ -202,18 +202,24 @@ vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 	return dev;
 }
 
-int starpu_vir0_opencl_ready(int devid)
+enum starpu_vir0_device_state starpu_vir0_devices_state(int devid)
 {
 	if (devid < 0 || devid >= STARPU_MAXOPENCLDEVS)
-		return 0;
+		return STARPU_VIR0_DEVICE_NONE;
 	pthread_mutex_lock(&lock);
-	int ready = devices[devid].state == DEVICE_READY;
+	enum starpu_vir0_device_state state = devices[devid].state;
 	pthread_mutex_unlock(&lock);
-	return ready;
+	return state;
+}
+
+int starpu_vir0_opencl_ready(int devid)
+{
+	return starpu_vir0_devices_state(devid) == STARPU_VIR0_DEVICE_READY;
 }
 
 void starpu_vir0_devices_release(void)
 {
+	starpu_vir0_jit_release();
 	pthread_mutex_lock(&lock);
 	while (building)
 		pthread_cond_wait(&changed, &lock);
@@ -221,7 +227,7 @@ void starpu_vir0_devices_release(void)
 		pthread_join(builder, NULL);
 	joinable = 0;
 	for (int i = 0; i < STARPU_MAXOPENCLDEVS; i++)
-		if (devices[i].state != DEVICE_NONE)
+		if (devices[i].state != STARPU_VIR0_DEVICE_NONE)
 			close_device(&devices[i]);
 	pthread_mutex_unlock(&lock);
 }
@@ -233,7 +239,7 @@ void starpu_vir0_devices_arena_free(int devid, uint64_t generation,
 		return;
 	pthread_mutex_lock(&lock);
 	struct device *d = &devices[devid];
-	if (d->state == DEVICE_READY && d->generation == generation)
+	if (d->state == STARPU_VIR0_DEVICE_READY && d->generation == generation)
 		vir0_cl_arena_free(d->dev, binding);
 	pthread_mutex_unlock(&lock);
 }

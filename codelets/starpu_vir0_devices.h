@@ -23,13 +23,22 @@ void starpu_vir0_devices_start(void);
 vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 					cl_command_queue *resident, struct vir0_error *err);
 
+/* Where the megakernel of OpenCL device `devid` stands: NONE (never
+ * started, or built for an earlier StarPU), BUILDING, READY or FAILED. */
+enum starpu_vir0_device_state {
+	STARPU_VIR0_DEVICE_NONE, STARPU_VIR0_DEVICE_BUILDING, STARPU_VIR0_DEVICE_READY,
+	STARPU_VIR0_DEVICE_FAILED,
+};
+enum starpu_vir0_device_state starpu_vir0_devices_state(int devid);
+
 /* Give back arena memory allocated on `devid`'s state of `generation`;
  * nothing when that state was closed or rebuilt since (its arena went
  * with it): StarPU frees cached data buffers late in starpu_shutdown. */
 void starpu_vir0_devices_arena_free(int devid, uint64_t generation,
 				    const struct vir0_cl_binding *binding);
 
-/* Wait for a build under way, then close every device's state. Called
+/* Wait for a build under way, then close every device's state and JIT
+ * (starpu_vir0_jit_release). Called
  * when StarPU shuts down: by the vir0-spec policy's deinit_sched, and at
  * process exit (atexit, registered at the first build) for applications
  * under another policy. A later program load or OpenCL task builds

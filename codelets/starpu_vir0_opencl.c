@@ -1,4 +1,5 @@
-/* starpu_vir0_opencl.c - the OpenCL implementation of the VIR0 codelet:
+/* starpu_vir0_opencl.c - the OpenCL implementation of the VIR0 codelet
+ * (and the interpreter of the variant slot's interpreted variants):
  * one RUN_VIR0 slot of the megakernel on the worker's device, enqueued on
  * StarPU's own queue with StarPU's cl_mem and byte offsets, without
  * waiting (STARPU_OPENCL_ASYNC: StarPU's marker after it tells when the
@@ -23,18 +24,18 @@
 
 static atomic_int warned[STARPU_MAXOPENCLDEVS];
 
-/* The program's entry in the device's store, loaded on first use per
+/* The code's entry in the device's store, loaded on first use per
  * device, and again after the device was rebuilt or the store evicted it. */
-static const vir0_cl_program *store_entry(starpu_vir0_program *program, int devid,
+static const vir0_cl_program *store_entry(const struct starpu_vir0_code *code, int devid,
 					  vir0_cl_device *dev, uint64_t generation,
 					  cl_command_queue queue, struct vir0_error *err)
 {
-	struct starpu_vir0_program_cl *cl = &program->cl[devid];
+	struct starpu_vir0_program_cl *cl = &code->cl[devid];
 	if (cl->entry && cl->generation == generation &&
 	    vir0_cl_program_offset(cl->entry) != CL_NOT_STORED)
 		return cl->entry;
 	cl->entry = NULL;
-	if (vir0_cl_program_load(dev, queue, program->program, &cl->entry, err))
+	if (vir0_cl_program_load(dev, queue, code->program, &cl->entry, err))
 		return NULL;
 	cl->generation = generation;
 	return cl->entry;
@@ -46,19 +47,18 @@ static const vir0_cl_program *store_entry(starpu_vir0_program *program, int devi
  * (a few microseconds) on a queue of its own; StarPU's marker behind it
  * finds nothing left to wait for. vir0_cl_run_slots still launches when
  * a binding fell outside the arena (a vector too large for it). */
-static int goes_resident(vir0_cl_device *dev, const struct starpu_vir0_task_args *args)
+int starpu_vir0_task_data_in_arena(uint32_t nhandles)
 {
-	if (vir0_cl_device_mode(dev) == VIR0_CL_MODE_BATCH)
-		return 0;
 	struct starpu_task *task = starpu_task_get_current();
-	for (uint32_t k = 0; k < args->nhandles; k++)
+	for (uint32_t k = 0; k < nhandles; k++)
 		if (!starpu_vir0_vector_is(STARPU_TASK_GET_HANDLE(task, k)))
 			return 0;
 	return 1;
 }
 
-static int run_megakernel(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,
-			  void *buffers[], int devid, cl_command_queue queue,
+static int run_megakernel(const struct starpu_vir0_code *code, int devid,
+			  cl_command_queue queue, const uint32_t groups[3],
+			  const struct vir0_cl_binding *bindings, int resident_ok,
 			  struct vir0_error *err)
 {
 	uint64_t generation = 0;
@@ -66,74 +66,95 @@ static int run_megakernel(starpu_vir0_program *program, const struct starpu_vir0
 	vir0_cl_device *dev = starpu_vir0_devices_get(devid, &generation, &resident, err);
 	if (!dev)
 		return err->code ? err->code : VIR0_EIO;
-	const vir0_cl_program *entry = store_entry(program, devid, dev, generation, queue, err);
+	const vir0_cl_program *entry = store_entry(code, devid, dev, generation, queue, err);
 	if (!entry)
 		return err->code;
-	uint32_t nbuffers = program->program->nbuffers;
-	struct vir0_cl_binding *bindings = calloc(nbuffers + 1, sizeof(*bindings));
-	if (!bindings)
-		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u bindings", nbuffers);
-	for (uint32_t k = 0; k < args->nhandles; k++)
-		bindings[program->bound[k]] = (struct vir0_cl_binding){
-			(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]),
-			STARPU_VECTOR_GET_OFFSET(buffers[k]),
-			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
-		};
 	struct vir0_cl_slot slot = {
 		.program = entry,
-		.groups = { args->shape.groups[0], args->shape.groups[1], args->shape.groups[2] },
+		.groups = { groups[0], groups[1], groups[2] },
 		.bindings = bindings,
-		.nbindings = nbuffers,
+		.nbindings = code->program->nbuffers,
 	};
-	int status = goes_resident(dev, args)
+	return resident_ok && vir0_cl_device_mode(dev) != VIR0_CL_MODE_BATCH
 		? vir0_cl_run_slots(dev, resident, &slot, 1, err)
 		: vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, err);
-	free(bindings);
-	return status;
 }
 
 /* Read, run on the host, write back the buffers the program may write. */
-static int run_on_host(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,
-		       void *buffers[], cl_command_queue queue, struct vir0_error *err)
+static int run_on_host(const struct starpu_vir0_code *code, const uint32_t groups[3],
+		       const struct vir0_cl_binding *cl, cl_command_queue queue,
+		       struct vir0_error *err)
 {
-	const vir0_program *decoded = program->program;
+	const vir0_program *decoded = code->program;
 	struct vir0_binding *bindings = calloc(decoded->nbuffers + 1, sizeof(*bindings));
 	int status = bindings ? VIR0_OK : vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory");
-	for (uint32_t k = 0; k < args->nhandles && status == VIR0_OK; k++) {
-		struct vir0_binding *b = &bindings[program->bound[k]];
-		b->size = (size_t)STARPU_VECTOR_GET_NX(buffers[k]) *
-			  STARPU_VECTOR_GET_ELEMSIZE(buffers[k]);
+	for (uint32_t i = 0; i < decoded->nbuffers && status == VIR0_OK; i++) {
+		if (decoded->buffers[i].access == VIR0_ACCESS_WORKGROUP)
+			continue;
+		struct vir0_binding *b = &bindings[i];
+		b->size = cl[i].size;
 		b->data = malloc(b->size + 1);
 		if (!b->data) {
 			status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu bytes",
 					       b->size);
 			break;
 		}
-		cl_int code = b->size ? clEnqueueReadBuffer(queue,
-				(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]), CL_TRUE,
-				STARPU_VECTOR_GET_OFFSET(buffers[k]), b->size, b->data, 0, NULL,
-				NULL) : CL_SUCCESS;
-		if (code != CL_SUCCESS)
-			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueReadBuffer of handle %u: %s",
-					       k, vir0_cl_error_name(code));
+		cl_int read = b->size ? clEnqueueReadBuffer(queue, cl[i].mem, CL_TRUE,
+				cl[i].offset, b->size, b->data, 0, NULL, NULL) : CL_SUCCESS;
+		if (read != CL_SUCCESS)
+			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueReadBuffer of buffer %u: "
+					       "%s", i, vir0_cl_error_name(read));
 	}
 	if (status == VIR0_OK)
-		status = starpu_vir0_run_host(program, args->shape.groups, bindings, err);
-	for (uint32_t k = 0; k < args->nhandles && status == VIR0_OK; k++) {
-		struct vir0_binding *b = &bindings[program->bound[k]];
-		if (decoded->buffers[program->bound[k]].access != VIR0_ACCESS_READ_WRITE || !b->size)
+		status = starpu_vir0_run_host(code, groups, bindings, err);
+	for (uint32_t i = 0; i < decoded->nbuffers && status == VIR0_OK; i++) {
+		struct vir0_binding *b = &bindings[i];
+		if (decoded->buffers[i].access != VIR0_ACCESS_READ_WRITE || !b->size)
 			continue;
-		cl_int code = clEnqueueWriteBuffer(queue,
-				(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]), CL_TRUE,
-				STARPU_VECTOR_GET_OFFSET(buffers[k]), b->size, b->data, 0, NULL, NULL);
-		if (code != CL_SUCCESS)
-			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueWriteBuffer of handle %u: %s",
-					       k, vir0_cl_error_name(code));
+		cl_int written = clEnqueueWriteBuffer(queue, cl[i].mem, CL_TRUE, cl[i].offset,
+						      b->size, b->data, 0, NULL, NULL);
+		if (written != CL_SUCCESS)
+			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueWriteBuffer of buffer "
+					       "%u: %s", i, vir0_cl_error_name(written));
 	}
 	for (uint32_t i = 0; bindings && i < decoded->nbuffers; i++)
 		free(bindings[i].data);
 	free(bindings);
 	return status;
+}
+
+void starpu_vir0_opencl_interpret(const struct starpu_vir0_code *code, int devid,
+				  cl_command_queue queue, const uint32_t groups[3],
+				  const struct vir0_cl_binding *bindings, int resident)
+{
+	struct vir0_error err = { 0 };
+	if (run_megakernel(code, devid, queue, groups, bindings, resident, &err) == VIR0_OK)
+		return;
+	if (atomic_exchange(&warned[devid], 1) == 0)
+		fprintf(stderr, "starpu_vir0: the megakernel on OpenCL device %d refused a "
+			"task (%s); such tasks run the CPU interpreter on host copies\n",
+			devid, err.message);
+	struct vir0_error host_err = { 0 };
+	if (run_on_host(code, groups, bindings, queue, &host_err))
+		starpu_vir0_task_abort("the OpenCL implementation's host run", &host_err);
+}
+
+struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *program,
+						uint32_t nhandles, void *buffers[])
+{
+	struct vir0_cl_binding *bindings = calloc(program->program->nbuffers + 1,
+						  sizeof(*bindings));
+	if (!bindings)
+		starpu_vir0_task_abort("the OpenCL implementation",
+				       &(struct vir0_error){ .code = VIR0_ENOMEM,
+							     .message = "out of memory" });
+	for (uint32_t k = 0; k < nhandles; k++)
+		bindings[program->bound[k]] = (struct vir0_cl_binding){
+			(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]),
+			STARPU_VECTOR_GET_OFFSET(buffers[k]),
+			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
+		};
+	return bindings;
 }
 
 void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
@@ -143,15 +164,10 @@ void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
 	int devid = starpu_worker_get_devid(starpu_worker_get_id_check());
 	cl_command_queue queue;
 	starpu_opencl_get_current_queue(&queue);
-	struct vir0_error err = { 0 };
-	if (run_megakernel(program, args, buffers, devid, queue, &err) != VIR0_OK) {
-		if (atomic_exchange(&warned[devid], 1) == 0)
-			fprintf(stderr, "starpu_vir0: the megakernel on OpenCL device %d refused a "
-				"task (%s); such tasks run the CPU interpreter on host copies\n",
-				devid, err.message);
-		struct vir0_error host_err = { 0 };
-		if (run_on_host(program, args, buffers, queue, &host_err))
-			starpu_vir0_task_abort("the OpenCL implementation's host run", &host_err);
-	}
+	struct vir0_cl_binding *bindings = starpu_vir0_cl_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_code code = starpu_vir0_program_code(program);
+	starpu_vir0_opencl_interpret(&code, devid, queue, args->shape.groups, bindings,
+				     starpu_vir0_task_data_in_arena(args->nhandles));
+	free(bindings);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 }

@@ -6,6 +6,7 @@
 #include "starpu_vir0_program.h"
 
 #include "starpu_vir0_devices.h"
+#include "starpu_vir0_variant_code.h"
 
 #include "error.h"
 
@@ -16,6 +17,8 @@
 
 static void program_free(starpu_vir0_program *p)
 {
+	starpu_vir0_variants_free(p->variants);
+	pthread_mutex_destroy(&p->variants_lock);
 	vir0_bytecode_free(p->bc);
 	vir0_program_free(p->program);
 	free(p->bound);
@@ -77,6 +80,7 @@ int starpu_vir0_program_load(const void *bytes, size_t size, starpu_vir0_program
 	if (!p)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a program");
 	atomic_init(&p->refs, 1);
+	pthread_mutex_init(&p->variants_lock, NULL);
 	int status;
 	if (size >= 4 && memcmp(bytes, "VIR0", 4) == 0)
 		status = vir0_decode(bytes, size, NULL, &p->program, err);
@@ -138,6 +142,11 @@ void starpu_vir0_program_release(starpu_vir0_program *program)
 {
 	if (program && atomic_fetch_sub_explicit(&program->refs, 1, memory_order_acq_rel) == 1)
 		program_free(program);
+}
+
+struct starpu_vir0_code starpu_vir0_program_code(starpu_vir0_program *program)
+{
+	return (struct starpu_vir0_code){ program->program, program->bc, program->cl };
 }
 
 const vir0_program *starpu_vir0_program_get(const starpu_vir0_program *program)

@@ -1,10 +1,12 @@
 /* starpu_vir0_program.h - what a loaded program holds (starpu_vir0.h's
  * opaque starpu_vir0_program): the decoded program, its bytecode lowered
  * and verified once, its hash, which declaration each task handle binds
- * to, and per OpenCL device the entry of the device's program store. */
+ * to, per OpenCL device the entry of the device's program store, and its
+ * speculative variants once asked for (starpu_vir0_variant_code.h). */
 #ifndef STARPU_VIR0_PROGRAM_H
 #define STARPU_VIR0_PROGRAM_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -20,6 +22,17 @@ struct starpu_vir0_program_cl {
 	const vir0_cl_program *entry;
 };
 
+/* What an interpreter runs: a decoded program, its bytecode and its store
+ * entries, per device ([STARPU_MAXOPENCLDEVS]). The program's own, or one
+ * of its variants'. */
+struct starpu_vir0_code {
+	const vir0_program *program;
+	const struct vir0_bytecode *bc;
+	struct starpu_vir0_program_cl *cl;
+};
+
+struct starpu_vir0_variants;
+
 struct starpu_vir0_program {
 	atomic_uint refs;
 	vir0_program *program;
@@ -29,9 +42,14 @@ struct starpu_vir0_program {
 	uint32_t nbound;                /* non-Workgroup buffers: handles per task */
 	uint32_t *bound;                /* declaration index of handle k */
 	struct starpu_vir0_program_cl cl[STARPU_MAXOPENCLDEVS];
+	pthread_mutex_t variants_lock;  /* makes `variants` once */
+	struct starpu_vir0_variants *variants;
 };
 
 /* Take one more reference (a task's). */
 void starpu_vir0_program_retain(starpu_vir0_program *program);
+
+/* The program's own code (the original, interpreted). */
+struct starpu_vir0_code starpu_vir0_program_code(starpu_vir0_program *program);
 
 #endif

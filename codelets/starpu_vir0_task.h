@@ -30,7 +30,9 @@ int starpu_vir0_task_shape(const struct starpu_task *task, struct starpu_vir0_sh
 /* Fix the implementation a VIR0 task runs with on workers of `arch`
  * (STARPU_CPU_WORKER, STARPU_OPENCL_WORKER): the codelet's can_execute
  * then refuses every other index there. Until fixed, each arch runs the
- * interpreter. Call before the task is handed to a worker (push). */
+ * interpreter. Index 1 runs the arch's plan (starpu_vir0_variant.h,
+ * which sets the index itself) and is refused while that plan runs the
+ * original alone. Call before the task is handed to a worker (push). */
 void starpu_vir0_task_fix_implementation(struct starpu_task *task,
 					 enum starpu_worker_archtype arch, unsigned nimpl);
 

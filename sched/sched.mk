@@ -50,3 +50,43 @@ tests/starpu_examples.log: libstarpu_vir0.la
 endif
 EXTRA_DIST += tests/starpu_examples.sh
 CLEAN_DIRS += tests/starpu_examples.d
+
+# The speculation rule, the ladder, the autotune store, the run report and
+# the VIR0_SPEC*/VIR0_STATS* variables (doc/speculation.md). Plain libc, so
+# the vir0 command links them too (vir0 store) without StarPU.
+# The only noinst library so far: a second one must turn this into +=
+# and define the variable in Makefile.am.
+noinst_LTLIBRARIES = sched/libvir0_spec.la
+sched_libvir0_spec_la_SOURCES = \
+	sched/spec_count.h \
+	sched/spec_rule.c sched/spec_rule.h \
+	sched/spec_ladder.c sched/spec_ladder.h \
+	sched/spec_store.c sched/spec_store.h \
+	sched/spec_store_line.c sched/spec_store_line.h \
+	sched/spec_report.c sched/spec_report.h \
+	sched/spec_env.c sched/spec_env.h
+sched_libvir0_spec_la_LIBADD = libvir0.la -lm
+if HAVE_STARPU
+libstarpu_vir0_la_LIBADD += sched/libvir0_spec.la
+endif
+
+# Unit suites: the verdict rule and the ladder; the store (fork: two
+# processes saving at once); the report's formats; the `vir0 store` command.
+VIR0_SPEC_TEST_LIBS = sched/libvir0_spec.la $(VIR0_TEST_LIBS) -lm
+check_PROGRAMS += tests/test_spec_rule tests/test_spec_store tests/test_spec_report
+TESTS += tests/test_spec_rule tests/test_spec_store tests/test_spec_report
+tests_test_spec_rule_SOURCES = tests/test_spec_rule.c
+tests_test_spec_rule_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched
+tests_test_spec_rule_CFLAGS = $(VIR0_TEST_CFLAGS)
+tests_test_spec_rule_LDADD = $(VIR0_SPEC_TEST_LIBS)
+tests_test_spec_store_SOURCES = tests/test_spec_store.c
+tests_test_spec_store_CPPFLAGS = $(tests_test_spec_rule_CPPFLAGS)
+tests_test_spec_store_CFLAGS = $(VIR0_TEST_CFLAGS)
+tests_test_spec_store_LDADD = $(VIR0_SPEC_TEST_LIBS)
+tests_test_spec_report_SOURCES = tests/test_spec_report.c
+tests_test_spec_report_CPPFLAGS = $(tests_test_spec_rule_CPPFLAGS)
+tests_test_spec_report_CFLAGS = $(VIR0_TEST_CFLAGS)
+tests_test_spec_report_LDADD = $(VIR0_SPEC_TEST_LIBS)
+TESTS += tests/test_store_cli.sh
+EXTRA_DIST += tests/test_store_cli.sh
+tests/test_store_cli.log: tools/vir0$(EXEEXT)

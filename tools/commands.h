@@ -9,6 +9,7 @@ int cmd_dis(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_hash(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 
 /* Print "vir0 COMMAND: message" and the command's usage line on stderr;
  * returns TOOL_EXIT_USAGE. */

@@ -6,8 +6,10 @@ tools_vir0_SOURCES = \
 	tools/program_io.c tools/program_io.h \
 	tools/buffer_io.c tools/buffer_io.h \
 	tools/cmd_asm.c tools/cmd_dis.c tools/cmd_validate.c tools/cmd_hash.c \
-	tools/cmd_run.c
-tools_vir0_LDADD = libvir0.la
+	tools/cmd_run.c tools/cmd_store.c
+# vir0 store: the autotune store's code, without StarPU (sched/sched.mk).
+tools_vir0_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched
+tools_vir0_LDADD = sched/libvir0_spec.la libvir0.la
 dist_man1_MANS += doc/vir0.1
 if HAVE_OPENCL
 tools_vir0_SOURCES += tools/engine_opencl.c tools/engine_opencl.h

@@ -29,6 +29,8 @@ static const struct tool_command {
 	  "                [--groups X[,Y,Z]] [--in NAME=FILE]... [--out NAME=FILE]...\n"
 	  "                [--print NAME]...",
 	  "run a program on buffers read from raw little-endian files" },
+	{ "store", cmd_store, "show|clear|export [--dir DIR]",
+	  "show, clear or export (JSON lines) vir0-spec's autotune store" },
 };
 
 #define TOOL_NCOMMANDS (sizeof(tool_commands) / sizeof(tool_commands[0]))

@@ -1,0 +1,122 @@
+/* spec_ladder.h - one shape's speculation state: its ladder of variants
+ * (0 is the conservative root), which one tasks run with (the baseline),
+ * the candidate racing it, and the re-check of an adopted baseline. The
+ * policy calls starpu_vir0_spec_plan from push_task and
+ * starpu_vir0_spec_record from its post-exec hook; both only touch the
+ * shape given, so the caller serialises them per shape (the shape table's
+ * lock, or a lock in the entry). No StarPU in here. */
+#ifndef STARPU_VIR0_SPEC_LADDER_H
+#define STARPU_VIR0_SPEC_LADDER_H
+
+#include <stdint.h>
+
+#include "spec_rule.h"
+#include "spec_store.h"
+
+#define STARPU_VIR0_SPEC_VARIANTS_MAX 8u
+#define STARPU_VIR0_SPEC_NONE (~0u)
+
+struct starpu_vir0_spec_variant {
+	char name[STARPU_VIR0_SPEC_NAME_MAX + 1];
+	enum starpu_vir0_spec_status status;
+	unsigned rejections;        /* for the backoff */
+	uint64_t retry_at;          /* arrival count, while REJECTED */
+	struct starpu_vir0_spec_compile compile;
+	uint64_t tasks;             /* tasks whose real outputs it wrote */
+	double us;                  /* and their measured time */
+	uint64_t mismatches;
+	/* Its closed races as the candidate, for the store and the report. */
+	uint64_t pairs, won;
+	double baseline_us, candidate_us; /* sums over those pairs */
+	double saved_us;            /* median saving per pair at its latest verdict */
+	int decided;                /* its status changed in this run */
+	int64_t updated;            /* else: when the store's verdict was set */
+};
+
+struct starpu_vir0_spec_shape {
+	unsigned nvariants;
+	struct starpu_vir0_spec_variant variants[STARPU_VIR0_SPEC_VARIANTS_MAX];
+	unsigned baseline;          /* what tasks run with */
+	unsigned candidate;         /* racing it, or NONE */
+	unsigned previous;          /* baseline before the adopted one, or NONE */
+	uint64_t epoch;             /* changes whenever a race opens or closes */
+	struct starpu_vir0_spec_race race;    /* baseline against candidate */
+	struct starpu_vir0_spec_race recheck; /* previous against baseline */
+	struct starpu_vir0_spec_arrivals arrivals;
+	struct starpu_vir0_spec_decision last; /* the latest decision */
+	uint64_t seed;              /* picks the re-checked tasks */
+	uint64_t pairs_run;         /* pair tasks, re-checks included */
+	double scratch_us;          /* their scratch-side time: the price of pairing */
+	unsigned waiting;           /* alternating: variant of the unpaired sample, or NONE */
+	double waiting_us;
+};
+
+/* How a task runs. */
+enum starpu_vir0_spec_run {
+	STARPU_VIR0_SPEC_RUN_ONE,   /* `variant` alone */
+	STARPU_VIR0_SPEC_RUN_PAIR,  /* `variant` into the real buffers, then
+				     * `scratch` into copies, same device,
+				     * outputs compared */
+};
+
+struct starpu_vir0_spec_plan {
+	enum starpu_vir0_spec_run run;
+	unsigned variant;           /* writes the real buffers */
+	unsigned scratch;           /* PAIR: the other side, else NONE */
+	unsigned compile;           /* a variant to build off the critical path, or NONE */
+	uint64_t epoch;             /* hand back to starpu_vir0_spec_record */
+};
+
+/* A shape with `nvariants` (1 to VARIANTS_MAX) named variants, variant 0
+ * the baseline; `seed` (say, the shape's hash) picks its re-checks. Every
+ * variant counts as built until starpu_vir0_spec_compiled says otherwise.
+ * VIR0_EARG when the count or a name (1 to NAME_MAX bytes) is wrong. */
+int starpu_vir0_spec_shape_init(struct starpu_vir0_spec_shape *shape, unsigned nvariants,
+				const char *const *names, uint64_t seed, struct vir0_error *err);
+
+/* A task of the shape arrives at `now_us`: what it runs with. Opens a race
+ * when no candidate races and one may (untried, or its backoff over). */
+void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
+			   const struct starpu_vir0_spec_config *config, uint64_t now_us,
+			   struct starpu_vir0_spec_plan *plan);
+
+/* A variant's build finished (`done`) or is expected to cost `us`. */
+void starpu_vir0_spec_compiled(struct starpu_vir0_spec_shape *shape, unsigned variant,
+			       double us, int done);
+
+/* The task planned as `plan` ran: `real_us` for the variant that wrote the
+ * real buffers, `scratch_us` and `check` for a pair's other side (ignored
+ * otherwise). Feeds the race, decides, applies the verdict; returns 0 (the
+ * decision in *decision when not NULL) or VIR0_EVALUE for a bad duration
+ * (nothing recorded but the refusal). A plan from an earlier race
+ * (another epoch) only counts towards its variants' times. */
+int starpu_vir0_spec_record(struct starpu_vir0_spec_shape *shape,
+			    const struct starpu_vir0_spec_config *config,
+			    const struct starpu_vir0_spec_plan *plan, double real_us,
+			    double scratch_us, enum starpu_vir0_spec_check check, uint64_t now_us,
+			    struct starpu_vir0_spec_decision *decision, struct vir0_error *err);
+
+/* A variant's races as the candidate, the open one included. */
+struct starpu_vir0_spec_sum {
+	uint64_t pairs, won, mismatches;
+	double baseline_us, candidate_us;
+};
+void starpu_vir0_spec_variant_sum(const struct starpu_vir0_spec_shape *shape, unsigned v,
+				  struct starpu_vir0_spec_sum *sum);
+
+/* Start from what the store remembers of this shape on this adapter:
+ * its adopted variant becomes the baseline (without racing again),
+ * rejected and banned variants keep their status, and the tasks per run
+ * of earlier runs inform the expected remaining dispatches. */
+void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
+			     const struct starpu_vir0_spec_config *config,
+			     const struct starpu_vir0_spec_store *store, const char *key,
+			     const char *adapter);
+
+/* Put this run's verdicts and statistics of every variant into the store
+ * (once per run: counts are added), stamped `now_unix_us`. */
+int starpu_vir0_spec_remember(const struct starpu_vir0_spec_shape *shape,
+			      struct starpu_vir0_spec_store *store, const char *key,
+			      const char *adapter, int64_t now_unix_us, struct vir0_error *err);
+
+#endif

@@ -543,9 +543,10 @@ int vir0_cpu_decode_reused(const struct vir0_bytecode *bc, const struct vir0_buf
 		return VIR0_ENOMEM;
 	}
 	memcpy(m->bc.insns, bc->insns, (size_t)bc->ninsns * sizeof(*bc->insns));
-	memcpy(m->bc.buffers, bc->buffers, (size_t)bc->nbuffers * sizeof(*bc->buffers));
-	for (uint32_t i = 0; i < bc->nbuffers; i++)
+	for (uint32_t i = 0; i < bc->nbuffers; i++) {
+		m->bc.buffers[i] = bc->buffers[i];
 		m->lengths[i] = views[i].length;
+	}
 	memcpy(m->groups, groups, sizeof(m->groups));
 	if (memo_key_made)
 		pthread_setspecific(memo_key, m);

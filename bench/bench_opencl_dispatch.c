@@ -22,15 +22,18 @@
 #define ROUND_TRIPS 1000
 #define WATCHDOG_SECONDS 120u
 
-/* out[i] = i + 1: not an output, so no slot waits for a zero-fill and the
- * cost measured is the dispatch's. */
-static vir0_program *tiny_program(void)
+/* out[i] = i + 1. Not an output, so no slot waits for a zero-fill and the
+ * cost measured is the dispatch's; or (`output`) declared an output, as a
+ * StarPU task's written handle is, so the launch zeroes it first. */
+static vir0_program *tiny_program(int output)
 {
-	static const char text[] = "workgroup 16 1 1\nbuffer out u32[0] read_write\n"
-				   "let i = gid.x\nif i < len(out) {\n\tstore out[i] = i + 1u\n}\n";
+	char text[160];
+	snprintf(text, sizeof(text), "workgroup 16 1 1\nbuffer out u32[0] read_write%s\n"
+		 "let i = gid.x\nif i < len(out) {\n\tstore out[i] = i + 1u\n}\n",
+		 output ? " output" : "");
 	vir0_program *program = NULL;
 	struct vir0_error err;
-	if (vir0_assemble(text, sizeof(text) - 1, &program, &err) != VIR0_OK)
+	if (vir0_assemble(text, strlen(text), &program, &err) != VIR0_OK)
 		bench_die("the tiny program", err.message);
 	return program;
 }
@@ -181,6 +184,35 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 	return base;
 }
 
+/* One-slot launches of the tiny program with its buffer an output. */
+static void output_launches(struct bcl *b)
+{
+	struct vir0_error err;
+	vir0_program *program = tiny_program(1);
+	const vir0_cl_program *loaded;
+	if (vir0_cl_program_load(b->mega, b->queue, program, &loaded, &err) != VIR0_OK)
+		bench_die("the tiny output program", err.message);
+	cl_mem mem = bcl_buffer(b, (size_t)BATCH * TINY_BYTES);
+	struct vir0_cl_binding *bindings;
+	struct vir0_cl_slot *slots = tiny_slots(loaded, mem, 0, BATCH, &bindings);
+	double each[BATCH_REPEATS], queued[BATCH_REPEATS];
+	one_slot_launches(b, slots, BATCH, 1);   /* warm-up */
+	for (int r = 0; r < BATCH_REPEATS; r++) {
+		each[r] = one_slot_launches(b, slots, BATCH, 1);
+		queued[r] = one_slot_launches(b, slots, BATCH, 0);
+	}
+	check_tiny(b, mem, 0, BATCH, "64 slots with an output");
+	double tw = bench_median(each, BATCH_REPEATS), tq = bench_median(queued, BATCH_REPEATS);
+	printf("  %-50s %10.1f us %9.3f us per slot\n",
+	       "64 launches of one slot, output, each + clFinish", tw * 1e6, tw * 1e6 / BATCH);
+	printf("  %-50s %10.1f us %9.3f us per slot\n",
+	       "64 launches of one slot, output, one clFinish", tq * 1e6, tq * 1e6 / BATCH);
+	free(slots);
+	free(bindings);
+	clReleaseMemObject(mem);
+	vir0_program_free(program);
+}
+
 static void watchdog(int signal_number)
 {
 	static const char message[] = "  resident mode: n/a (the ring did not drain within "
@@ -297,15 +329,17 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 void bcl_dispatch(struct bcl *b)
 {
 	struct vir0_error err;
-	vir0_program *tiny = tiny_program();
+	vir0_program *tiny = tiny_program(0);
 	const vir0_cl_program *loaded;
 	if (vir0_cl_program_load(b->mega, b->queue, tiny, &loaded, &err) != VIR0_OK)
 		bench_die("the tiny program", err.message);
 	printf("dispatch: wall time (host clock around the calls and their wait), median; a tiny\n"
-	       "slot runs 16 invocations of out[i] = i + 1 (no output zero-fill); the launches are\n"
+	       "slot runs 16 invocations of out[i] = i + 1 (no output zero-fill but where it says\n"
+	       "output); the launches are "
 	       "vir0_cl_enqueue batch launches (device mode %s)\n",
 	       vir0_cl_mode_name(vir0_cl_device_mode(b->mega)));
 	struct baseline base = batch_mode(b, loaded);
+	output_launches(b);
 	fflush(stdout);
 	resident_mode(b, tiny, base);
 	vir0_program_free(tiny);

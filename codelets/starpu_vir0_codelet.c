@@ -112,6 +112,9 @@ static int waits_for_build(unsigned workerid, const struct starpu_task *task)
 {
 	if (task->execute_on_a_specific_worker)
 		return 0;
+	/* task->where -1: wherever the codelet runs. */
+	if (task->where != -1 && !(task->where & STARPU_CPU))
+		return 0;
 	int devid = starpu_worker_get_devid((int)workerid);
 	if (starpu_vir0_opencl_ready(devid))
 		return 0;

@@ -684,6 +684,51 @@ START_TEST(threads_default_and_bytecode_entry)
 }
 END_TEST
 
+/* A thread keeps its last decode while the bytecode (by content), the
+ * buffer lengths and the grid stay the same: a different program lowered
+ * at the address of a freed one, and the same program on shorter buffers,
+ * must each run as themselves. */
+static struct vir0_bytecode *lower_text(const char *text, vir0_program **program)
+{
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_assemble(text, strlen(text), program, &err), VIR0_OK);
+	struct vir0_bytecode *bc = NULL;
+	ck_assert_int_eq(vir0_lower(*program, &bc, &err), VIR0_OK);
+	ck_assert_int_eq(vir0_bytecode_verify(bc, &err), VIR0_OK);
+	return bc;
+}
+
+START_TEST(kept_decode_follows_its_inputs)
+{
+	static const char *const texts[2] = {
+		"workgroup 64 1 1\nbuffer out u32[0] read_write\n"
+		"let i = gid.x\nif i < len(out) {\n\tstore out[i] = i * 3u + 1u\n}\n",
+		"workgroup 64 1 1\nbuffer out u32[0] read_write\n"
+		"let i = gid.x\nif i < len(out) {\n\tstore out[i] = i * 5u + 2u\n}\n",
+	};
+	enum { N = 300 };
+	uint32_t out[N];
+	struct vir0_error err = { 0 };
+	for (int k = 0; k < 2; k++) {
+		vir0_program *p;
+		struct vir0_bytecode *bc = lower_text(texts[k], &p);
+		memset(out, 0xEE, sizeof(out));
+		struct vir0_binding bind = { out, sizeof(out) };
+		ck_assert_int_eq(vir0_cpu_run_bytecode(p, bc, NULL, &bind, 1, 1, &err), VIR0_OK);
+		for (uint32_t i = 0; i < N; i++)
+			ck_assert_uint_eq(out[i], k ? i * 5u + 2u : i * 3u + 1u);
+		/* The same bytecode on a shorter buffer: the rest stays. */
+		memset(out, 0xEE, sizeof(out));
+		bind.size = 70 * 4;
+		ck_assert_int_eq(vir0_cpu_run_bytecode(p, bc, NULL, &bind, 1, 1, &err), VIR0_OK);
+		for (uint32_t i = 0; i < N; i++)
+			ck_assert_uint_eq(out[i], i >= 70 ? 0xEEEEEEEEu : k ? i * 5u + 2u : i * 3u + 1u);
+		vir0_bytecode_free(bc);
+		vir0_program_free(p);
+	}
+}
+END_TEST
+
 /* ---- refusals ----------------------------------------------------------- */
 
 static void expect_refusal(int line, int status, int code, const struct vir0_error *err)

@@ -359,6 +359,66 @@ END_TEST
 
 /* The runtime hands out its context and device (the JIT and hand-written
  * kernels share them): the ones its queue was made on. */
+/* A one-slot launch zeroes small outputs inside the kernel, before any
+ * invocation runs (fmt §9.1): outputs full of garbage beforehand, written
+ * only in part, a u8 output at an odd byte offset, an atomic counter every
+ * invocation of many chunks adds to; through vir0_cl_enqueue and
+ * vir0_cl_run_slots. Bytes around the bindings stay as they were. */
+START_TEST(outputs_zeroed_before_the_run)
+{
+	static const char text[] =
+		"workgroup 64 1 1\nbuffer small u8[0] read_write output\n"
+		"buffer total u32[0] read_write output\nbuffer in u32[0] read\n"
+		"let i = gid.x\nif i < 5u {\n\tstore small[i] = 9u\n}\n"
+		"if i < len(in) {\n\tlet before = atomic_add(total[0u], 1u)\n}\n";
+	vir0_program *p = NULL;
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_assemble(text, sizeof(text) - 1, &p, &err), VIR0_OK);
+	const vir0_cl_program *loaded;
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, p, &loaded, &err), VIR0_OK);
+	enum { SMALL = 37, OFFSET = 3 };
+	for (uint32_t n = 1; n <= 70000; n = n * 7 + 3) {
+		unsigned char *garbage = malloc((size_t)n * 4 + 64);
+		ck_assert_ptr_nonnull(garbage);
+		memset(garbage, 0xA5, (size_t)n * 4 + 64);
+		cl_int code;
+		cl_mem small = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 64,
+					      garbage, &code);
+		cl_mem total = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 8,
+					      garbage, &code);
+		cl_mem in = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+					   (size_t)n * 4, garbage, &code);
+		struct vir0_cl_binding b[3] = { { small, OFFSET, SMALL }, { total, 4, 4 },
+						{ in, 0, (size_t)n * 4 } };
+		struct vir0_cl_slot slot = { .program = loaded, .groups = { (n + 63) / 64, 1, 1 },
+					     .bindings = b, .nbindings = 3 };
+		for (int synchronous = 0; synchronous < 2; synchronous++) {
+			int status = synchronous
+				? vir0_cl_run_slots(dev, queue, &slot, 1, &err)
+				: vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, &err);
+			ck_assert_msg(status == VIR0_OK, "%s", err.message);
+			unsigned char bytes[64];
+			uint32_t words[2];
+			clEnqueueReadBuffer(queue, small, CL_TRUE, 0, 64, bytes, 0, NULL, NULL);
+			clEnqueueReadBuffer(queue, total, CL_TRUE, 0, 8, words, 0, NULL, NULL);
+			for (unsigned i = 0; i < 64; i++) {
+				unsigned want = i < OFFSET || i >= OFFSET + SMALL ? 0xA5
+						: i - OFFSET < 5 ? 9 : 0;
+				ck_assert_msg(bytes[i] == want, "n %u, byte %u: %u, want %u", n, i,
+					      bytes[i], want);
+			}
+			ck_assert_uint_eq(words[0], 0xA5A5A5A5u);
+			ck_assert_uint_eq(words[1], n);
+		}
+		clReleaseMemObject(small);
+		clReleaseMemObject(total);
+		clReleaseMemObject(in);
+		free(garbage);
+	}
+	vir0_program_free(p);
+}
+END_TEST
+
 START_TEST(runtime_exposes_context)
 {
 	struct vir0_error err = { 0 };
@@ -426,6 +486,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, store_reuses_equal_programs);
 	tcase_add_test(tc, store_grows_then_evicts);
 	tcase_add_test(tc, caller_errors);
+	tcase_add_test(tc, outputs_zeroed_before_the_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

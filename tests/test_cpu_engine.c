@@ -858,6 +858,7 @@ static Suite *cpu_engine_suite(void)
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);
+	tcase_add_test(calls, kept_decode_follows_its_inputs);
 	tcase_add_test(calls, bad_calls);
 	tcase_add_test(calls, barrier_mismatch_detected);
 	suite_add_tcase(s, calls);

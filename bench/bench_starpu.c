@@ -13,8 +13,10 @@
  *
  *   bench_starpu [TASKS [ELEMENTS]]       (defaults 2000, 64)
  *
- * Runs once with only OpenCL workers (STARPU_NCPU=0) and once with only
- * CPU workers, each in its own StarPU instance. */
+ * Runs with only OpenCL workers (STARPU_NCPU=0), then again with the
+ * handles registered as VIR0 vectors and the megakernel forced resident
+ * (VIR0_CL_MODE=persistent: the persistent-mode goal, <= 0.5x on the
+ * GPU), then with only CPU workers, each in its own StarPU instance. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 
 #include "bench_util.h"
 #include "starpu_vir0.h"
+#include "starpu_vir0_devices.h"
 
 const char bench_program[] = "bench_starpu";
 
@@ -131,8 +134,31 @@ static double time_side(starpu_vir0_program *program, struct triple *t, unsigned
 	return bench_median(times, BENCH_REPEATS);
 }
 
-static void run_on(const char *workers, int ncpus, int nopencl, unsigned tasks, unsigned n)
+/* How often the resident kernel had to be launched again: a launch per
+ * task means it left between tasks (its idle exit). */
+static void print_resident_info(void)
 {
+	uint64_t generation;
+	struct vir0_error err;
+	vir0_cl_device *dev = starpu_vir0_devices_get(0, &generation, NULL, &err);
+	if (!dev)
+		bench_die("OpenCL device 0", err.message);
+	struct vir0_cl_resident_info info;
+	vir0_cl_resident_info(dev, &info);
+	printf("         resident kernel (%s): %llu launches, %llu idle exits, %llu slots\n",
+	       vir0_cl_mode_name(vir0_cl_device_mode(dev)), (unsigned long long)info.launches,
+	       (unsigned long long)info.idle_exits, (unsigned long long)info.slots);
+}
+
+static void run_on(const char *workers, int ncpus, int nopencl, int resident, unsigned tasks,
+		   unsigned n)
+{
+	/* The device state is built per StarPU instance, with the mode of
+	 * the moment. */
+	if (resident)
+		setenv("VIR0_CL_MODE", "persistent", 1);
+	else
+		unsetenv("VIR0_CL_MODE");
 	struct starpu_conf conf;
 	starpu_conf_init(&conf);
 	conf.ncpus = ncpus;
@@ -160,15 +186,18 @@ static void run_on(const char *workers, int ncpus, int nopencl, unsigned tasks, 
 	struct triple *t = bench_malloc(tasks * sizeof(*t));
 	for (unsigned i = 0; i < tasks; i++) {
 		uint32_t *base = memory + (size_t)i * 3 * n;
-		starpu_vector_data_register(&t[i].a, STARPU_MAIN_RAM, (uintptr_t)base, n, 4);
-		starpu_vector_data_register(&t[i].b, STARPU_MAIN_RAM, (uintptr_t)(base + n), n, 4);
-		starpu_vector_data_register(&t[i].c, STARPU_MAIN_RAM, (uintptr_t)(base + 2 * n), n,
-					    4);
+		void (*reg)(starpu_data_handle_t *, int, uintptr_t, uint32_t, size_t) =
+			resident ? starpu_vir0_vector_data_register : starpu_vector_data_register;
+		reg(&t[i].a, STARPU_MAIN_RAM, (uintptr_t)base, n, 4);
+		reg(&t[i].b, STARPU_MAIN_RAM, (uintptr_t)(base + n), n, 4);
+		reg(&t[i].c, STARPU_MAIN_RAM, (uintptr_t)(base + 2 * n), n, 4);
 	}
 	double hand = time_side(NULL, t, tasks);
 	double vir0 = time_side(program, t, tasks);
 	printf("%-8s %8u %8u | %12.2f %12.2f | %7.2fx\n", workers, tasks, n, hand, vir0,
 	       vir0 / hand);
+	if (resident)
+		print_resident_info();
 
 	for (unsigned i = 0; i < tasks; i++) {
 		starpu_data_unregister(t[i].a);
@@ -206,7 +235,8 @@ int main(int argc, char **argv)
 	       n, tasks, BENCH_REPEATS, getenv("STARPU_SCHED") ? getenv("STARPU_SCHED") : "(StarPU's default)");
 	printf("%-8s %8s %8s | %12s %12s | %8s\n", "workers", "tasks", "elements",
 	       "hand us/task", "VIR0 us/task", "VIR0/hand");
-	run_on("opencl", 0, 1, tasks, n);
-	run_on("cpu", 1, 0, tasks, n);
+	run_on("opencl", 0, 1, 0, tasks, n);
+	run_on("resident", 0, 1, 1, tasks, n);
+	run_on("cpu", 1, 0, 0, tasks, n);
 	return 0;
 }

@@ -121,10 +121,8 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring 
 	return status;
 }
 
-/* Zero the outputs, then launch; lock taken here. A launch of one slot
- * whose outputs are small has its claimer zero them before the chunks
- * open (ARG_ZERO): on PoCL a fill command and the wait on it cost more
- * than the launch (doc/opencl-engine.md, "Launch costs"). Otherwise a
+/* Zero the outputs, then launch; lock taken here. The claimer zeroes
+ * the small outputs of a lone slot (cl_ring_zero_in_kernel); otherwise a
  * fill per output, and the launch waits on the fills, which waited on
  * the caller's events. */
 static int enqueue_ring(vir0_cl_device *dev, cl_command_queue queue,
@@ -135,10 +133,7 @@ static int enqueue_ring(vir0_cl_device *dev, cl_command_queue queue,
 	cl_event *fills = NULL;
 	cl_uint nfills = 0;
 	int status = VIR0_OK;
-	if (ring->nslots == 1 && slots[0].program &&
-	    cl_slot_output_bytes(&slots[0]) <= dev->zero_in_kernel)
-		ring->words[4 + RUN_ZERO] = 1;
-	else
+	if (!cl_ring_zero_in_kernel(dev, slots, ring))
 		status = cl_ring_zero_outputs(queue, slots, ring->nslots, nwait, wait, &fills,
 					      &nfills, err);
 	if (status == VIR0_OK) {

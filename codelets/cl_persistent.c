@@ -418,7 +418,7 @@ static int run_rounds(vir0_cl_device *dev, const struct vir0_cl_slot *slots,
  * on NVIDIA). Slots of built-ins only touch the control words: nothing
  * to wait for. */
 static int prepare_arena(struct cl_persistent *r, cl_command_queue queue,
-			 const struct vir0_cl_slot *slots, uint32_t nslots,
+			 const struct vir0_cl_slot *slots, uint32_t nslots, int zeroed,
 			 struct vir0_error *err)
 {
 	uint32_t runs = 0;
@@ -430,7 +430,7 @@ static int prepare_arena(struct cl_persistent *r, cl_command_queue queue,
 		const vir0_cl_program *p = slots[s].program;
 		for (uint32_t i = 0; p && i < p->nbuffers; i++) {
 			const struct vir0_cl_binding *b = &slots[s].bindings[i];
-			if (!p->buffers[i].is_output || !b->size)
+			if (zeroed || !p->buffers[i].is_output || !b->size)
 				continue;
 			if (!r->zeros && !(r->zeros = calloc(1, ZERO_BYTES)))
 				return vir0_error_at(err, VIR0_ENOMEM, 0,
@@ -462,8 +462,12 @@ static int run_resident(vir0_cl_device *dev, cl_command_queue queue,
 		return status;
 	pthread_mutex_lock(&dev->lock);
 	status = resident_open(dev, err);
+	/* The claimer zeroes a lone slot's small outputs: no DMA write, no
+	 * wait on it (on PoCL a DMA write waits for a free thread, which the
+	 * spinning kernel holds until its idle exit). */
+	int zeroed = cl_ring_zero_in_kernel(dev, slots, &ring);
 	if (status == VIR0_OK)
-		status = prepare_arena(dev->resident, queue, slots, nslots, err);
+		status = prepare_arena(dev->resident, queue, slots, nslots, zeroed, err);
 	if (status == VIR0_OK)
 		status = run_rounds(dev, slots, &ring, err);
 	pthread_mutex_unlock(&dev->lock);

@@ -256,6 +256,16 @@ size_t cl_slot_output_bytes(const struct vir0_cl_slot *slot)
 	return bytes;
 }
 
+int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			   struct cl_ring *ring)
+{
+	if (ring->nslots != 1 || !slots[0].program ||
+	    cl_slot_output_bytes(&slots[0]) > dev->zero_in_kernel)
+		return 0;
+	ring->words[4 + RUN_ZERO] = 1;
+	return 1;
+}
+
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
 			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event **fills,
 			 cl_uint *count, struct vir0_error *err)

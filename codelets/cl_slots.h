@@ -33,6 +33,16 @@ void cl_ring_free(struct cl_ring *ring);
  * them before the slot runs). */
 size_t cl_slot_output_bytes(const struct vir0_cl_slot *slot);
 
+/* A ring of one RUN_VIR0 slot whose outputs are small has its claimer
+ * zero them before the chunks open (ARG_ZERO): a fill command, or on a
+ * resident kernel a DMA write and the wait on it, costs more than the
+ * zeroing (doc/opencl-engine.md, "Launch costs"). Sets the slot's flag
+ * and returns 1 when so; 0 leaves the zeroing to the caller. (Several
+ * slots may share outputs: one slot's zeroing could wipe another's
+ * results.) */
+int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			   struct cl_ring *ring);
+
 /* Enqueue the zero fill of every is_output binding (fmt §9.1) after the
  * `nwait` events: *fills gets an event per fill, *count of them (none
  * and NULL when no slot has an output); release them and free *fills. */

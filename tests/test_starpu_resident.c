@@ -218,6 +218,43 @@ START_TEST(resident_kernel_beside_a_foreign_codelet)
 }
 END_TEST
 
+/* The resident kernel zeroes a task's outputs before it runs (fmt §9.1):
+ * the same atomic sum into the same output, task after task, while the
+ * output stays in the arena between them (STARPU_W: nothing fetched). */
+START_TEST(resident_outputs_start_at_zero)
+{
+	setenv("VIR0_CL_MODE", "persistent", 1);
+	fixture_starpu_start(0, 1);
+	starpu_vir0_program *sum;
+	struct vir0_error err;
+	ck_assert_msg(starpu_vir0_program_load_file(VIR0_TOP_SRCDIR
+						    "/examples/reduction_atomic.vir0s", &sum,
+						    &err) == 0, "%s", err.message);
+	enum { N = 5000 };
+	static uint32_t input[N];
+	uint32_t total = 0xA5A5A5A5u, want = 0;
+	for (uint32_t i = 0; i < N; i++)
+		want += input[i] = i * 2654435761u;
+	starpu_data_handle_t hin, htotal;
+	starpu_vir0_vector_data_register(&hin, STARPU_MAIN_RAM, (uintptr_t)input, N, 4);
+	starpu_vir0_vector_data_register(&htotal, STARPU_MAIN_RAM, (uintptr_t)&total, 1, 4);
+	for (int round = 0; round < 4; round++) {
+		ck_assert_msg(starpu_vir0_task_insert(sum, NULL, STARPU_R, hin, STARPU_W, htotal,
+						      0) == 0,
+			      "%s", starpu_vir0_last_error()->message);
+		starpu_task_wait_for_all();
+		ck_assert_int_eq(starpu_data_acquire(htotal, STARPU_R), 0);
+		ck_assert_uint_eq(total, want);
+		starpu_data_release(htotal);
+	}
+	ck_assert_uint_ge(resident_info().slots, 4);
+	starpu_data_unregister(hin);
+	starpu_data_unregister(htotal);
+	starpu_vir0_program_release(sum);
+	fixture_starpu_stop();
+}
+END_TEST
+
 START_TEST(vector_larger_than_the_arena)
 {
 	setenv("VIR0_CL_MODE", "persistent", 1);
@@ -246,6 +283,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, launched_in_batch_mode);
 	tcase_add_test(tc, published_to_the_resident_kernel);
 	tcase_add_test(tc, resident_kernel_beside_a_foreign_codelet);
+	tcase_add_test(tc, resident_outputs_start_at_zero);
 	tcase_add_test(tc, vector_larger_than_the_arena);
 	tcase_add_test(tc, vir0_vectors_on_a_cpu_worker);
 	suite_add_tcase(s, tc);

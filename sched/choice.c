@@ -1,10 +1,12 @@
 /* choice.c - the choice point: every task pushed to a vir0-spec context
- * passes here first. A VIR0 task gets, per arch, the implementation its
- * shape's speculation state names (the interpreter until a variant has
- * proven itself); any other task only counts. The worker is decided
+ * passes here first. A VIR0 task gets, per arch, the plan its shape's
+ * speculation names (speculation.h: the baseline, a candidate, or a
+ * verified pair), or the interpreter when speculation is off or its shape
+ * is not recorded; any other task only counts. The worker is decided
  * afterwards by the modular tree (policy.c). */
 #include "vir0_spec.h"
 
+#include "speculation.h"
 #include "starpu_vir0_task.h"
 
 static const enum starpu_worker_archtype shape_archs[STARPU_VIR0_SHAPE_NARCHS] = {
@@ -20,8 +22,11 @@ void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_t
 		return;
 	atomic_fetch_add_explicit(&ctx->vir0_tasks, 1, memory_order_relaxed);
 	struct starpu_vir0_shape_choice choice;
-	if (starpu_vir0_shapes_choice(ctx->shapes, &shape, &choice) < 0)
+	if (starpu_vir0_shapes_choice(ctx->shapes, &shape, &choice) < 0) {
 		atomic_fetch_add_explicit(&ctx->unrecorded, 1, memory_order_relaxed);
+	} else if (starpu_vir0_speculation_plan(task, &shape) == 0) {
+		return;
+	}
 	/* Fixed on every arch, not only the one the tree will pick: the
 	 * decision below may send the task to either. */
 	for (int arch = 0; arch < STARPU_VIR0_SHAPE_NARCHS; arch++)

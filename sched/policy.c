@@ -10,6 +10,7 @@
 #include <starpu_sched_component.h>
 
 #include "env.h"
+#include "speculation.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
 #include "tree.h"
@@ -39,11 +40,16 @@ static void init_sched(unsigned sched_ctx)
 	if (!starpu_sched_ctx_max_priority_is_set(sched_ctx))
 		starpu_sched_ctx_set_max_priority(sched_ctx, INT_MAX);
 	starpu_vir0_tree_create(sched_ctx);
+	starpu_vir0_speculation_start();
 }
 
 static void deinit_sched(unsigned sched_ctx)
 {
 	starpu_sched_tree_destroy(starpu_sched_ctx_get_policy_data(sched_ctx));
+	/* The last vir0-spec context saves the store and prints the report;
+	 * the initial context (0) ends in starpu_shutdown, after the
+	 * workers have stopped. */
+	starpu_vir0_speculation_stop();
 	/* The initial context (0) ends in starpu_shutdown, after the workers:
 	 * the megakernels built on StarPU's OpenCL contexts go with it. */
 	if (sched_ctx == 0)

@@ -10,6 +10,8 @@ libstarpu_vir0_la_SOURCES += \
 	sched/fallback.c \
 	sched/choice.c \
 	sched/shapes.c sched/shapes.h \
+	sched/speculation.c sched/speculation.h sched/spec_state.h \
+	sched/spec_push.c sched/spec_samples.c \
 	sched/env.c sched/env.h
 endif
 
@@ -90,3 +92,28 @@ tests_test_spec_report_LDADD = $(VIR0_SPEC_TEST_LIBS)
 TESTS += tests/test_store_cli.sh
 EXTRA_DIST += tests/test_store_cli.sh
 tests/test_store_cli.log: tools/vir0$(EXEEXT)
+
+# Speculation on real workers under vir0-spec: a faster variant adopted, a
+# slower one rejected, a wrong one banned with every result right
+# (tests/test_starpu_spec); the store across processes: a second process
+# starts adopted, two saving at once leave a valid store
+# (tests/test_starpu_spec_store.sh, running tests/test_starpu_spec_run).
+if HAVE_STARPU
+check_LTLIBRARIES += tests/libspec_common.la
+tests_libspec_common_la_SOURCES = tests/test_starpu_spec_common.c \
+	tests/test_starpu_spec_common.h
+tests_libspec_common_la_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_libspec_common_la_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+check_PROGRAMS += tests/test_starpu_spec tests/test_starpu_spec_run
+TESTS += tests/test_starpu_spec tests/test_starpu_spec_store.sh
+tests_test_starpu_spec_SOURCES = tests/test_starpu_spec.c
+tests_test_starpu_spec_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_spec_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_spec_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
+tests_test_starpu_spec_run_SOURCES = tests/test_starpu_spec_run.c
+tests_test_starpu_spec_run_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_spec_run_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_spec_run_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
+tests/test_starpu_spec_store.log: tests/test_starpu_spec_run$(EXEEXT) tools/vir0$(EXEEXT)
+endif
+EXTRA_DIST += tests/test_starpu_spec_store.sh

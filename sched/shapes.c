@@ -13,8 +13,7 @@
 
 #include "vir0.h"
 
-/* 16 hash bytes, 3 group counts, the byte total, in hex. */
-#define SHAPE_KEY_LEN (2 * 16 + 3 * 8 + 16)
+#define SHAPE_KEY_LEN STARPU_VIR0_SHAPE_KEY_LEN
 
 struct starpu_vir0_shape_entry {
 	char key[SHAPE_KEY_LEN + 1];
@@ -58,7 +57,7 @@ void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes)
 	free(shapes);
 }
 
-static void shape_key(const struct starpu_vir0_shape *shape, char key[SHAPE_KEY_LEN + 1])
+void starpu_vir0_shape_key(const struct starpu_vir0_shape *shape, char key[SHAPE_KEY_LEN + 1])
 {
 	for (int i = 0; i < 16; i++)
 		sprintf(key + 2 * i, "%02x", shape->program_hash[i]);
@@ -97,7 +96,7 @@ int starpu_vir0_shapes_choice(struct starpu_vir0_shapes *shapes,
 			      struct starpu_vir0_shape_choice *choice)
 {
 	char key[SHAPE_KEY_LEN + 1];
-	shape_key(shape, key);
+	starpu_vir0_shape_key(shape, key);
 	STARPU_COMPONENT_MUTEX_LOCK(&shapes->lock);
 	struct starpu_vir0_shape_entry *entry = find_or_enter(shapes, key);
 	*choice = entry ? entry->choice : conservative;

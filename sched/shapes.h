@@ -24,6 +24,12 @@ struct starpu_vir0_shape_choice {
 
 struct starpu_vir0_shapes;
 
+/* A shape written out: 16 hash bytes, 3 group counts, the byte total, in
+ * hex. The table's key, and the shape's key in the autotune store. */
+#define STARPU_VIR0_SHAPE_KEY_LEN (2 * 16 + 3 * 8 + 16)
+void starpu_vir0_shape_key(const struct starpu_vir0_shape *shape,
+			   char key[STARPU_VIR0_SHAPE_KEY_LEN + 1]);
+
 /* An empty table for up to `capacity` shapes, or NULL when out of memory. */
 struct starpu_vir0_shapes *starpu_vir0_shapes_create(size_t capacity);
 void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes);

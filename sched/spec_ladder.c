@@ -98,7 +98,7 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 		/* Faster but not yet worth its compile: more samples cannot
 		 * help, more arrivals can (record re-decides). */
 		plan_one(plan, base);
-	} else if (candidate && shape->race.verified < config->verify_pairs) {
+	} else if (candidate && (shape->pairs_only || shape->race.verified < config->verify_pairs)) {
 		plan_pair(plan, base, cand);
 	} else if (candidate) {
 		plan_one(plan, shape->arrivals.count % 2 ? cand : base);
@@ -124,6 +124,27 @@ void starpu_vir0_spec_compiled(struct starpu_vir0_spec_shape *shape, unsigned va
 	if (us > 0 && us <= STARPU_VIR0_SPEC_DURATION_MAX_US)
 		compile->us = us;
 	compile->done = done != 0;
+}
+
+void starpu_vir0_spec_unavailable(struct starpu_vir0_spec_shape *shape, unsigned variant)
+{
+	if (variant == 0 || variant >= shape->nvariants)
+		return; /* the root always runs */
+	struct starpu_vir0_spec_variant *v = &shape->variants[variant];
+	if (shape->baseline == variant) {
+		shape->baseline = shape->previous != STARPU_VIR0_SPEC_NONE ? shape->previous : 0;
+		shape->previous = STARPU_VIR0_SPEC_NONE;
+		shape->variants[shape->baseline].status = STARPU_VIR0_SPEC_BASELINE;
+	}
+	if (shape->previous == variant)
+		shape->previous = STARPU_VIR0_SPEC_NONE; /* nothing to re-check against */
+	v->status = STARPU_VIR0_SPEC_REJECTED;
+	v->decided = 1;
+	if (v->rejections < 64)
+		v->rejections++;
+	v->retry_at = UINT64_MAX;
+	if (shape->candidate == variant)
+		race_reset(shape, STARPU_VIR0_SPEC_NONE);
 }
 
 /* A race closed: keep its numbers with the candidate. */

@@ -49,6 +49,9 @@ struct starpu_vir0_spec_shape {
 	double scratch_us;          /* their scratch-side time: the price of pairing */
 	unsigned waiting;           /* alternating: variant of the unpaired sample, or NONE */
 	double waiting_us;
+	int pairs_only;             /* race in pairs throughout: the arch times no
+				     * single run (OpenCL), so alternating tasks
+				     * would give no samples */
 };
 
 /* How a task runs. */
@@ -83,6 +86,12 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 /* A variant's build finished (`done`) or is expected to cost `us`. */
 void starpu_vir0_spec_compiled(struct starpu_vir0_spec_shape *shape, unsigned variant,
 			       double us, int done);
+
+/* A variant cannot run here (its build failed): it leaves the race, or
+ * the baseline if it was (the one before it comes back), and is rejected
+ * for the rest of the run; the store keeps the rejection, so a later run
+ * (another driver, say) tries it again after its backoff. */
+void starpu_vir0_spec_unavailable(struct starpu_vir0_spec_shape *shape, unsigned variant);
 
 /* The task planned as `plan` ran: `real_us` for the variant that wrote the
  * real buffers, `scratch_us` and `check` for a pair's other side (ignored

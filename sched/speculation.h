@@ -1,0 +1,51 @@
+/* speculation.h - the policy's speculation, end to end: per (VIR0 task
+ * shape, arch) a ladder of variants (spec_ladder.h) raced on the real
+ * workers. Plans are set at push, samples come back from the workers
+ * through the codelet's sample hook, verdicts are recalled from and saved
+ * to the autotune store, and the run report is printed at the end
+ * (doc/vir0-spec.md, "Speculation"). Process-wide: every vir0-spec
+ * context shares it (a verdict belongs to a shape on a device, not to a
+ * context); the first context to start starts it, the last to end ends
+ * it. */
+#ifndef STARPU_VIR0_SPECULATION_H
+#define STARPU_VIR0_SPECULATION_H
+
+#include <stdint.h>
+
+#include <starpu.h>
+
+#include "starpu_vir0_task.h"
+
+/* A vir0-spec context starts (init_sched): the first one reads VIR0_SPEC*
+ * and VIR0_STATS*, loads the store and registers the sample hook. */
+void starpu_vir0_speculation_start(void);
+
+/* A vir0-spec context ended (deinit_sched, after its last task): the last
+ * one unhooks, puts this run's verdicts into the store, saves it and
+ * prints the report. */
+void starpu_vir0_speculation_stop(void);
+
+/* At push: set the plan `task` (a VIR0 task of `shape`) runs with on each
+ * arch that has workers in the task's context. 0 when planned; VIR0_EARG
+ * when speculation is off, VIR0_ELIMIT when its table is full (the
+ * caller then fixes the conservative implementation). */
+int starpu_vir0_speculation_plan(struct starpu_task *task, const struct starpu_vir0_shape *shape);
+
+/* Where variant `id` of `shape` stands on `arch` (STARPU_CPU_WORKER,
+ * STARPU_OPENCL_WORKER), for tests and tools: 0 with *view filled, or
+ * VIR0_EARG when speculation does not run or the shape or the variant is
+ * not known there. */
+struct starpu_vir0_speculation_view {
+	int status;             /* enum starpu_vir0_spec_status */
+	uint32_t baseline;      /* the variant id the shape's tasks run with */
+	uint64_t pairs;         /* its pairs as the candidate, the open race included */
+	uint64_t mismatches;
+	uint64_t tasks;         /* tasks whose real outputs it wrote (timed ones) */
+	uint64_t shape_pairs;   /* pair tasks of the shape on the arch, re-checks included */
+	uint64_t arrivals;      /* tasks of the shape planned on the arch */
+};
+int starpu_vir0_speculation_variant(const struct starpu_vir0_shape *shape,
+				    enum starpu_worker_archtype arch, uint32_t id,
+				    struct starpu_vir0_speculation_view *view);
+
+#endif

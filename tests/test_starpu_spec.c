@@ -1,0 +1,139 @@
+/* test_starpu_spec.c - speculation on real StarPU workers (one CPU
+ * worker, PoCL's OpenCL worker) under vir0-spec: a variant ~100x faster
+ * than the original is adopted, one ~100x slower is rejected, a wrong one
+ * is caught by the pair check and banned; every output of every task is
+ * compared with the reference interpreter. No timed assertion: the
+ * differences are large, and rounds go on until the verdict (bounded). */
+#include <check.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "speculation.h"
+#include "spec_store.h"
+#include "starpu_vir0_variant.h"
+#include "test_starpu_spec_common.h"
+
+enum { N = 1024, TASKS = 16, ROUNDS = 60 };
+
+static char home[] = "/tmp/test_starpu_spec.XXXXXX";
+
+/* A store of its own per test: verdicts of one test must not leak into
+ * another. */
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(home));
+	setenv("VIR0_HOME", home, 1);
+	unsetenv("VIR0_SPEC");
+	spec_start(1, 1);
+}
+
+static void teardown(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int status_on(const struct starpu_vir0_shape *shape, enum starpu_worker_archtype arch,
+		     uint32_t id, struct starpu_vir0_speculation_view *view)
+{
+	return starpu_vir0_speculation_variant(shape, arch, id, view) == 0 ? view->status : -1;
+}
+
+START_TEST(faster_variant_is_adopted)
+{
+	starpu_vir0_program *slow = spec_load(spec_slow_add);
+	uint32_t fast = spec_add_variant(slow, spec_plain_add);
+	struct starpu_vir0_shape shape;
+	struct starpu_vir0_speculation_view view;
+	int round = 0;
+	for (; round < ROUNDS; round++) {
+		ck_assert_uint_eq(spec_round(slow, slow, N, TASKS, &shape), 0);
+		if (status_on(&shape, STARPU_CPU_WORKER, fast, &view) == STARPU_VIR0_SPEC_BASELINE)
+			break;
+	}
+	ck_assert_msg(round < ROUNDS, "not adopted after %d tasks: status %d, %llu pairs",
+		      ROUNDS * TASKS, view.status, (unsigned long long)view.pairs);
+	ck_assert_uint_eq(view.baseline, fast);
+	ck_assert_uint_eq(view.mismatches, 0);
+	ck_assert_uint_ge(view.pairs, 8); /* VIR0_SPEC_MIN_SAMPLES */
+	ck_assert_int_eq(status_on(&shape, STARPU_CPU_WORKER, 0, &view), STARPU_VIR0_SPEC_RETIRED);
+	/* Adopted: the next tasks run it (and stay right). */
+	ck_assert_uint_eq(spec_round(slow, slow, N, TASKS, &shape), 0);
+	starpu_vir0_program_release(slow);
+	spec_stop();
+}
+END_TEST
+
+START_TEST(slower_variant_is_rejected)
+{
+	starpu_vir0_program *add = spec_load(spec_plain_add);
+	uint32_t slow = spec_add_variant(add, spec_slow_add);
+	struct starpu_vir0_shape shape;
+	struct starpu_vir0_speculation_view view;
+	int round = 0;
+	for (; round < ROUNDS; round++) {
+		ck_assert_uint_eq(spec_round(add, add, N, TASKS, &shape), 0);
+		if (status_on(&shape, STARPU_CPU_WORKER, slow, &view) == STARPU_VIR0_SPEC_REJECTED)
+			break;
+	}
+	ck_assert_msg(round < ROUNDS, "not rejected after %d tasks: status %d, %llu pairs",
+		      ROUNDS * TASKS, view.status, (unsigned long long)view.pairs);
+	ck_assert_uint_ne(view.baseline, slow);
+	ck_assert_uint_ge(view.pairs, 7);
+	/* Never adopted on OpenCL either. */
+	if (status_on(&shape, STARPU_OPENCL_WORKER, slow, &view) >= 0)
+		ck_assert_uint_ne(view.baseline, slow);
+	starpu_vir0_program_release(add);
+	spec_stop();
+}
+END_TEST
+
+START_TEST(wrong_variant_is_banned_and_results_stay_right)
+{
+	starpu_vir0_program *add = spec_load(spec_plain_add);
+	uint32_t wrong = spec_add_variant(add, spec_wrong_add);
+	struct starpu_vir0_shape shape;
+	struct starpu_vir0_speculation_view cpu, cl;
+	int round = 0, banned = 0;
+	for (; round < ROUNDS && !banned; round++) {
+		/* spec_round compares every output with the reference. */
+		ck_assert_uint_eq(spec_round(add, add, N, TASKS, &shape), 0);
+		banned = status_on(&shape, STARPU_CPU_WORKER, wrong, &cpu) == STARPU_VIR0_SPEC_BANNED ||
+			 status_on(&shape, STARPU_OPENCL_WORKER, wrong, &cl) == STARPU_VIR0_SPEC_BANNED;
+	}
+	ck_assert_msg(banned, "wrong variant not banned after %d tasks", ROUNDS * TASKS);
+	int archs = 0;
+	if (status_on(&shape, STARPU_CPU_WORKER, wrong, &cpu) == STARPU_VIR0_SPEC_BANNED) {
+		ck_assert_uint_ge(cpu.mismatches, 1);
+		archs++;
+	}
+	if (status_on(&shape, STARPU_OPENCL_WORKER, wrong, &cl) == STARPU_VIR0_SPEC_BANNED) {
+		ck_assert_uint_ge(cl.mismatches, 1);
+		archs++;
+	}
+	ck_assert_int_ge(archs, 1);
+	ck_assert_uint_ne(cpu.baseline, wrong);
+	/* Banned: it never runs again, the results stay right. */
+	ck_assert_uint_eq(spec_round(add, add, N, 4 * TASKS, &shape), 0);
+	starpu_vir0_program_release(add);
+	spec_stop();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *suite = suite_create("starpu_spec");
+	TCase *tc = tcase_create("spec");
+	tcase_set_timeout(tc, 600);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, faster_variant_is_adopted);
+	tcase_add_test(tc, slower_variant_is_rejected);
+	tcase_add_test(tc, wrong_variant_is_banned_and_results_stay_right);
+	suite_add_tcase(suite, tc);
+	SRunner *runner = srunner_create(suite);
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -16,7 +16,7 @@
 
 static int arena_create(vir0_cl_device *dev, struct vir0_error *err)
 {
-	size_t size = (size_t)vir0_cl_env_u32("VIR0_CL_ARENA_MB", 256, 1, 1u << 20) << 20;
+	size_t size = (size_t)vir0_env_u32("VIR0_CL_ARENA_MB", 256, 1, 1u << 20) << 20;
 	cl_int code;
 	dev->arena = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, size, NULL, &code);
 	if (code != CL_SUCCESS)

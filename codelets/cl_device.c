@@ -108,13 +108,13 @@ static void describe_shape(vir0_cl_device *dev)
 	clGetDeviceInfo(dev->device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof(max_wg), &max_wg, NULL);
 	clGetDeviceInfo(dev->device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(local), &local, NULL);
 	dev->is_gpu = (type & CL_DEVICE_TYPE_GPU) != 0;
-	dev->wg = vir0_cl_env_u32("VIR0_CL_WG", dev->is_gpu ? GPU_WG : CPU_WG, 1, 1024);
+	dev->wg = vir0_env_u32("VIR0_CL_WG", dev->is_gpu ? GPU_WG : CPU_WG, 1, 1024);
 	if (dev->wg > max_wg)
 		dev->wg = (uint32_t)max_wg;
 	dev->max_lanes = dev->is_gpu ? GPU_MAX_LANES : CPU_MAX_LANES;
-	dev->lanes = vir0_cl_env_u32("VIR0_CL_LANES", dev->is_gpu ? GPU_LANES : CPU_LANES, 1,
+	dev->lanes = vir0_env_u32("VIR0_CL_LANES", dev->is_gpu ? GPU_LANES : CPU_LANES, 1,
 				     dev->max_lanes);
-	dev->groups = vir0_cl_env_u32("VIR0_CL_GROUPS",
+	dev->groups = vir0_env_u32("VIR0_CL_GROUPS",
 				      units * (dev->is_gpu ? GPU_GROUPS_PER_UNIT : CPU_GROUPS_PER_UNIT),
 				      1, 1u << 20);
 	dev->units = units ? units : 1;
@@ -129,10 +129,10 @@ static void describe_shape(vir0_cl_device *dev)
 	dev->zero_in_kernel = dev->is_gpu ? GPU_ZERO_IN_KERNEL : CPU_ZERO_IN_KERNEL;
 	/* A GPU's idle pass is one read of the ring (a PCIe round trip on
 	 * NVIDIA, about 2 us): a few dozen keep it under ~50 us. */
-	dev->idle_spins = vir0_cl_env_u32("VIR0_CL_IDLE_SPINS", dev->is_gpu ? GPU_IDLE_SPINS : 256,
+	dev->idle_spins = vir0_env_u32("VIR0_CL_IDLE_SPINS", dev->is_gpu ? GPU_IDLE_SPINS : 256,
 					  0, 1u << 30);
 	/* In words. */
-	dev->store_limit = (size_t)vir0_cl_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
+	dev->store_limit = (size_t)vir0_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
 }
 
 static int make_control(vir0_cl_device *dev, struct vir0_error *err)

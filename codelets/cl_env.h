@@ -6,8 +6,7 @@
 
 #include <stdint.h>
 
-/* $name as an integer in [min, max], else `fallback`. */
-uint32_t vir0_cl_env_u32(const char *name, uint32_t fallback, uint32_t min, uint32_t max);
+#include "env.h"  /* vir0_env_u32: the numbers */
 
 /* $VIR0_CL_MODE: what the user forces. */
 enum vir0_cl_mode_request { VIR0_CL_MODE_AUTO, VIR0_CL_MODE_FORCE_BATCH, VIR0_CL_MODE_FORCE_PERSISTENT };

@@ -13,7 +13,7 @@ int vir0_cl_find_device(int index, cl_platform_id *platform, cl_device_id *devic
 			struct vir0_error *err)
 {
 	unsigned wanted = index >= 0 ? (unsigned)index
-			  : vir0_cl_env_u32("VIR0_OPENCL_DEVICE", 0, 0, 1u << 16);
+			  : vir0_env_u32("VIR0_OPENCL_DEVICE", 0, 0, 1u << 16);
 	cl_platform_id platforms[MAX_PLATFORMS];
 	cl_uint nplatforms = 0;
 	cl_int code = clGetPlatformIDs(MAX_PLATFORMS, platforms, &nplatforms);

@@ -1,0 +1,372 @@
+/* bench_spec.c - vir0-spec's speculation on a mixed workload, against the
+ * fixed strategies, side by side in one process (issue 6's benchmark).
+ *
+ * The workload: TASKS VIR0 tasks (default 1200) cycling over three
+ * programs at two sizes each (six shapes): vector_add and saxpy (a few
+ * operations an element) and "lcg" (4000 rounds of an LCG an element:
+ * compute-heavy, where a JIT kernel may repay its compile). Every task has
+ * its own output handles; every output is compared with the reference
+ * interpreter. Each strategy runs the whole workload in a StarPU instance
+ * of its own (one CPU worker and the OpenCL workers, PoCL here), timed
+ * from the first submit to starpu_task_wait_for_all:
+ *
+ *   interpret    VIR0_SPEC=force-conservative: always the original
+ *   speculative  VIR0_SPEC=force-speculative: every candidate adopted
+ *                once verified (always-JIT where the JIT comes last)
+ *   race         VIR0_SPEC=race, an empty store (cold)
+ *   race-warm    VIR0_SPEC=race again on the store the race run saved
+ *   oracle       the best variant per (shape, arch) from the first task:
+ *                a measuring run first races every variant against the
+ *                original in pairs (VIR0_SPEC_MARGIN=0.99: none adopted,
+ *                every one timed, compile included), the fastest mean is
+ *                written into a store as the adopted variant, every other
+ *                as rejected, and the oracle run starts from it
+ *
+ * Compile cost: the JIT compile times the cold race run measured (empty
+ * JIT disk cache; run with POCL_KERNEL_CACHE=0 for PoCL's own cache cold,
+ * CUDA_CACHE_DISABLE=1 on NVIDIA) and the warm one (the JIT's disk cache
+ * from the cold run).
+ *
+ *   bench_spec [TASKS]          (make bench-spec) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <starpu.h>
+
+#include "bench_util.h"
+#include "spec_store.h"
+#include "starpu_vir0.h"
+#include "starpu_vir0_devices.h"
+
+const char bench_program[] = "bench_spec";
+
+static const char lcg_text[] =
+	"workgroup 64 1 1\n"
+	"buffer a u32[0] read\n"
+	"buffer c u32[0] read_write output\n"
+	"let i = gid.x\n"
+	"if i < len(c) {\n"
+	"	let acc = a[i]\n"
+	"	loop k = 0u .. 4000u {\n"
+	"		acc = acc * 1664525u + 1013904223u\n"
+	"	}\n"
+	"	store c[i] = acc\n"
+	"}\n";
+
+enum { NSHAPES = 6, MAXBUF = 4 };
+
+struct shape {
+	starpu_vir0_program *program;
+	unsigned n;
+	unsigned nbuf;
+	size_t bytes[MAXBUF];
+	int written[MAXBUF];
+	void *input[MAXBUF];     /* read buffers (and the pre-run contents of written ones) */
+	void *want[MAXBUF];      /* the reference's result per written buffer */
+	starpu_data_handle_t shared[MAXBUF];
+};
+
+static struct shape shapes[NSHAPES];
+
+static starpu_vir0_program *load(const char *name)
+{
+	starpu_vir0_program *p = NULL;
+	struct vir0_error err = { 0 };
+	char path[4096];
+	int rc;
+	if (name) {
+		snprintf(path, sizeof path, "%s/examples/%s.vir0s", VIR0_TOP_SRCDIR, name);
+		rc = starpu_vir0_program_load_file(path, &p, &err);
+	} else {
+		rc = starpu_vir0_program_load(lcg_text, strlen(lcg_text), &p, &err);
+	}
+	if (rc)
+		bench_die(name ? name : "lcg", err.message);
+	return p;
+}
+
+static void shape_init(struct shape *s, starpu_vir0_program *program, unsigned n)
+{
+	const vir0_program *p = starpu_vir0_program_get(program);
+	s->program = program;
+	s->n = n;
+	s->nbuf = p->nbuffers;
+	struct vir0_binding bind[MAXBUF];
+	uint64_t seed = n;
+	for (unsigned b = 0; b < p->nbuffers; b++) {
+		const struct vir0_buffer *d = &p->buffers[b];
+		s->bytes[b] = (size_t)(d->count ? d->count : n) * 4;
+		s->written[b] = d->access == VIR0_ACCESS_READ_WRITE;
+		s->input[b] = bench_malloc(s->bytes[b]);
+		float *f = s->input[b];
+		/* Small floats: valid as f32 and as u32 patterns. */
+		for (size_t i = 0; i < s->bytes[b] / 4; i++)
+			f[i] = d->is_output ? 0.0f : (float)(bench_random(&seed) % 1024) * 0.25f;
+		s->want[b] = bench_malloc(s->bytes[b]);
+		memcpy(s->want[b], s->input[b], s->bytes[b]);
+		bind[b] = (struct vir0_binding){ s->want[b], s->bytes[b] };
+	}
+	struct vir0_error err = { 0 };
+	if (vir0_run_cpu(p, NULL, bind, p->nbuffers, 0, &err))
+		bench_die("reference run", err.message);
+}
+
+/* One strategy over the whole workload; returns the wall time in s and
+ * counts the outputs that differ from the reference. */
+static double run_workload(unsigned tasks, unsigned *wrong)
+{
+	struct starpu_conf conf;
+	starpu_conf_init(&conf);
+	conf.sched_policy = starpu_vir0_policy();
+	conf.ncpus = 1;
+	if (starpu_init(&conf))
+		bench_die("starpu_init", "failed");
+	for (int s = 0; s < NSHAPES; s++)
+		for (unsigned b = 0; b < shapes[s].nbuf; b++)
+			if (!shapes[s].written[b])
+				starpu_vector_data_register(&shapes[s].shared[b], STARPU_MAIN_RAM,
+							    (uintptr_t)shapes[s].input[b],
+							    shapes[s].bytes[b] / 4, 4);
+	void **out = calloc((size_t)tasks * MAXBUF, sizeof *out);
+	starpu_data_handle_t *h = calloc((size_t)tasks * MAXBUF, sizeof *h);
+	for (unsigned t = 0; t < tasks; t++) {
+		struct shape *s = &shapes[t % NSHAPES];
+		for (unsigned b = 0; b < s->nbuf; b++) {
+			if (!s->written[b])
+				continue;
+			out[t * MAXBUF + b] = bench_malloc(s->bytes[b]);
+			memcpy(out[t * MAXBUF + b], s->input[b], s->bytes[b]);
+			starpu_vector_data_register(&h[t * MAXBUF + b], STARPU_MAIN_RAM,
+						    (uintptr_t)out[t * MAXBUF + b], s->bytes[b] / 4, 4);
+		}
+	}
+	double start = bench_now();
+	for (unsigned t = 0; t < tasks; t++) {
+		struct shape *s = &shapes[t % NSHAPES];
+		starpu_data_handle_t handles[MAXBUF];
+		enum starpu_data_access_mode modes[MAXBUF];
+		for (unsigned b = 0; b < s->nbuf; b++) {
+			handles[b] = s->written[b] ? h[t * MAXBUF + b] : s->shared[b];
+			modes[b] = s->written[b] ? STARPU_RW : STARPU_R;
+		}
+		struct starpu_task *task = starpu_task_create();
+		struct vir0_error err = { 0 };
+		if (starpu_vir0_task_fill(task, s->program, NULL, handles, modes, s->nbuf, &err))
+			bench_die("task fill", err.message);
+		if (starpu_task_submit(task))
+			bench_die("submit", "refused");
+	}
+	starpu_task_wait_for_all();
+	double seconds = bench_now() - start;
+	*wrong = 0;
+	for (unsigned t = 0; t < tasks; t++) {
+		struct shape *s = &shapes[t % NSHAPES];
+		for (unsigned b = 0; b < s->nbuf; b++) {
+			if (!s->written[b])
+				continue;
+			starpu_data_unregister(h[t * MAXBUF + b]);
+			*wrong += memcmp(out[t * MAXBUF + b], s->want[b], s->bytes[b]) != 0;
+			free(out[t * MAXBUF + b]);
+		}
+	}
+	for (int s = 0; s < NSHAPES; s++)
+		for (unsigned b = 0; b < shapes[s].nbuf; b++)
+			if (!shapes[s].written[b])
+				starpu_data_unregister(shapes[s].shared[b]);
+	free(out);
+	free(h);
+	starpu_shutdown(); /* vir0-spec saves the store here */
+	return seconds;
+}
+
+static struct starpu_vir0_spec_store *load_store(const char *dir)
+{
+	struct starpu_vir0_spec_store *store = starpu_vir0_spec_store_create(dir);
+	struct vir0_error err = { 0 };
+	if (!store || starpu_vir0_spec_store_load(store, stderr, &err))
+		bench_die("store", err.message);
+	return store;
+}
+
+/* JIT compiles recorded in the store of `dir`: count and mean in ms. */
+static void jit_compiles(const char *dir, unsigned *count, double *mean_ms)
+{
+	struct starpu_vir0_spec_store *store = load_store(dir);
+	double sum = 0;
+	*count = 0;
+	for (size_t i = 0; i < starpu_vir0_spec_store_count(store); i++) {
+		const struct starpu_vir0_spec_record *r = starpu_vir0_spec_store_at(store, i);
+		if (!strncmp(r->variant, "jit", 3) && r->compile_us > 0) {
+			sum += r->compile_us / 1e3;
+			++*count;
+		}
+	}
+	*mean_ms = *count ? sum / *count : 0;
+	starpu_vir0_spec_store_destroy(store);
+}
+
+static double record_mean(const struct starpu_vir0_spec_record *r, int candidate)
+{
+	return r->pairs ? (candidate ? r->candidate_us : r->baseline_us) / r->pairs : INFINITY;
+}
+
+/* The oracle's store: per (shape, adapter) the variant with the fastest
+ * measured mean adopted, every other rejected for longer than the run. */
+static unsigned write_oracle(const char *measured, const char *oracle)
+{
+	struct starpu_vir0_spec_store *in = load_store(measured);
+	struct starpu_vir0_spec_store *out = starpu_vir0_spec_store_create(oracle);
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	int64_t now = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+	size_t n = starpu_vir0_spec_store_count(in);
+	unsigned adopted = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct starpu_vir0_spec_record *r = starpu_vir0_spec_store_at(in, i);
+		/* The original's mean: the baseline side of any race of the shape. */
+		const struct starpu_vir0_spec_record *best = NULL;
+		double best_us = INFINITY, original = INFINITY;
+		for (size_t j = 0; j < n; j++) {
+			const struct starpu_vir0_spec_record *o = starpu_vir0_spec_store_at(in, j);
+			if (strcmp(o->shape, r->shape) || strcmp(o->adapter, r->adapter))
+				continue;
+			if (record_mean(o, 0) < original)
+				original = record_mean(o, 0);
+			if (o->pairs >= 3 && o->mismatches == 0 && record_mean(o, 1) < best_us) {
+				best_us = record_mean(o, 1);
+				best = o;
+			}
+		}
+		int is_best = best && best_us < original ? best == r : !strcmp(r->variant, "interp");
+		struct starpu_vir0_spec_record w = *r;
+		w.status = is_best ? STARPU_VIR0_SPEC_BASELINE : STARPU_VIR0_SPEC_REJECTED;
+		w.rejections = is_best ? 0 : 40;
+		w.updated = now;
+		w.pairs = w.won = w.mismatches = 0;
+		w.baseline_us = w.candidate_us = 0;
+		w.runs = 0;
+		w.tasks = 0;
+		adopted += is_best && strcmp(r->variant, "interp");
+		struct vir0_error err = { 0 };
+		if (starpu_vir0_spec_store_put(out, &w, &err))
+			bench_die("oracle store", err.message);
+	}
+	struct vir0_error err = { 0 };
+	if (starpu_vir0_spec_store_save(out, stderr, &err))
+		bench_die("oracle store", err.message);
+	starpu_vir0_spec_store_destroy(in);
+	starpu_vir0_spec_store_destroy(out);
+	return adopted;
+}
+
+struct strategy {
+	const char *name, *spec, *home, *margin;
+	double seconds;
+	unsigned wrong;
+};
+
+static double run_strategy(struct strategy *s, unsigned tasks)
+{
+	setenv("VIR0_SPEC", s->spec, 1);
+	setenv("VIR0_HOME", s->home, 1);
+	if (s->margin)
+		setenv("VIR0_SPEC_MARGIN", s->margin, 1);
+	else
+		unsetenv("VIR0_SPEC_MARGIN");
+	/* Each strategy in a process of its own: StarPU 1.3 asserted on a
+	 * negative measured time after several starpu_init/starpu_shutdown
+	 * rounds in one process here. */
+	int fds[2];
+	if (pipe(fds))
+		bench_die("pipe", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		bench_die("fork", strerror(errno));
+	if (pid == 0) {
+		struct { double seconds; unsigned wrong; } r;
+		r.seconds = run_workload(tasks, &r.wrong);
+		starpu_vir0_devices_release();
+		_exit(write(fds[1], &r, sizeof r) == sizeof r ? 0 : 1);
+	}
+	close(fds[1]);
+	struct { double seconds; unsigned wrong; } r;
+	int status;
+	if (read(fds[0], &r, sizeof r) != sizeof r || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		bench_die(s->name, "the run failed");
+	close(fds[0]);
+	s->seconds = r.seconds;
+	s->wrong = r.wrong;
+	fprintf(stderr, "bench_spec: %-12s %8.3f s, %u wrong outputs\n", s->name, s->seconds,
+		s->wrong);
+	return s->seconds;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned tasks = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1200;
+	if (tasks < NSHAPES)
+		bench_die("TASKS", "at least 6");
+	setenv("STARPU_OPENCL_ON_CPUS", "1", 0);
+	setenv("STARPU_SILENT", "1", 0);
+	setenv("VIR0_SPEC_RECHECK", "0", 0); /* the oracle must not re-race */
+	char root[] = "/tmp/bench_spec.XXXXXX";
+	if (!mkdtemp(root))
+		bench_die("mkdtemp", root);
+	starpu_vir0_program *add = load("vector_add"), *saxpy = load("saxpy"), *lcg = load(NULL);
+	shape_init(&shapes[0], add, 4096);
+	shape_init(&shapes[1], add, 65536);
+	shape_init(&shapes[2], saxpy, 4096);
+	shape_init(&shapes[3], saxpy, 65536);
+	shape_init(&shapes[4], lcg, 1024);
+	shape_init(&shapes[5], lcg, 8192);
+	char dirs[5][64];
+	const char *names[5] = { "interpret", "speculative", "race", "measure", "oracle" };
+	for (int i = 0; i < 5; i++)
+		snprintf(dirs[i], sizeof dirs[i], "%s/%s", root, names[i]);
+	struct strategy interpret = { .name = "interpret", .spec = "force-conservative", .home = dirs[0] };
+	struct strategy speculative = { .name = "speculative", .spec = "force-speculative",
+					.home = dirs[1] };
+	struct strategy race = { .name = "race", .spec = "race", .home = dirs[2] };
+	struct strategy warm = { .name = "race-warm", .spec = "race", .home = dirs[2] };
+	struct strategy measure = { .name = "measure", .spec = "race", .home = dirs[3],
+				    .margin = "0.99" };
+	struct strategy oracle = { .name = "oracle", .spec = "race", .home = dirs[4] };
+	run_strategy(&interpret, tasks);
+	run_strategy(&speculative, tasks);
+	run_strategy(&race, tasks);
+	unsigned cold_n, warm_n;
+	double cold_ms, warm_ms;
+	jit_compiles(dirs[2], &cold_n, &cold_ms);
+	run_strategy(&warm, tasks);
+	jit_compiles(dirs[2], &warm_n, &warm_ms);
+	run_strategy(&measure, tasks);
+	unsigned adopted = write_oracle(dirs[3], dirs[4]);
+	run_strategy(&oracle, tasks);
+
+	printf("# bench_spec: %u VIR0 tasks over 6 shapes (vector_add, saxpy, lcg at two sizes), "
+	       "1 CPU worker + %s OpenCL\n", tasks, getenv("STARPU_NOPENCL") ? getenv("STARPU_NOPENCL") : "the");
+	printf("%-12s %10s %10s %8s\n", "strategy", "seconds", "vs oracle", "wrong");
+	struct strategy *all[] = { &interpret, &speculative, &race, &warm, &oracle };
+	for (int i = 0; i < 5; i++)
+		printf("%-12s %10.3f %10.2f %8u\n", all[i]->name, all[i]->seconds,
+		       all[i]->seconds / oracle.seconds, all[i]->wrong);
+	printf("oracle: %u (shape, arch) pairs adopt a variant other than the original\n", adopted);
+	printf("JIT compile, cold (empty JIT cache%s): %u kernels, mean %.1f ms; warm (JIT disk "
+	       "cache): mean %.1f ms (latest per kernel)\n",
+	       getenv("POCL_KERNEL_CACHE") && !strcmp(getenv("POCL_KERNEL_CACHE"), "0")
+		       ? ", POCL_KERNEL_CACHE=0"
+		       : "", cold_n, cold_ms, warm_ms);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd))
+		fprintf(stderr, "bench_spec: could not remove %s\n", root);
+	return interpret.wrong + speculative.wrong + race.wrong + warm.wrong + oracle.wrong ? 1 : 0;
+}

@@ -35,6 +35,7 @@
 #include <errno.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <starpu.h>
@@ -43,6 +44,7 @@
 #include "spec_store.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
+#include "starpu_vir0_variant.h"
 
 const char bench_program[] = "bench_spec";
 
@@ -265,9 +267,53 @@ static unsigned write_oracle(const char *measured, const char *oracle)
 	return adopted;
 }
 
+/* The JIT compile of `program` on the first OpenCL worker, in ms, as the
+ * policy sees it (starpu_vir0_task_variant_state, polled until READY):
+ * -1 when there is no OpenCL worker or the build failed. */
+static double jit_compile_ms(starpu_vir0_program *program)
+{
+	struct starpu_conf conf;
+	starpu_conf_init(&conf);
+	conf.sched_policy = starpu_vir0_policy();
+	conf.ncpus = 1;
+	if (starpu_init(&conf))
+		bench_die("starpu_init", "failed");
+	int worker;
+	double ms = -1;
+	if (starpu_worker_get_ids_by_type(STARPU_OPENCL_WORKER, &worker, 1) == 1) {
+		uint32_t *a = bench_malloc(4096), *c = bench_malloc(4096);
+		memset(a, 0, 4096);
+		starpu_data_handle_t h[2];
+		starpu_vector_data_register(&h[0], STARPU_MAIN_RAM, (uintptr_t)a, 1024, 4);
+		starpu_vector_data_register(&h[1], STARPU_MAIN_RAM, (uintptr_t)c, 1024, 4);
+		enum starpu_data_access_mode modes[2] = { STARPU_R, STARPU_W };
+		struct starpu_task *task = starpu_task_create();
+		struct vir0_error err = { 0 };
+		if (starpu_vir0_task_fill(task, program, NULL, h, modes, 2, &err))
+			bench_die("task fill", err.message);
+		uint64_t ns = 0;
+		int st;
+		while ((st = starpu_vir0_task_variant_state(task, worker, STARPU_VIR0_VARIANT_JIT,
+							     &ns)) == STARPU_VIR0_VARIANT_PENDING)
+			usleep(1000);
+		if (st == STARPU_VIR0_VARIANT_READY)
+			ms = ns / 1e6;
+		if (starpu_task_submit(task)) /* a filled task must be submitted */
+			bench_die("submit", "refused");
+		starpu_task_wait_for_all();
+		starpu_data_unregister(h[0]);
+		starpu_data_unregister(h[1]);
+		free(a);
+		free(c);
+	}
+	starpu_shutdown();
+	return ms;
+}
+
 struct strategy {
 	const char *name, *spec, *home, *margin;
-	double seconds;
+	starpu_vir0_program *compile; /* only measure this program's JIT compile */
+	double seconds;               /* (in ms then) */
 	unsigned wrong;
 };
 
@@ -290,8 +336,11 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 	if (pid < 0)
 		bench_die("fork", strerror(errno));
 	if (pid == 0) {
-		struct { double seconds; unsigned wrong; } r;
-		r.seconds = run_workload(tasks, &r.wrong);
+		struct { double seconds; unsigned wrong; } r = { 0, 0 };
+		if (s->compile)
+			r.seconds = jit_compile_ms(s->compile);
+		else
+			r.seconds = run_workload(tasks, &r.wrong);
 		starpu_vir0_devices_release();
 		_exit(write(fds[1], &r, sizeof r) == sizeof r ? 0 : 1);
 	}
@@ -304,8 +353,8 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 	close(fds[0]);
 	s->seconds = r.seconds;
 	s->wrong = r.wrong;
-	fprintf(stderr, "bench_spec: %-12s %8.3f s, %u wrong outputs\n", s->name, s->seconds,
-		s->wrong);
+	fprintf(stderr, "bench_spec: %-12s %8.3f %s, %u wrong outputs\n", s->name, s->seconds,
+		s->compile ? "ms" : "s", s->wrong);
 	return s->seconds;
 }
 
@@ -339,6 +388,11 @@ int main(int argc, char **argv)
 	struct strategy measure = { .name = "measure", .spec = "race", .home = dirs[3],
 				    .margin = "0.99" };
 	struct strategy oracle = { .name = "oracle", .spec = "race", .home = dirs[4] };
+	/* StarPU's perf models (STARPU_HOME) calibrated first, so that no
+	 * strategy pays for it alone. */
+	struct strategy calibrate = { .name = "calibrate", .spec = "force-conservative",
+				      .home = dirs[0] };
+	run_strategy(&calibrate, tasks);
 	run_strategy(&interpret, tasks);
 	run_strategy(&speculative, tasks);
 	run_strategy(&race, tasks);
@@ -350,6 +404,22 @@ int main(int argc, char **argv)
 	run_strategy(&measure, tasks);
 	unsigned adopted = write_oracle(dirs[3], dirs[4]);
 	run_strategy(&oracle, tasks);
+	/* A program no cache knows (a constant from the clock), compiled in a
+	 * fresh VIR0_HOME, then again from the JIT's disk cache there. */
+	char text[sizeof lcg_text + 32];
+	snprintf(text, sizeof text, "%.*s\tstore c[i] = acc ^ %uu\n}\n",
+		 (int)(strstr(lcg_text, "\tstore") - lcg_text), lcg_text, (unsigned)time(NULL));
+	starpu_vir0_program *fresh = NULL;
+	struct vir0_error err = { 0 };
+	if (starpu_vir0_program_load(text, strlen(text), &fresh, &err))
+		bench_die("fresh program", err.message);
+	snprintf(dirs[0], sizeof dirs[0], "%s/compile", root);
+	struct strategy cold = { .name = "compile-cold", .spec = "race", .home = dirs[0],
+				 .compile = fresh };
+	struct strategy warmc = { .name = "compile-warm", .spec = "race", .home = dirs[0],
+				  .compile = fresh };
+	run_strategy(&cold, tasks);
+	run_strategy(&warmc, tasks);
 
 	printf("# bench_spec: %u VIR0 tasks over 6 shapes (vector_add, saxpy, lcg at two sizes), "
 	       "1 CPU worker + %s OpenCL\n", tasks, getenv("STARPU_NOPENCL") ? getenv("STARPU_NOPENCL") : "the");
@@ -359,11 +429,12 @@ int main(int argc, char **argv)
 		printf("%-12s %10.3f %10.2f %8u\n", all[i]->name, all[i]->seconds,
 		       all[i]->seconds / oracle.seconds, all[i]->wrong);
 	printf("oracle: %u (shape, arch) pairs adopt a variant other than the original\n", adopted);
-	printf("JIT compile, cold (empty JIT cache%s): %u kernels, mean %.1f ms; warm (JIT disk "
-	       "cache): mean %.1f ms (latest per kernel)\n",
-	       getenv("POCL_KERNEL_CACHE") && !strcmp(getenv("POCL_KERNEL_CACHE"), "0")
-		       ? ", POCL_KERNEL_CACHE=0"
-		       : "", cold_n, cold_ms, warm_ms);
+	int pocl_cold = getenv("POCL_KERNEL_CACHE") && !strcmp(getenv("POCL_KERNEL_CACHE"), "0");
+	printf("JIT compile of a fresh lcg program: cold (empty JIT cache%s) %.1f ms, warm (JIT "
+	       "disk cache) %.1f ms\n", pocl_cold ? ", POCL_KERNEL_CACHE=0" : "", cold.seconds,
+	       warmc.seconds);
+	printf("JIT kernels the race runs compiled: cold run %u (mean %.1f ms), warm run %u "
+	       "(mean %.1f ms)\n", cold_n, cold_ms, warm_n, warm_ms);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd))

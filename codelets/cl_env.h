@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "env.h"  /* vir0_env_u32: the numbers */
+#include "environment.h"  /* vir0_env_u32: the numbers */
 
 /* $VIR0_CL_MODE: what the user forces. */
 enum vir0_cl_mode_request { VIR0_CL_MODE_AUTO, VIR0_CL_MODE_FORCE_BATCH, VIR0_CL_MODE_FORCE_PERSISTENT };

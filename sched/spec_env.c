@@ -2,28 +2,13 @@
  * starts, so a test or an application may set them before starpu_init. */
 #include "spec_env.h"
 
-#include <ctype.h>
+#include "environment.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static unsigned env_unsigned(const char *name, unsigned fallback, unsigned min, unsigned max)
-{
-	const char *text = getenv(name);
-	if (!text || !*text)
-		return fallback;
-	char *end;
-	errno = 0;
-	unsigned long long value = strtoull(text, &end, 10);
-	if (!isdigit((unsigned char)text[0]) || errno || *end || value < min || value > max) {
-		fprintf(stderr, "starpu-vir0: %s=%s is not a whole number from %u to %u; using %u\n",
-			name, text, min, max, fallback);
-		return fallback;
-	}
-	return (unsigned)value;
-}
 
 /* A number in [min, max) (or [min, max] when `closed`); "15%" reads as
  * 0.15. */
@@ -66,15 +51,15 @@ void starpu_vir0_spec_config_read(struct starpu_vir0_spec_config *config)
 	struct starpu_vir0_spec_config d;
 	starpu_vir0_spec_config_default(&d);
 	config->mode = env_mode();
-	config->min_samples = env_unsigned("VIR0_SPEC_MIN_SAMPLES", d.min_samples, 1,
+	config->min_samples = vir0_env_u32("VIR0_SPEC_MIN_SAMPLES", d.min_samples, 1,
 					   STARPU_VIR0_SPEC_PAIRS_MAX);
 	config->margin = env_fraction("VIR0_SPEC_MARGIN", d.margin, 0, 1, 0);
-	config->verify_pairs = env_unsigned("VIR0_SPEC_VERIFY_PAIRS", d.verify_pairs, 0,
+	config->verify_pairs = vir0_env_u32("VIR0_SPEC_VERIFY_PAIRS", d.verify_pairs, 0,
 					    STARPU_VIR0_SPEC_PAIRS_MAX);
-	config->max_pairs = env_unsigned("VIR0_SPEC_MAX_PAIRS", d.max_pairs, 1,
+	config->max_pairs = vir0_env_u32("VIR0_SPEC_MAX_PAIRS", d.max_pairs, 1,
 					 STARPU_VIR0_SPEC_PAIRS_MAX);
 	config->alpha = env_fraction("VIR0_SPEC_ALPHA", d.alpha, 1e-9, 0.5, 0);
-	config->backoff = env_unsigned("VIR0_SPEC_BACKOFF", d.backoff, 1, 1u << 30);
+	config->backoff = vir0_env_u32("VIR0_SPEC_BACKOFF", d.backoff, 1, 1u << 30);
 	config->recheck = env_fraction("VIR0_SPEC_RECHECK", d.recheck, 0, 1, 1);
 	if (config->max_pairs < config->min_samples) {
 		fprintf(stderr, "starpu-vir0: VIR0_SPEC_MAX_PAIRS=%u is below VIR0_SPEC_MIN_SAMPLES=%u; "
@@ -85,7 +70,7 @@ void starpu_vir0_spec_config_read(struct starpu_vir0_spec_config *config)
 
 void starpu_vir0_spec_stats_config_read(struct starpu_vir0_spec_stats_config *stats)
 {
-	stats->print = env_unsigned("VIR0_STATS", 0, 0, 1);
+	stats->print = vir0_env_u32("VIR0_STATS", 0, 0, 1);
 	const char *file = getenv("VIR0_STATS_FILE");
 	stats->file = file && *file ? file : NULL;
 }

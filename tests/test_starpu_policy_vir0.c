@@ -163,7 +163,7 @@ START_TEST(bad_shapes_value_warns_and_keeps_the_default)
 	close(fd);
 	unlink(path);
 	ck_assert_int_gt(got, 0);
-	ck_assert_ptr_nonnull(strstr(text, "starpu-vir0: VIR0_SCHED_SHAPES=many is not a whole "
+	ck_assert_ptr_nonnull(strstr(text, "vir0: VIR0_SCHED_SHAPES=many is not a whole "
 				     "number from 1 to 1048576; using 1024"));
 	ck_assert_uint_eq(counts.shapes, 2);
 }

@@ -1,5 +1,5 @@
-/* env.c - reading the VIR0_* environment variables (env.h). */
-#include "env.h"
+/* environment.c - reading the VIR0_* environment variables (environment.h). */
+#include "environment.h"
 
 #include <ctype.h>
 #include <errno.h>

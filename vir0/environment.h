@@ -1,8 +1,8 @@
-/* env.h - reading the VIR0_* environment variables, one way everywhere
+/* environment.h - reading the VIR0_* environment variables, one way everywhere
  * (the OpenCL engine, the scheduling policy): a bad value warns on stderr,
  * naming the variable and the range, and keeps the default. */
-#ifndef VIR0_ENV_H
-#define VIR0_ENV_H
+#ifndef VIR0_ENVIRONMENT_H
+#define VIR0_ENVIRONMENT_H
 
 #include <stdint.h>
 

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void fixture_starpu_start(int ncpus, int nopencl)
 {
@@ -38,4 +39,32 @@ int fixture_starpu_worker_of(enum starpu_worker_archtype type)
 	int id = -1;
 	ck_assert_int_eq(starpu_worker_get_ids_by_type(type, &id, 1), 1);
 	return id;
+}
+
+void fixture_saxpy_init(struct fixture_saxpy *s, const vir0_program *saxpy)
+{
+	enum { N = FIXTURE_SAXPY_N, PARTS = FIXTURE_SAXPY_PARTS };
+	s->alpha = 1.5f;
+	for (int i = 0; i < N; i++) {
+		s->x[i] = s->ref_x[i] = (float)i * 0.25f - 7.0f;
+		s->y[i] = s->ref_y[i] = (float)(N - i) * 0.125f;
+	}
+	struct vir0_error err = { 0 };
+	struct vir0_binding whole[3] = { { &s->alpha, 4 }, { s->ref_x, sizeof(s->ref_x) },
+					 { s->ref_y, sizeof(s->ref_y) } };
+	ck_assert_int_eq(vir0_run_reference(saxpy, NULL, whole, 3, &err), VIR0_OK);
+	for (int part = 0; part < PARTS; part++) {
+		size_t at = (size_t)part * N / PARTS, n = (size_t)(part + 1) * N / PARTS - at;
+		struct vir0_binding block[3] = { { &s->alpha, 4 }, { s->ref_x + at, n * 4 },
+						 { s->ref_y + at, n * 4 } };
+		ck_assert_int_eq(vir0_run_reference(saxpy, NULL, block, 3, &err), VIR0_OK);
+	}
+}
+
+void fixture_saxpy_check(const struct fixture_saxpy *s)
+{
+	ck_assert_int_eq(memcmp(s->x, s->ref_x, sizeof(s->x)), 0);
+	for (int i = 0; i < FIXTURE_SAXPY_N; i++)
+		ck_assert_msg(memcmp(&s->y[i], &s->ref_y[i], 4) == 0, "y[%d] = %a, reference %a",
+			      i, (double)s->y[i], (double)s->ref_y[i]);
 }

@@ -221,29 +221,14 @@ static struct starpu_codelet probe = {
  * steps with vir0_run_reference. */
 static void run_partitioned(int worker)
 {
-	enum { N = 1000, PARTS = 4 };
-	float alpha = 1.5f, x[N], y[N], ref_x[N], ref_y[N];
-	for (int i = 0; i < N; i++) {
-		x[i] = ref_x[i] = (float)i * 0.25f - 7.0f;
-		y[i] = ref_y[i] = (float)(N - i) * 0.125f;
-	}
+	enum { N = FIXTURE_SAXPY_N, PARTS = FIXTURE_SAXPY_PARTS };
+	struct fixture_saxpy s;
 	starpu_vir0_program *program = load_example("saxpy");
-	const vir0_program *p = starpu_vir0_program_get(program);
-	struct vir0_error err = { 0 };
-	struct vir0_binding whole[3] = { { &alpha, 4 }, { ref_x, sizeof(ref_x) },
-					 { ref_y, sizeof(ref_y) } };
-	ck_assert_int_eq(vir0_run_reference(p, NULL, whole, 3, &err), VIR0_OK);
-	for (int part = 0; part < PARTS; part++) {
-		size_t at = (size_t)part * N / PARTS, n = (size_t)(part + 1) * N / PARTS - at;
-		struct vir0_binding block[3] = { { &alpha, 4 }, { ref_x + at, n * 4 },
-						 { ref_y + at, n * 4 } };
-		ck_assert_int_eq(vir0_run_reference(p, NULL, block, 3, &err), VIR0_OK);
-	}
-
+	fixture_saxpy_init(&s, starpu_vir0_program_get(program));
 	starpu_data_handle_t a, hx, hy;
-	starpu_vector_data_register(&a, STARPU_MAIN_RAM, (uintptr_t)&alpha, 1, 4);
-	starpu_vector_data_register(&hx, STARPU_MAIN_RAM, (uintptr_t)x, N, 4);
-	starpu_vector_data_register(&hy, STARPU_MAIN_RAM, (uintptr_t)y, N, 4);
+	starpu_vector_data_register(&a, STARPU_MAIN_RAM, (uintptr_t)&s.alpha, 1, 4);
+	starpu_vector_data_register(&hx, STARPU_MAIN_RAM, (uintptr_t)s.x, N, 4);
+	starpu_vector_data_register(&hy, STARPU_MAIN_RAM, (uintptr_t)s.y, N, 4);
 	ck_assert_int_eq(starpu_vir0_task_insert(program, NULL, STARPU_R, a, STARPU_R, hx,
 						 STARPU_RW, hy, STARPU_EXECUTE_ON_WORKER, worker, 0),
 			 VIR0_OK);
@@ -272,10 +257,7 @@ static void run_partitioned(int worker)
 	starpu_data_unregister(hx);
 	starpu_data_unregister(hy);
 	starpu_vir0_program_release(program);
-	ck_assert_int_eq(memcmp(x, ref_x, sizeof(x)), 0);
-	for (int i = 0; i < N; i++)
-		ck_assert_msg(memcmp(&y[i], &ref_y[i], 4) == 0, "y[%d] = %a, reference %a", i,
-			      (double)y[i], (double)ref_y[i]);
+	fixture_saxpy_check(&s);
 }
 
 START_TEST(partitioned_opencl)

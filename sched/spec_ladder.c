@@ -38,6 +38,8 @@ static void race_reset(struct starpu_vir0_spec_shape *shape, unsigned candidate)
 	memset(&shape->race, 0, sizeof shape->race);
 	shape->candidate = candidate;
 	shape->waiting = STARPU_VIR0_SPEC_NONE;
+	shape->pairs_planned = 0;
+	shape->opened_at = shape->arrivals.count;
 	shape->epoch++;
 	if (candidate != STARPU_VIR0_SPEC_NONE)
 		shape->variants[candidate].status = STARPU_VIR0_SPEC_RACING;
@@ -71,6 +73,22 @@ static void plan_pair(struct starpu_vir0_spec_plan *plan, unsigned real, unsigne
 	plan->scratch = scratch;
 }
 
+/* Whether the open race may plan one more pair. Plans run ahead of
+ * samples (a burst of submits is planned before any of it ran), so pairs
+ * are planned only while they can still decide something: at most the
+ * fewest more pairs that could reach a verdict (and the evidence
+ * min_samples asks for), beyond those already recorded, plus one in 16 of
+ * the shape's arrivals since the race opened (room for pairs planned on
+ * this arch that ran on the other, or were refused). Every other task
+ * runs the baseline: a pair costs both sides. */
+static int pair_affordable(const struct starpu_vir0_spec_shape *shape,
+			   const struct starpu_vir0_spec_config *config)
+{
+	double needed = starpu_vir0_spec_pairs_to_decide(&shape->race, config);
+	double slack = (double)(shape->arrivals.count - shape->opened_at) / 16;
+	return (double)shape->pairs_planned < (double)shape->race.pairs + needed + slack;
+}
+
 void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 			   const struct starpu_vir0_spec_config *config, uint64_t now_us,
 			   struct starpu_vir0_spec_plan *plan)
@@ -99,7 +117,12 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 		 * help, more arrivals can (record re-decides). */
 		plan_one(plan, base);
 	} else if (candidate && (shape->pairs_only || shape->race.verified < config->verify_pairs)) {
-		plan_pair(plan, base, cand);
+		if (pair_affordable(shape, config)) {
+			plan_pair(plan, base, cand);
+			starpu_vir0_spec_count_inc(&shape->pairs_planned);
+		} else {
+			plan_one(plan, base);
+		}
 	} else if (candidate) {
 		plan_one(plan, shape->arrivals.count % 2 ? cand : base);
 	} else if (shape->previous != STARPU_VIR0_SPEC_NONE &&
@@ -348,8 +371,13 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			break;
 		case STARPU_VIR0_SPEC_REJECTED:
 			variant->status = STARPU_VIR0_SPEC_REJECTED;
-			/* Its backoff counts from this run's start. */
+			/* Its backoff counts from this run's start, and a
+			 * rejection that held through earlier runs holds for
+			 * as many arrivals as a run had (a warm run does not
+			 * race its losers again). */
 			variant->retry_at = starpu_vir0_spec_retry_at(0, variant->rejections, config);
+			if (r->runs && r->tasks / r->runs > variant->retry_at)
+				variant->retry_at = r->tasks / r->runs;
 			break;
 		case STARPU_VIR0_SPEC_BANNED:
 		case STARPU_VIR0_SPEC_RETIRED:

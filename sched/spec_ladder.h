@@ -45,6 +45,8 @@ struct starpu_vir0_spec_shape {
 	struct starpu_vir0_spec_arrivals arrivals;
 	struct starpu_vir0_spec_decision last; /* the latest decision */
 	uint64_t seed;              /* picks the re-checked tasks */
+	uint64_t pairs_planned;     /* pair tasks planned for the open race */
+	uint64_t opened_at;         /* arrival count when it opened */
 	uint64_t pairs_run;         /* pair tasks, re-checks included */
 	double scratch_us;          /* their scratch-side time: the price of pairing */
 	unsigned waiting;           /* alternating: variant of the unpaired sample, or NONE */

@@ -195,6 +195,18 @@ void starpu_vir0_spec_decide(const struct starpu_vir0_spec_race *race,
 	}
 }
 
+double starpu_vir0_spec_pairs_to_decide(const struct starpu_vir0_spec_race *race,
+					const struct starpu_vir0_spec_config *config)
+{
+	double bound = log((1 - config->alpha) / config->alpha);
+	double llr = (double)race->won * WIN_STEP + (double)(race->pairs - race->won) * LOSS_STEP;
+	double to_adopt = llr >= bound ? 0 : ceil((bound - llr) / WIN_STEP);
+	double to_reject = llr <= -bound ? 0 : ceil((llr + bound) / -LOSS_STEP);
+	double needed = to_adopt < to_reject ? to_adopt : to_reject;
+	double evidence = race->pairs < config->min_samples ? (double)(config->min_samples - race->pairs) : 0;
+	return needed > evidence ? needed : evidence;
+}
+
 uint64_t starpu_vir0_spec_retry_at(uint64_t at, unsigned rejections,
 				   const struct starpu_vir0_spec_config *config)
 {

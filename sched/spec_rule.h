@@ -134,6 +134,12 @@ void starpu_vir0_spec_decide(const struct starpu_vir0_spec_race *race,
 			     const struct starpu_vir0_spec_config *config,
 			     struct starpu_vir0_spec_decision *decision);
 
+/* The fewest further pairs that could end `race` with a timing verdict
+ * (all won, or all lost), and at least what min_samples still asks; 0
+ * once a bound is reached. For planning pairs, not for deciding. */
+double starpu_vir0_spec_pairs_to_decide(const struct starpu_vir0_spec_race *race,
+					const struct starpu_vir0_spec_config *config);
+
 /* Arrival count from which a candidate rejected `rejections` times
  * (>= 1), last at arrival `at`, may race again: at + backoff *
  * 2^(rejections - 1), saturating at UINT64_MAX. */

@@ -159,10 +159,21 @@ void starpu_vir0_speculation_stop(void)
 	free(s);
 }
 
-/* The variants to race on `arch`, at most VARIANTS_MAX: the original,
- * tests' variants and the JIT kernel of the original always (on OpenCL
- * the JIT is the variant most likely to pay), then the others in the
- * codelet's order until the ladder is full; racing order is the codelet's. */
+/* Expected payoff of variant `id`, highest raced first: tests' variants
+ * (they exist to be raced), then JIT kernels (a compiled kernel against
+ * the interpreter: the only kind measured to pay here), then interpreted
+ * rewrites (a few bytecodes less or more per element, rarely past the
+ * margin). Ties keep the codelet's order. */
+static int payoff_rank(uint32_t id)
+{
+	if (id >= STARPU_VIR0_VARIANT_TEST)
+		return 0;
+	return id & STARPU_VIR0_VARIANT_JIT ? 1 : 2;
+}
+
+/* The variants to race on `arch`, at most VARIANTS_MAX: the original
+ * first (the root), then by expected payoff until the ladder is full; the
+ * ladder races them in that order. */
 static unsigned pick_variants(const struct starpu_task *task, enum starpu_worker_archtype arch,
 			      uint32_t *ids)
 {
@@ -172,17 +183,12 @@ static unsigned pick_variants(const struct starpu_task *task, enum starpu_worker
 		return 0;
 	if (n > 64)
 		n = 64;
-	unsigned room = STARPU_VIR0_SPEC_VARIANTS_MAX, keep[64] = { 0 };
-	for (int i = 0; i < n && room; i++)
-		if (i == 0 || all[i] >= STARPU_VIR0_VARIANT_TEST || all[i] == STARPU_VIR0_VARIANT_JIT)
-			keep[i] = 1, room--;
-	for (int i = 0; i < n && room; i++)
-		if (!keep[i])
-			keep[i] = 1, room--;
 	unsigned count = 0;
-	for (int i = 0; i < n; i++)
-		if (keep[i])
-			ids[count++] = all[i];
+	ids[count++] = all[0];
+	for (int rank = 0; rank < 3; rank++)
+		for (int i = 1; i < n && count < STARPU_VIR0_SPEC_VARIANTS_MAX; i++)
+			if (payoff_rank(all[i]) == rank)
+				ids[count++] = all[i];
 	return count;
 }
 

@@ -85,8 +85,8 @@ static int pair_affordable(const struct starpu_vir0_spec_shape *shape,
 			   const struct starpu_vir0_spec_config *config)
 {
 	double needed = starpu_vir0_spec_pairs_to_decide(&shape->race, config);
-	double slack = (double)(shape->arrivals.count - shape->opened_at) / 16;
-	return (double)shape->pairs_planned < (double)shape->race.pairs + needed + slack;
+	uint64_t slack = (shape->arrivals.count - shape->opened_at) / 16;
+	return (double)shape->pairs_planned < (double)shape->race.pairs + needed + (double)slack;
 }
 
 void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,

@@ -599,6 +599,57 @@ START_TEST(bad_ladders_are_refused)
 }
 END_TEST
 
+/* A burst of pushes is planned before any sample returns: the open race
+ * plans only the pairs that can still decide it (min_samples at first),
+ * plus one in 16 of the arrivals since it opened; every other task runs
+ * the baseline. Once the planned pairs come back the race decides, and
+ * the next pushes plan the next candidate's pairs. */
+START_TEST(a_burst_plans_only_the_pairs_a_race_can_use)
+{
+	struct starpu_vir0_spec_race race = { 0 };
+	ck_assert(starpu_vir0_spec_pairs_to_decide(&race, &config) == config.min_samples);
+	for (int i = 0; i < 3; i++)
+		record(&race, 1000, 2000);
+	/* 3 lost: 4 more losses reject, but min_samples asks for 5 more. */
+	ck_assert(starpu_vir0_spec_pairs_to_decide(&race, &config) == 5);
+	for (int i = 0; i < 5; i++)
+		record(&race, 1000, 2000);
+	ck_assert(starpu_vir0_spec_pairs_to_decide(&race, &config) == 0);
+
+	struct starpu_vir0_spec_shape shape;
+	const char *names[] = { "interp", "slow", "fast" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 3, names, 1, NULL), 0);
+	shape.pairs_only = 1;
+	struct starpu_vir0_spec_plan plans[160];
+	unsigned pairs = 0;
+	uint64_t now = 0;
+	for (int t = 0; t < 160; t++) {
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plans[t]);
+		pairs += plans[t].run == STARPU_VIR0_SPEC_RUN_PAIR;
+	}
+	ck_assert_uint_ge(pairs, config.min_samples);
+	ck_assert_uint_le(pairs, config.min_samples + 160 / 16);
+	const double us[] = { 1000, 2000, 400 };
+	for (int t = 0; t < 160; t++)
+		ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plans[t],
+							 us[plans[t].variant],
+							 us[plans[t].scratch % 3],
+							 STARPU_VIR0_SPEC_EQUAL, now, NULL, NULL), 0);
+	ck_assert_int_eq(shape.variants[1].status, STARPU_VIR0_SPEC_REJECTED);
+	ck_assert_uint_eq(shape.variants[1].pairs, config.min_samples);
+	/* The next burst races the next candidate, and adopts it. */
+	for (int t = 0; t < 160; t++) {
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plans[t]);
+		ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plans[t],
+							 us[plans[t].variant],
+							 us[plans[t].scratch % 3],
+							 STARPU_VIR0_SPEC_EQUAL, now, NULL, NULL), 0);
+	}
+	ck_assert_uint_eq(shape.baseline, 2);
+	ck_assert_uint_le(shape.variants[2].pairs, 16);
+}
+END_TEST
+
 static Suite *rule_suite(void)
 {
 	Suite *s = suite_create("spec_rule");
@@ -625,6 +676,7 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, recheck_fraction);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, bad_ladders_are_refused);
+	tcase_add_test(tc, a_burst_plans_only_the_pairs_a_race_can_use);
 	suite_add_tcase(s, tc);
 	return s;
 }

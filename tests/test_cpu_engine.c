@@ -3,6 +3,7 @@
  * control flow, loops left by Return, barriers in workgroups larger than a
  * block of lanes, Workgroup memory, ids over 3-D grids, threads, and the
  * caller mistakes it must refuse. */
+#include "cpu_block.h"
 #include "cpu_diff.h"
 #include "cpu_engine.h"
 #include "fixtures.h"
@@ -729,6 +730,196 @@ START_TEST(kept_decode_follows_its_inputs)
 }
 END_TEST
 
+/* ---- loops that end early ------------------------------------------------ */
+
+/* IFs of p's decoded bytecode given a term that may end their loop early
+ * (cpu_decode.c), with every buffer 100 elements long. */
+static unsigned loop_exits(const vir0_program *p)
+{
+	struct vir0_error err = { 0 };
+	struct vir0_bytecode *bc = NULL;
+	ck_assert_int_eq(vir0_lower(p, &bc, &err), VIR0_OK);
+	struct vir0_buffer_view *views = calloc(bc->nbuffers + 1, sizeof(*views));
+	ck_assert_ptr_nonnull(views);
+	for (uint32_t i = 0; i < bc->nbuffers; i++)
+		views[i] = (struct vir0_buffer_view){ NULL, 100, bc->buffers[i].element,
+						      bc->buffers[i].access };
+	const uint32_t groups[3] = { 2, 1, 1 };
+	struct vir0_cpu_code code;
+	ck_assert_int_eq(vir0_cpu_decode(bc, views, groups, &code), VIR0_OK);
+	unsigned exits = 0;
+	for (uint32_t i = 0; i < code.ninsns; i++)
+		exits += code.insns[i].op == VIR0_BC_IF && code.insns[i].term != VIR0_CPU_NO_TERM;
+	vir0_cpu_code_free(&code);
+	free(views);
+	vir0_bytecode_free(bc);
+	return exits;
+}
+
+/* Run `text` (buffers: steps u32 read, out u32 output, total u32[1]
+ * output) against the reference over n lanes whose steps are random,
+ * below 24 in the first half (so whole blocks die before the loop ends),
+ * below 48 in the second (some lanes never die), on 1 and 4 threads,
+ * after checking that the decoder gives `exits` IFs a term. */
+static void loop_exit_run(const char *what, const char *text, unsigned exits, uint32_t n,
+			  uint32_t seed)
+{
+	vir0_program *p = cpu_diff_assemble(text);
+	ck_assert_msg(loop_exits(p) == exits, "%s: %u IFs end their loop, expected %u", what,
+		      loop_exits(p), exits);
+	uint32_t *steps = random_u32(n, seed, 63);
+	for (uint32_t i = 0; i < n; i++)
+		steps[i] %= i < n / 2 ? 24 : 48;
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(3);
+	cpu_diff_buffer(&in, 0, steps, n * 4);
+	cpu_diff_buffer(&in, 1, NULL, n * 4);
+	cpu_diff_buffer(&in, 2, NULL, 4);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out = cpu_diff_run(what, p, NULL, &in, thread_counts[t]);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(steps);
+	vir0_program_free(p);
+}
+
+#define LOOP_EXIT_HEAD "workgroup 64 1 1\n" \
+	"buffer steps u32[0] read\n" \
+	"buffer out u32[0] read_write output\n" \
+	"buffer total u32[1] read_write output\n" \
+	"let i = gid.x\n" \
+	"if i < len(out) {\n" \
+	"	let alive = 1u\n" \
+	"	let acc = 0u\n" \
+	"	let last = 0u\n"
+#define LOOP_EXIT_TAIL "	store out[i] = acc + last * 65536u\n" \
+	"	let old = atomic_add(total[0u], acc)\n" \
+	"}\n"
+
+/* A DFA-like loop: each lane dies (alive = 0) at an iteration of its own,
+ * some never; lanes have loop bounds of their own and some RETURN inside
+ * the then-list; a store and an atomic follow the loop. The rule fires
+ * (the decoder marks the IF), and every result is the reference's. */
+START_TEST(loop_ends_early)
+{
+	static const char text[] = LOOP_EXIT_HEAD
+		"	loop k = 0u .. 30u + i % 11u {\n"
+		"		let t = k * 3u\n"
+		"		let pos = i + k\n"
+		"		if pos < len(steps) + 40u && alive != 0u {\n"
+		"			acc = acc + t + i\n"
+		"			if k >= steps[i] { alive = 0u }\n"
+		"			if k == 17u && i % 13u == 5u { return }\n"
+		"		}\n"
+		"	}\n"
+		LOOP_EXIT_TAIL;
+	loop_exit_run("loop_ends_early", text, 1, 1000, 91);
+	loop_exit_run("loop_ends_early", text, 1, 3001, 92);
+
+	/* The same loop inside an outer loop, whose next round reads what
+	 * the then-list wrote: alive comes back for the second round. */
+	static const char nested[] = LOOP_EXIT_HEAD
+		"	loop r = 0u .. 3u {\n"
+		"		alive = 1u\n"
+		"		loop k = 0u .. 40u {\n"
+		"			if alive != 0u {\n"
+		"				acc = acc + k * (r + 1u)\n"
+		"				if k >= steps[i] / (r + 1u) { alive = 0u }\n"
+		"			}\n"
+		"		}\n"
+		"		last = last + acc\n"
+		"	}\n"
+		LOOP_EXIT_TAIL;
+	loop_exit_run("loop_ends_early nested", nested, 1, 1000, 93);
+
+	/* The example the rule was made for (example_dfa_scan runs it). */
+	vir0_program *dfa = fixture_example("dfa_scan");
+	ck_assert_uint_eq(loop_exits(dfa), 1);
+	vir0_program_free(dfa);
+}
+END_TEST
+
+/* Loops the rule must leave alone. The first four would compute
+ * something else if a block left the loop once no lane took the IF and a
+ * term was 0 (each fails the comparison when the decoder is weakened);
+ * the others are refused by the shape or by caution: an ELSE (the engine
+ * never skips an IF that has one), a loop before the IF, a term loaded
+ * from a buffer the loop may write. */
+START_TEST(loop_ends_early_not)
+{
+	static const char *const texts[] = {
+		/* the term's input is written before the IF: flip is 0 every
+		 * other iteration */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		alive = 1u - alive\n"
+		"		if alive != 0u { acc = acc + k }\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+		/* the loop variable in the term */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		if k % 2u != 0u && (k + i) % 3u != 0u { acc = acc + k }\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+		/* a store before the IF */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		store out[i] = k\n"
+		"		if alive != 0u {\n"
+		"			acc = acc + k\n"
+		"			if k >= steps[i] { alive = 0u }\n"
+		"		}\n"
+		"	}\n"
+		"	let old = atomic_add(total[0u], acc + out[i])\n"
+		"}\n",
+		/* a register written before the IF and read after the loop */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		last = k\n"
+		"		if alive != 0u {\n"
+		"			acc = acc + k\n"
+		"			if k >= steps[i] { alive = 0u }\n"
+		"		}\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+		/* an ELSE */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		if alive != 0u {\n"
+		"			if k >= steps[i] { alive = 0u }\n"
+		"		} else {\n"
+		"			acc = acc + k\n"
+		"		}\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+		/* a loop before the IF */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		loop j = 0u .. 2u { acc = acc + j }\n"
+		"		if alive != 0u {\n"
+		"			if k >= steps[i] { alive = 0u }\n"
+		"		}\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+		/* the term loads from a buffer that can be written */
+		LOOP_EXIT_HEAD
+		"	loop k = 0u .. 40u {\n"
+		"		if out[i] == 0u {\n"
+		"			acc = acc + k\n"
+		"			if k >= steps[i] { store out[i] = 1u }\n"
+		"		}\n"
+		"	}\n"
+		LOOP_EXIT_TAIL,
+	};
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		char what[40];
+		snprintf(what, sizeof(what), "loop_ends_early_not %zu", k);
+		loop_exit_run(what, texts[k], 0, 1000, 101 + (uint32_t)k);
+	}
+}
+END_TEST
+
 /* ---- refusals ----------------------------------------------------------- */
 
 static void expect_refusal(int line, int status, int code, const struct vir0_error *err)
@@ -855,6 +1046,8 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(flow, index_patterns);
 	tcase_add_test(flow, block_boundaries);
 	tcase_add_test(flow, whole_if_levels);
+	tcase_add_test(flow, loop_ends_early);
+	tcase_add_test(flow, loop_ends_early_not);
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);

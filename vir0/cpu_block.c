@@ -92,10 +92,32 @@ BLOCK_STEP int whole_level(const struct vir0_cpu_block *block, uint32_t depth)
 	return depth < WHOLE_LEVELS && ((block->whole_levels >> depth) & 1u);
 }
 
+/* 1 when value is nonzero in some lane on in mask. */
+BLOCK_STEP int any_on_in(const uint32_t *restrict value, const uint32_t *restrict mask,
+			 unsigned width)
+{
+	uint32_t on = 0;
+	VIR0_CPU_FOR_LANES(l, width)
+		on |= value[l] & mask[l];
+	return on != 0;
+}
+
+/* Leave the loop whose END_LOOP is at end_loop, from its body's last IF,
+ * as END_LOOP does when no lane goes round again: the IF proved that no
+ * remaining iteration does anything that matters (cpu_decode.c, "loops
+ * that end early"). */
+BLOCK_STEP uint32_t leave_loop(struct vir0_cpu_block *block, uint32_t end_loop)
+{
+	block->depth--;
+	restore(block, stack_slot(block, 2 * block->depth));
+	return end_loop + 1;
+}
+
 /* IF: lanes with a != 0 run the then-list; slot 2d keeps the mask found,
  * slot 2d + 1 the lanes owed the else-list. When no lane takes the
  * then-list and there is no ELSE, nothing changes: go past the END_IF
- * without opening a level. When every lane of a full block takes it,
+ * without opening a level, or past the loop when the IF's term says the
+ * rest of the loop does nothing. When every lane of a full block takes it,
  * exec stays as it is and the level is marked whole instead of saved.
  * Otherwise, no lane on: go to ELSE / END_IF, which take over. */
 BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_code *code,
@@ -108,8 +130,12 @@ BLOCK_STEP uint32_t run_if(struct vir0_cpu_block *block, const struct vir0_cpu_c
 		any_taken |= taken;
 		all_taken &= taken;
 	}
-	if (!any_taken && code->insns[in->imm].op == VIR0_BC_END_IF)
+	if (!any_taken && code->insns[in->imm].op == VIR0_BC_END_IF) {
+		if (in->term != VIR0_CPU_NO_TERM &&
+		    !any_on_in(vir0_cpu_reg(block, in->term), block->exec, block->width))
+			return leave_loop(block, in->imm + 1);
 		return in->imm + 1;
+	}
 	if (block->depth < WHOLE_LEVELS) {
 		uint64_t bit = (uint64_t)1 << block->depth;
 		block->whole_levels &= ~bit;

@@ -88,7 +88,14 @@ struct vir0_cpu_insn {
 				    * the instruction but not the code */
 	uint32_t dst, a, b, c;
 	uint32_t imm;
+	/* IF only: VIR0_CPU_NO_TERM, or a register that, when no lane takes
+	 * the IF and it is 0 in every active lane, proves that the rest of
+	 * the enclosing loop does nothing: the block leaves the loop
+	 * (cpu_decode.c, "loops that end early"). */
+	uint32_t term;
 };
+
+#define VIR0_CPU_NO_TERM UINT32_MAX
 
 /* A register that holds `value` in every lane, for the whole dispatch:
  * filled when a thread sets up its blocks, never written after. */
@@ -169,7 +176,8 @@ static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_
  * again (cpu_decode.c), for a grid of `groups` workgroups. BUF_LEN becomes
  * CONST of the buffer's length in `views`; constants become filled
  * registers where they can; f32 lane loops skip canonicalising operands
- * proved canonical; memory instructions learn their index pattern.
+ * proved canonical; memory instructions learn their index pattern; IFs
+ * that may end their loop early learn their term.
  * Returns VIR0_ENOMEM or VIR0_OK; free with vir0_cpu_code_free. */
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
 		    const uint32_t groups[3], struct vir0_cpu_code *code);

@@ -18,7 +18,9 @@
  *   holds for any verified bytecode.
  * - Memory instructions learn their index pattern by the same kind of
  *   proof (enum vir0_cpu_index): a filled register, or the invocation id
- *   along x of a one-dimensional dispatch. */
+ *   along x of a one-dimensional dispatch.
+ * - A loop whose body ends in an IF that its remaining iterations provably
+ *   never take lets a block leave it early (see "loops that end early"). */
 #include "cpu_block.h"
 
 #include "scalar_ops.h"
@@ -335,6 +337,7 @@ static void unpack(const struct vir0_bytecode *bc, const struct vir0_buffer_view
 		out->a = a == VIR0_BC_NO_REG ? code->zero_reg : a;
 		out->b = b == VIR0_BC_NO_REG ? code->zero_reg : b;
 		out->c = c == VIR0_BC_NO_REG ? code->zero_reg : c;
+		out->term = VIR0_CPU_NO_TERM;
 		if (out->op == VIR0_BC_BUF_LEN) {
 			/* Lengths are fixed for the whole dispatch. */
 			out->op = VIR0_BC_CONST;
@@ -395,6 +398,195 @@ static void find_index_patterns(struct vir0_cpu_code *code, const struct vir0_by
 	free(linear.bits);
 }
 
+/* ---- loops that end early ---------------------------------------------- */
+
+/* The shape `loop { pure instructions; if (... && term && ...) { ... } }`
+ * (the dfa example: `if pos < len(input) && state != 0u`, where only the
+ * then-list writes state). When no lane of a block takes the IF and the
+ * term is 0 in every active lane, every remaining iteration of the loop
+ * does nothing that anything after the loop can see, so the block may
+ * leave the loop at once. The conditions, all proved here on the decoded
+ * instructions (doc/cpu-engine.md, "Loops that end early", has the proof):
+ *
+ * 1. The loop body is a pre-IF part of pure value instructions (no
+ *    control flow, store, atomic, barrier or return), then one IF without
+ *    ELSE whose END_IF is the instruction before END_LOOP. No BARRIER
+ *    anywhere in the loop.
+ * 2. The IF's condition is a tree of And / BitAnd BINOPs (each one
+ *    proved 0 when an operand is 0) computed in the pre-IF part, and one
+ *    of its leaves, the term, is sticky: its value is computed in the
+ *    pre-IF part from registers that hold their value at the start of
+ *    the body (its inputs) by pure instructions, loads from ReadOnly or
+ *    Uniform buffers only; no input is the loop variable or written
+ *    anywhere in the pre-IF part. So between two iterations the inputs
+ *    change only in the then-list (or END_LOOP, which writes the loop
+ *    variable only): once no lane runs the then-list, the term keeps its
+ *    value in every lane still in the loop.
+ * 3. The term's register still holds the term at the IF.
+ * 4. The loop variable and every register the pre-IF part writes are
+ *    dead when the loop is left (no path from past END_LOOP reads them
+ *    before writing them): those are the only registers the skipped
+ *    iterations would have changed. */
+
+/* Walks of the pre-IF part stop after this many visits (nothing proved). */
+#define CONE_VISITS 256u
+
+/* The pre-IF part of a loop: instructions first .. ifpc - 1, straight
+ * line; `var`: the loop variable. */
+struct pre_if {
+	const struct vir0_cpu_code *code;
+	const struct vir0_bytecode *bc;
+	uint32_t first, ifpc, var;
+	unsigned visits;
+};
+
+/* The last instruction in [from, before) of the pre-IF part that writes
+ * reg, or UINT32_MAX. */
+static uint32_t last_write(const struct pre_if *part, uint32_t reg, uint32_t from,
+			   uint32_t before)
+{
+	for (uint32_t i = before; i-- > from;)
+		if (part->code->insns[i].dst == reg)
+			return i;
+	return UINT32_MAX;
+}
+
+static int is_pure(const struct vir0_cpu_insn *in)
+{
+	return in->op == VIR0_BC_CONST || in->op == VIR0_BC_ID || is_value_op(in->op);
+}
+
+/* 1 when the value of reg read at instruction `at` is a function of
+ * inputs that keep their value from one iteration to the next as long as
+ * no lane runs the then-list (condition 2). */
+static int sticky(struct pre_if *part, uint32_t reg, uint32_t at)
+{
+	if (++part->visits > CONE_VISITS)
+		return 0;
+	uint32_t d = last_write(part, reg, part->first, at);
+	if (d == UINT32_MAX)
+		return reg != part->var &&
+		       last_write(part, reg, part->first, part->ifpc) == UINT32_MAX;
+	const struct vir0_cpu_insn *in = &part->code->insns[d];
+	/* Nothing writes a ReadOnly or Uniform buffer (B13). */
+	unsigned access = in->op == VIR0_BC_LOAD ? part->bc->buffers[in->aux].access
+						 : VIR0_ACCESS_READ_ONLY;
+	if (access != VIR0_ACCESS_READ_ONLY && access != VIR0_ACCESS_UNIFORM)
+		return 0;
+	return sticky(part, in->a, d) && sticky(part, in->b, d) && sticky(part, in->c, d);
+}
+
+/* 1 when the BINOP gives 0 whenever one of its operands is 0. */
+static int is_and(const struct vir0_cpu_insn *in)
+{
+	return in->op == VIR0_BC_BINOP &&
+	       (in->aux == VIR0_BIN_AND ||
+		(in->aux == VIR0_BIN_BIT_AND && in->type != VIR0_TYPE_F32));
+}
+
+/* A sticky leaf of the And tree whose value is read as reg at `at`, whose
+ * register still holds it at the IF (condition 3); VIR0_CPU_NO_TERM if
+ * none. */
+static uint32_t sticky_leaf(struct pre_if *part, uint32_t reg, uint32_t at)
+{
+	uint32_t d = last_write(part, reg, part->first, at);
+	uint32_t from = d == UINT32_MAX ? part->first : d + 1;
+	if (last_write(part, reg, from, part->ifpc) == UINT32_MAX && sticky(part, reg, at))
+		return reg;
+	if (d == UINT32_MAX || !is_and(&part->code->insns[d]) || part->visits > CONE_VISITS)
+		return VIR0_CPU_NO_TERM;
+	uint32_t leaf = sticky_leaf(part, part->code->insns[d].a, d);
+	return leaf != VIR0_CPU_NO_TERM ? leaf : sticky_leaf(part, part->code->insns[d].b, d);
+}
+
+/* Registers live before each instruction: read on some path from there
+ * before being written (a backward "may" dataflow, iterated because of
+ * loops). A lane follows one of these paths, and an instruction writes
+ * dst in every lane that runs it, so a register not live here is never
+ * read by a lane before that lane writes it again. RETURN keeps its
+ * fall-through, which only adds reads. Returns 0 when the sets would
+ * take too much memory. */
+static int find_live(const struct vir0_cpu_code *code, struct reg_sets *live)
+{
+	live->words = (code->nregs + 63) / 64;
+	if ((size_t)code->ninsns * live->words > ((size_t)1 << 22))
+		return 0;
+	live->bits = calloc(((size_t)code->ninsns + 1) * live->words, sizeof(uint64_t));
+	if (!live->bits)
+		return 0;
+	uint64_t *out = set_of(live, code->ninsns); /* scratch, after the last set */
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (uint32_t i = code->ninsns; i-- > 0;) {
+			const struct vir0_cpu_insn *in = &code->insns[i];
+			uint32_t next[2];
+			unsigned n = successors(code, i, next);
+			memset(out, 0, live->words * sizeof(uint64_t));
+			for (unsigned k = 0; k < n; k++)
+				for (size_t w = 0; w < live->words; w++)
+					out[w] |= set_of(live, next[k])[w];
+			/* END_LOOP reads its variable before it writes it. */
+			put(out, in->dst, in->op == VIR0_BC_END_LOOP);
+			put(out, in->a, 1);
+			put(out, in->b, 1);
+			put(out, in->c, 1);
+			uint64_t *set = set_of(live, i);
+			for (size_t w = 0; w < live->words; w++) {
+				changed |= set[w] != out[w];
+				set[w] = out[w];
+			}
+		}
+	}
+	return 1;
+}
+
+/* 1 when the loop variable and every register the pre-IF part writes are
+ * dead past END_LOOP (condition 4). */
+static int dead_on_exit(const struct pre_if *part, const uint64_t *exit_live)
+{
+	if (has(exit_live, part->var))
+		return 0;
+	for (uint32_t i = part->first; i < part->ifpc; i++)
+		if (has(exit_live, part->code->insns[i].dst))
+			return 0;
+	return 1;
+}
+
+static int has_barrier_in(const struct vir0_cpu_code *code, uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from; i <= to; i++)
+		if (code->insns[i].op == VIR0_BC_BARRIER)
+			return 1;
+	return 0;
+}
+
+/* Give the IF of every loop of the shape above its sticky term. */
+static void find_loop_exits(struct vir0_cpu_code *code, const struct vir0_bytecode *bc)
+{
+	struct reg_sets live = { NULL, 0 };
+	for (uint32_t loop = 0; loop < code->ninsns; loop++) {
+		struct vir0_cpu_insn *in = &code->insns[loop];
+		if (in->op != VIR0_BC_LOOP)
+			continue;
+		uint32_t end = in->imm, ifpc = loop + 1;
+		while (ifpc < end && is_pure(&code->insns[ifpc]))
+			ifpc++;
+		struct vir0_cpu_insn *branch = &code->insns[ifpc];
+		if (branch->op != VIR0_BC_IF || branch->imm != end - 1 ||
+		    code->insns[end - 1].op != VIR0_BC_END_IF || has_barrier_in(code, loop, end))
+			continue;
+		struct pre_if part = { code, bc, loop + 1, ifpc, in->dst, 0 };
+		uint32_t term = sticky_leaf(&part, branch->a, ifpc);
+		if (term == VIR0_CPU_NO_TERM)
+			continue;
+		if (!live.bits && !find_live(code, &live))
+			break; /* nothing proved: every loop runs to its end */
+		if (dead_on_exit(&part, set_of(&live, end + 1)))
+			branch->term = term;
+	}
+	free(live.bits);
+}
+
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
 		    const uint32_t groups[3], struct vir0_cpu_code *code)
 {
@@ -432,6 +624,7 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 	}
 	pick_lane_fns(code, &canonical);
 	find_index_patterns(code, bc);
+	find_loop_exits(code, bc);
 out:
 	free(dropped);
 	free(new_index);

@@ -104,6 +104,7 @@ tests_libspec_common_la_SOURCES = tests/test_starpu_spec_common.c \
 	tests/test_starpu_spec_common.h
 tests_libspec_common_la_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
 tests_libspec_common_la_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_libspec_common_la_LIBADD = tests/libfixtures_starpu.la
 check_PROGRAMS += tests/test_starpu_spec tests/test_starpu_spec_run
 TESTS += tests/test_starpu_spec tests/test_starpu_spec_store.sh
 tests_test_starpu_spec_SOURCES = tests/test_starpu_spec.c

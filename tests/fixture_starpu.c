@@ -9,6 +9,11 @@
 
 void fixture_starpu_start(int ncpus, int nopencl)
 {
+	fixture_starpu_start_with(ncpus, nopencl, NULL);
+}
+
+void fixture_starpu_start_with(int ncpus, int nopencl, struct starpu_sched_policy *policy)
+{
 	/* hwloc's PCI plugin, which StarPU's topology discovery loads and
 	 * unloads, leaks (LSan reports it from an unloaded module when there
 	 * is no OpenCL worker); these tests need no PCI topology. */
@@ -23,6 +28,10 @@ void fixture_starpu_start(int ncpus, int nopencl)
 	conf.ncpus = ncpus;
 	conf.nopencl = nopencl;
 	conf.ncuda = 0;
+	if (policy) {
+		unsetenv("STARPU_SCHED");
+		conf.sched_policy = policy;
+	}
 	ck_assert_int_eq(starpu_init(&conf), 0);
 	ck_assert_int_eq((int)starpu_cpu_worker_get_count(), ncpus);
 	ck_assert_int_eq((int)starpu_opencl_worker_get_count(), nopencl);

@@ -12,6 +12,9 @@
  * (asserted). STARPU_NCPU / STARPU_NOPENCL would override the conf, so
  * both are set too; Check runs each test in a process of its own. */
 void fixture_starpu_start(int ncpus, int nopencl);
+/* The same with `policy` as conf.sched_policy (STARPU_SCHED unset, so
+ * the policy runs whatever the environment says). */
+void fixture_starpu_start_with(int ncpus, int nopencl, struct starpu_sched_policy *policy);
 /* starpu_shutdown, then the VIR0 device state built on StarPU's contexts. */
 void fixture_starpu_stop(void);
 /* The first worker of `type` (asserted to exist). */

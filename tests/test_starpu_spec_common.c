@@ -1,6 +1,7 @@
 /* test_starpu_spec_common.c - StarPU under vir0-spec, the raced programs
  * and checked rounds of tasks for the speculation suites. */
 #include "test_starpu_spec_common.h"
+#include "fixture_starpu.h"
 
 #include <check.h>
 #include <pthread.h>
@@ -43,28 +44,12 @@ const char spec_wrong_add[] = ADD_HEAD
 
 void spec_start(int ncpus, int nopencl)
 {
-	setenv("HWLOC_PLUGINS_BLACKLIST", "hwloc_pci", 0);
-	unsetenv("STARPU_SCHED");
-	char text[16];
-	snprintf(text, sizeof text, "%d", ncpus);
-	setenv("STARPU_NCPU", text, 1);
-	snprintf(text, sizeof text, "%d", nopencl);
-	setenv("STARPU_NOPENCL", text, 1);
-	struct starpu_conf conf;
-	starpu_conf_init(&conf);
-	conf.ncpus = ncpus;
-	conf.nopencl = nopencl;
-	conf.ncuda = 0;
-	conf.sched_policy = starpu_vir0_policy();
-	ck_assert_int_eq(starpu_init(&conf), 0);
-	ck_assert_int_eq((int)starpu_cpu_worker_get_count(), ncpus);
-	ck_assert_int_eq((int)starpu_opencl_worker_get_count(), nopencl);
+	fixture_starpu_start_with(ncpus, nopencl, starpu_vir0_policy());
 }
 
 void spec_stop(void)
 {
-	starpu_shutdown();
-	starpu_vir0_devices_release();
+	fixture_starpu_stop();
 }
 
 starpu_vir0_program *spec_load(const char *text)

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "starpu_vir0_devices.h"
 #include "starpu_vir0_variant.h"
 
 #define ADD_HEAD                                 \

@@ -7,6 +7,10 @@
 #   persist    the slot suite 3 times with VIR0_CL_MODE=persistent forced
 #   bench      ./bench/bench_opencl $BENCH_ARGS (default 1)
 #   cpubench   ./bench/bench_cpu $CPU_BENCH_ARGS
+#   starpu     ./bench/bench_starpu $STARPU_BENCH_ARGS (tiny task vs a hand codelet;
+#              per-task launches and the resident kernel on the GPU)
+#   spec       ./bench/bench_spec $SPEC_BENCH_ARGS, then again with the JIT cold
+#              (CUDA_CACHE_DISABLE=1)
 #   shapes     bench_opencl once per "WG:LANES" in $SHAPES (saxpy, sum, dfa)
 #
 # From the CPU machine: make dist, copy the tarball into .gpu/, then
@@ -48,6 +52,19 @@ for step in ${STEPS:-check bench}; do
 	cpubench)
 		./bench/bench_cpu ${CPU_BENCH_ARGS:-} > "$OUT/bench_cpu.txt" 2>&1
 		echo "bench_cpu rc=$?"
+		;;
+	starpu)
+		STARPU_HOME=/tmp/sphome ./bench/bench_starpu ${STARPU_BENCH_ARGS:-2000 64} \
+			> "$OUT/bench_starpu.txt" 2>&1
+		echo "bench_starpu rc=$?"
+		;;
+	spec)
+		STARPU_HOME=/tmp/sphome ./bench/bench_spec ${SPEC_BENCH_ARGS:-} \
+			> "$OUT/bench_spec.txt" 2>&1
+		echo "bench_spec rc=$?"
+		CUDA_CACHE_DISABLE=1 STARPU_HOME=/tmp/sphome ./bench/bench_spec ${SPEC_BENCH_ARGS:-} \
+			> "$OUT/bench_spec_cold.txt" 2>&1
+		echo "bench_spec (CUDA_CACHE_DISABLE=1) rc=$?"
 		;;
 	shapes)
 		for shape in ${SHAPES:-128:4 128:8 64:16}; do

@@ -1,8 +1,8 @@
 /* test_cpu_engine.c - the vectorised CPU interpreter (vir0_run_cpu)
  * against the reference interpreter, bit for bit: every example, divergent
  * control flow, loops left by Return, barriers in workgroups larger than a
- * block of lanes, Workgroup memory, ids over 3-D grids, threads, and the
- * caller mistakes it must refuse. */
+ * block of lanes, Workgroup memory, ids over 3-D grids, threads, outputs
+ * whose zero-fill is left out, and the caller mistakes it must refuse. */
 #include "cpu_block.h"
 #include "cpu_diff.h"
 #include "cpu_engine.h"
@@ -732,27 +732,46 @@ END_TEST
 
 /* ---- loops that end early ------------------------------------------------ */
 
+/* Decode p as the engine would for buffers of `lengths` elements (NULL:
+ * every buffer 100) over `groups` workgroups; free with decoded_free. */
+struct decoded {
+	struct vir0_bytecode *bc;
+	struct vir0_cpu_code code;
+};
+
+static struct decoded decode_for(const vir0_program *p, const uint32_t *lengths,
+				 const uint32_t groups[3])
+{
+	struct vir0_error err = { 0 };
+	struct decoded d = { NULL };
+	ck_assert_int_eq(vir0_lower(p, &d.bc, &err), VIR0_OK);
+	struct vir0_buffer_view *views = calloc(d.bc->nbuffers + 1, sizeof(*views));
+	ck_assert_ptr_nonnull(views);
+	for (uint32_t i = 0; i < d.bc->nbuffers; i++)
+		views[i] = (struct vir0_buffer_view){ NULL, lengths ? lengths[i] : 100,
+						      d.bc->buffers[i].element,
+						      d.bc->buffers[i].access };
+	ck_assert_int_eq(vir0_cpu_decode(d.bc, views, groups, &d.code), VIR0_OK);
+	free(views);
+	return d;
+}
+
+static void decoded_free(struct decoded *d)
+{
+	vir0_cpu_code_free(&d->code);
+	vir0_bytecode_free(d->bc);
+}
+
 /* IFs of p's decoded bytecode given a term that may end their loop early
  * (cpu_decode.c), with every buffer 100 elements long. */
 static unsigned loop_exits(const vir0_program *p)
 {
-	struct vir0_error err = { 0 };
-	struct vir0_bytecode *bc = NULL;
-	ck_assert_int_eq(vir0_lower(p, &bc, &err), VIR0_OK);
-	struct vir0_buffer_view *views = calloc(bc->nbuffers + 1, sizeof(*views));
-	ck_assert_ptr_nonnull(views);
-	for (uint32_t i = 0; i < bc->nbuffers; i++)
-		views[i] = (struct vir0_buffer_view){ NULL, 100, bc->buffers[i].element,
-						      bc->buffers[i].access };
 	const uint32_t groups[3] = { 2, 1, 1 };
-	struct vir0_cpu_code code;
-	ck_assert_int_eq(vir0_cpu_decode(bc, views, groups, &code), VIR0_OK);
+	struct decoded d = decode_for(p, NULL, groups);
 	unsigned exits = 0;
-	for (uint32_t i = 0; i < code.ninsns; i++)
-		exits += code.insns[i].op == VIR0_BC_IF && code.insns[i].term != VIR0_CPU_NO_TERM;
-	vir0_cpu_code_free(&code);
-	free(views);
-	vir0_bytecode_free(bc);
+	for (uint32_t i = 0; i < d.code.ninsns; i++)
+		exits += d.code.insns[i].op == VIR0_BC_IF && d.code.insns[i].term != VIR0_CPU_NO_TERM;
+	decoded_free(&d);
 	return exits;
 }
 
@@ -920,6 +939,166 @@ START_TEST(loop_ends_early_not)
 }
 END_TEST
 
+/* ---- outputs written whole --------------------------------------------- */
+
+/* Buffers of `in` (u32 elements) whose zero-fill the decoder proves
+ * needless over `groups` (NULL: the default grid): the engine's
+ * outputs_written_whole, before its check that no binding overlaps. */
+static uint64_t written_whole(const vir0_program *p, const struct cpu_diff_buffers *in,
+			      const uint32_t groups[3])
+{
+	uint32_t grid[3], lengths[4];
+	struct vir0_error err = { 0 };
+	ck_assert_uint_le(in->count, 4);
+	for (uint32_t i = 0; i < in->count; i++)
+		lengths[i] = (uint32_t)(in->bindings[i].size / 4);
+	if (groups)
+		memcpy(grid, groups, sizeof(grid));
+	else
+		ck_assert_int_eq(vir0_default_grid(p, in->bindings, grid, &err), VIR0_OK);
+	struct decoded d = decode_for(p, lengths, grid);
+	uint64_t whole = d.code.outputs_written_whole;
+	decoded_free(&d);
+	return whole;
+}
+
+/* Run p over buffers a (n_a random u32), c (n_c elements of garbage, the
+ * output), and, when the program declares it, d (n_c of garbage, a second
+ * output), on 1 and 4 threads: every byte must be the reference's (which
+ * zero-fills the outputs first), and the decoder must mark `expected`. */
+static void whole_run(const char *what, const vir0_program *p, uint32_t n_a, uint32_t n_c,
+		      const uint32_t groups[3], uint64_t expected)
+{
+	uint32_t *a = random_u32(n_a, 131 + n_a, 15), *garbage = random_u32(n_c, 7 + n_c, ~0u);
+	struct cpu_diff_buffers in = cpu_diff_buffers_new(p->nbuffers);
+	cpu_diff_buffer(&in, 0, a, (size_t)n_a * 4);
+	for (uint32_t i = 1; i < p->nbuffers; i++)
+		cpu_diff_buffer(&in, i, garbage, (size_t)n_c * 4);
+	uint64_t whole = written_whole(p, &in, groups);
+	ck_assert_msg(whole == expected, "%s: outputs written whole 0x%llx, expected 0x%llx",
+		      what, (unsigned long long)whole, (unsigned long long)expected);
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		struct cpu_diff_buffers out = cpu_diff_run(what, p, groups, &in, thread_counts[t]);
+		cpu_diff_buffers_free(&out);
+	}
+	cpu_diff_buffers_free(&in);
+	free(a);
+	free(garbage);
+}
+
+#define WHOLE_HEAD "workgroup 64 1 1\n" \
+	"buffer a u32[0] read\n" \
+	"buffer c u32[0] read_write output\n" \
+	"let i = gid.x\n"
+
+/* Vector add and its kin: the output's zero-fill is left out where the
+ * run writes every element, and only there. */
+START_TEST(outputs_written_whole)
+{
+	vir0_program *p = fixture_example("vector_add");
+	const uint32_t small[3] = { 8, 1, 1 };
+	whole_run("vector add, len(c) < grid", p, 1000, 1000, NULL, 1u << 2);
+	whole_run("vector add, len(c) == grid", p, 1024, 1024, NULL, 1u << 2);
+	whole_run("vector add, one block", p, 5, 5, NULL, 1u << 2);
+	/* 512 invocations for 1000 elements: the tail stays zero. */
+	whole_run("vector add, grid < len(c)", p, 1000, 1000, small, 0);
+	uint32_t a[1000] = { 0 }, c[1000];
+	memset(c, 0xA5, sizeof(c));
+	struct vir0_binding bind[3] = { { a, sizeof(a) }, { a, sizeof(a) }, { c, sizeof(c) } };
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_run_cpu(p, small, bind, 3, 1, &err), VIR0_OK);
+	for (uint32_t i = 512; i < 1000; i++)
+		ck_assert_uint_eq(c[i], 0);
+	vir0_program_free(p);
+
+	/* A store at top level, its index a MOV of gid.x; two outputs, one
+	 * written whole (c), one not (d: only half its elements). */
+	p = cpu_diff_assemble("workgroup 64 1 1\n"
+			      "buffer a u32[0] read\n"
+			      "buffer c u32[0] read_write output\n"
+			      "buffer d u32[0] read_write output\n"
+			      "let i = gid.x\nlet j = i\n"
+			      "store c[j] = a[i] * 3u\n"
+			      "if i < len(d) && i % 2u == 0u { store d[i] = 1u }\n");
+	whole_run("top-level store", p, 700, 700, NULL, 1u << 1);
+	vir0_program_free(p);
+
+	/* Nested guards, each exactly gid.x < len(c). */
+	p = cpu_diff_assemble(WHOLE_HEAD
+			      "if i < len(c) {\n\tlet x = a[i] + 1u\n"
+			      "\tif i < len(c) { store c[i] = x }\n}\n");
+	whole_run("nested guards", p, 300, 300, NULL, 1u << 1);
+	vir0_program_free(p);
+}
+END_TEST
+
+/* Programs where the rule must not fire: each leaves some element of c
+ * unwritten or reads it before writing it, so a zero-fill left out would
+ * show (garbage where the reference has its zeros), except where noted. */
+START_TEST(outputs_written_whole_not)
+{
+	static const char *const texts[] = {
+		/* an extra condition in the guard */
+		WHOLE_HEAD "if i < len(c) && a[i] != 7u { store c[i] = a[i] }\n",
+		/* a guard against another buffer's length (a is shorter) */
+		WHOLE_HEAD "if i < len(a) { store c[i] = a[i] }\n",
+		/* a load of the output before the store */
+		WHOLE_HEAD "if i < len(c) {\n\tlet old = c[i]\n\tstore c[i] = old + a[i]\n}\n",
+		/* an atomic on the output */
+		WHOLE_HEAD "if i < len(c) {\n\tlet old = atomic_add(c[i], 5u)\n"
+		"\tstore c[i] = old + a[i]\n}\n",
+		/* the index is not gid.x */
+		WHOLE_HEAD "if i < len(c) { store c[i + 1u] = a[i] }\n",
+		WHOLE_HEAD "if i < len(c) { store c[i * 2u] = a[i] }\n",
+		/* a RETURN before the store */
+		WHOLE_HEAD "if a[i] == 3u { return }\nif i < len(c) { store c[i] = a[i] }\n",
+		/* the store inside a loop */
+		WHOLE_HEAD "if i < len(c) {\n\tloop k = 0u .. a[i] % 2u { store c[i] = k + 1u }\n}\n",
+		/* two stores (each lane writes its element; refused by caution) */
+		WHOLE_HEAD "if i < len(c) {\n\tstore c[i] = 1u\n\tstore c[i] = a[i]\n}\n",
+		/* the store in an else-list (the same elements; refused by
+		 * caution) */
+		WHOLE_HEAD "if i >= len(c) { } else { store c[i] = a[i] }\n",
+	};
+	for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		char what[40];
+		snprintf(what, sizeof(what), "outputs_written_whole_not %zu", k);
+		vir0_program *p = cpu_diff_assemble(texts[k]);
+		whole_run(what, p, k == 1 ? 500 : 1000, 1000, NULL, 0);
+		vir0_program_free(p);
+	}
+
+	/* 2-D dispatches: two rows of workgroups along y (gid.x reaches 64 of
+	 * len(c) = 128), and a workgroup of 8 x 8. */
+	vir0_program *p = cpu_diff_assemble(WHOLE_HEAD "if i < len(c) { store c[i] = a[i] }\n");
+	const uint32_t rows[3] = { 1, 2, 1 };
+	whole_run("two rows of workgroups", p, 128, 128, rows, 0);
+	vir0_program_free(p);
+	p = cpu_diff_assemble("workgroup 8 8 1\nbuffer a u32[0] read\n"
+			      "buffer c u32[0] read_write output\n"
+			      "let i = gid.x\nif i < len(c) { store c[i] = a[i] + gid.y }\n");
+	whole_run("workgroup 8 x 8", p, 100, 100, NULL, 0);
+	vir0_program_free(p);
+
+	/* Proved for the program, but c shares its memory with a: the
+	 * program reads a[i] after the reference zeroed c, so the engine
+	 * zero-fills too. */
+	p = cpu_diff_assemble(WHOLE_HEAD "if i < len(c) { store c[i] = a[i] + 1u }\n");
+	uint32_t shared[300], want[300];
+	memset(shared, 0xA5, sizeof(shared));
+	struct vir0_binding bind[2] = { { shared, sizeof(shared) }, { shared, sizeof(shared) } };
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_run_reference(p, NULL, bind, 2, &err), VIR0_OK);
+	memcpy(want, shared, sizeof(want));
+	memset(shared, 0xA5, sizeof(shared));
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		ck_assert_int_eq(vir0_run_cpu(p, NULL, bind, 2, thread_counts[t], &err), VIR0_OK);
+		ck_assert_mem_eq(shared, want, sizeof(want));
+	}
+	vir0_program_free(p);
+}
+END_TEST
+
 /* ---- refusals ----------------------------------------------------------- */
 
 static void expect_refusal(int line, int status, int code, const struct vir0_error *err)
@@ -1048,6 +1227,8 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(flow, whole_if_levels);
 	tcase_add_test(flow, loop_ends_early);
 	tcase_add_test(flow, loop_ends_early_not);
+	tcase_add_test(flow, outputs_written_whole);
+	tcase_add_test(flow, outputs_written_whole_not);
 	suite_add_tcase(s, flow);
 	TCase *calls = tcase_create("calls");
 	tcase_add_test(calls, threads_default_and_bytecode_entry);

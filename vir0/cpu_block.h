@@ -126,6 +126,11 @@ struct vir0_cpu_code {
 	int linear_ids;
 	/* Atomics on caller buffers must be real atomics: several threads run. */
 	int shared_atomics;
+	/* Bit b (buffers 0 to 63): is_output buffer b is written whole by the
+	 * run before anything in it could read it (cpu_decode.c, "outputs
+	 * written whole"), so the engine may leave out its zero-fill when no
+	 * other binding overlaps it. */
+	uint64_t outputs_written_whole;
 };
 
 /* Where a block stopped. */
@@ -177,7 +182,8 @@ static inline uint32_t *vir0_cpu_reg(const struct vir0_cpu_block *block, uint32_
  * CONST of the buffer's length in `views`; constants become filled
  * registers where they can; f32 lane loops skip canonicalising operands
  * proved canonical; memory instructions learn their index pattern; IFs
- * that may end their loop early learn their term.
+ * that may end their loop early learn their term; outputs the run writes
+ * whole are marked.
  * Returns VIR0_ENOMEM or VIR0_OK; free with vir0_cpu_code_free. */
 int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_view *views,
 		    const uint32_t groups[3], struct vir0_cpu_code *code);

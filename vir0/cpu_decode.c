@@ -1,6 +1,6 @@
 /* cpu_decode.c - the bytecode as the CPU engine runs it, decoded once per
- * dispatch (vir0_cpu_decode). Besides unpacking the words, two rewrites
- * that cost nothing at run time and change no result:
+ * dispatch (vir0_cpu_decode). Besides unpacking the words, rewrites and
+ * proofs that cost nothing at run time and change no result:
  *
  * - Constants become registers filled once per thread. A CONST whose only
  *   reader is the next instruction, which overwrites the same register
@@ -19,6 +19,9 @@
  * - Memory instructions learn their index pattern by the same kind of
  *   proof (enum vir0_cpu_index): a filled register, or the invocation id
  *   along x of a one-dimensional dispatch.
+ * - Output buffers that the run provably writes whole before anything
+ *   could read them are marked, so the engine may skip their zero-fill
+ *   (see "outputs written whole").
  * - A loop whose body ends in an IF that its remaining iterations provably
  *   never take lets a block leave it early (see "loops that end early"). */
 #include "cpu_block.h"
@@ -47,6 +50,13 @@ static int is_value_op(unsigned op)
 	default:
 		return 0;
 	}
+}
+
+/* No control flow, memory write, barrier or return: runs in exactly the
+ * lanes of the instruction before it and changes only its dst. */
+static int is_pure(const struct vir0_cpu_insn *in)
+{
+	return in->op == VIR0_BC_CONST || in->op == VIR0_BC_ID || is_value_op(in->op);
 }
 
 static int is_f32_arith(unsigned aux)
@@ -363,39 +373,130 @@ static void pick_lane_fns(struct vir0_cpu_code *code, const struct reg_sets *can
 	}
 }
 
-static int is_filled(const struct vir0_cpu_code *code, uint32_t reg)
+/* The constant a filled register holds, or 0 with *value untouched. */
+static int filled_value(const struct vir0_cpu_code *code, uint32_t reg, uint32_t *value)
 {
-	if (reg == code->zero_reg)
+	if (reg == code->zero_reg) {
+		*value = 0;
 		return 1;
+	}
 	for (uint32_t k = 0; k < code->nfills; k++)
-		if (code->fills[k].reg == reg)
+		if (code->fills[k].reg == reg) {
+			*value = code->fills[k].value;
 			return 1;
+		}
 	return 0;
 }
 
 /* The index pattern of every LOAD, STORE and ATOMIC: a filled register
  * holds one index in every lane; the invocation id along x of a
- * one-dimensional dispatch counts up from the block's first lane
+ * one-dimensional dispatch (`linear`, the registers holding it before each
+ * instruction, or no sets) counts up from the block's first lane
  * (cpu_ids.c). */
-static void find_index_patterns(struct vir0_cpu_code *code, const struct vir0_bytecode *bc)
+static void find_index_patterns(struct vir0_cpu_code *code, const struct reg_sets *linear)
 {
-	struct reg_sets linear = { NULL, 0 };
-	if (code->linear_ids && !find_holding(code, bc, &invocation_x, &linear)) {
-		free(linear.bits);
-		linear.bits = NULL;
-	}
 	for (uint32_t i = 0; i < code->ninsns; i++) {
 		struct vir0_cpu_insn *in = &code->insns[i];
 		if (in->op != VIR0_BC_LOAD && in->op != VIR0_BC_STORE && in->op != VIR0_BC_ATOMIC)
 			continue;
-		if (is_filled(code, in->a))
+		uint32_t value;
+		if (filled_value(code, in->a, &value))
 			in->index = VIR0_CPU_INDEX_UNIFORM;
-		else if (linear.bits && has(set_of(&linear, i), in->a))
+		else if (linear->bits && has(set_of(linear, i), in->a))
 			in->index = VIR0_CPU_INDEX_LINEAR;
 		else
 			in->index = VIR0_CPU_INDEX_ANY;
 	}
-	free(linear.bits);
+}
+
+/* ---- outputs written whole ----------------------------------------------- */
+
+/* fmt §9.1 zero-fills every is_output buffer before a run: for vector add
+ * a whole extra pass over c. It can be left out where the run writes
+ * every element before anything could read it, for this grid and these
+ * lengths (doc/cpu-engine.md, "Outputs written whole", has the proof).
+ * Buffer b qualifies when, on the decoded instructions:
+ *
+ * 1. The dispatch is one-dimensional (linear ids) with no barrier, and
+ *    its invocations (groups x workgroup size along x) are at least
+ *    len(b).
+ * 2. The only instruction that names b is one STORE (no LOAD, no
+ *    ATOMIC), whose index is proved to hold the invocation id along x
+ *    (VIR0_CPU_INDEX_LINEAR).
+ * 3. No RETURN comes before the STORE, and every construct open at the
+ *    STORE is an IF whose then-list holds it (no LOOP, no else-list),
+ *    with the condition exactly `gid.x < len(b)`: the IF's condition
+ *    register is last written, in the straight line of pure instructions
+ *    right before the IF, by a u32 Lt BINOP whose left operand holds
+ *    gid.x and whose right operand is filled with len(b).
+ *
+ * Then the lane with gid.x = i, for every i < len(b), reaches the STORE
+ * once and writes element i, and nothing reads b. Whether another binding
+ * overlaps b's memory is the engine's to check (cpu_engine.c). */
+
+/* 1 when the IF at `ifpc` tests exactly gid.x < length (condition 3). */
+static int guards_length(const struct vir0_cpu_code *code, const struct reg_sets *linear,
+			 uint32_t ifpc, uint32_t length)
+{
+	uint32_t cond = code->insns[ifpc].a, bound;
+	for (uint32_t i = ifpc; i-- > 0;) {
+		const struct vir0_cpu_insn *in = &code->insns[i];
+		if (!is_pure(in))
+			return 0;
+		if (in->dst != cond)
+			continue;
+		return in->op == VIR0_BC_BINOP && in->aux == VIR0_BIN_LT &&
+		       in->type == VIR0_TYPE_U32 && has(set_of(linear, i), in->a) &&
+		       filled_value(code, in->b, &bound) && bound == length;
+	}
+	return 0;
+}
+
+/* 1 when buffer b of `length` elements is written whole by its one STORE
+ * before anything could read it (conditions 2 and 3). */
+static int writes_whole(const struct vir0_cpu_code *code, const struct reg_sets *linear,
+			uint32_t b, uint32_t length)
+{
+	uint32_t store = UINT32_MAX;
+	for (uint32_t i = 0; i < code->ninsns; i++) {
+		const struct vir0_cpu_insn *in = &code->insns[i];
+		int names_b = (in->op == VIR0_BC_LOAD || in->op == VIR0_BC_STORE ||
+			       in->op == VIR0_BC_ATOMIC) && in->aux == b;
+		if (!names_b)
+			continue;
+		if (in->op != VIR0_BC_STORE || store != UINT32_MAX)
+			return 0;
+		store = i;
+	}
+	if (store == UINT32_MAX || code->insns[store].index != VIR0_CPU_INDEX_LINEAR)
+		return 0;
+	for (uint32_t i = 0; i < store; i++) {
+		const struct vir0_cpu_insn *in = &code->insns[i];
+		int opens_over_store = (in->op == VIR0_BC_IF || in->op == VIR0_BC_ELSE ||
+					in->op == VIR0_BC_LOOP) && in->imm > store;
+		if (in->op == VIR0_BC_RETURN || in->op == VIR0_BC_BARRIER)
+			return 0;
+		/* An IF's imm is its ELSE or END_IF: past the STORE, the STORE
+		 * is in its then-list. */
+		if (opens_over_store && (in->op != VIR0_BC_IF || !guards_length(code, linear, i, length)))
+			return 0;
+	}
+	return 1;
+}
+
+static void find_outputs_written_whole(struct vir0_cpu_code *code,
+				       const struct vir0_bytecode *bc,
+				       const struct vir0_buffer_view *views,
+				       const struct reg_sets *linear)
+{
+	uint64_t invocations = (uint64_t)code->groups[0] * code->workgroup_size[0];
+	code->outputs_written_whole = 0;
+	if (!linear->bits || code->has_barrier)
+		return;
+	for (uint32_t b = 0; b < bc->nbuffers && b < 64; b++)
+		if (bc->buffers[b].is_output && bc->buffers[b].access != VIR0_ACCESS_WORKGROUP &&
+		    views[b].length <= invocations && writes_whole(code, linear, b, views[b].length))
+			code->outputs_written_whole |= (uint64_t)1 << b;
 }
 
 /* ---- loops that end early ---------------------------------------------- */
@@ -449,11 +550,6 @@ static uint32_t last_write(const struct pre_if *part, uint32_t reg, uint32_t fro
 		if (part->code->insns[i].dst == reg)
 			return i;
 	return UINT32_MAX;
-}
-
-static int is_pure(const struct vir0_cpu_insn *in)
-{
-	return in->op == VIR0_BC_CONST || in->op == VIR0_BC_ID || is_value_op(in->op);
 }
 
 /* 1 when the value of reg read at instruction `at` is a function of
@@ -596,7 +692,7 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 	code->fills = malloc(((size_t)bc->nregs + bc->ninsns) * sizeof(*code->fills));
 	uint8_t *dropped = calloc(bc->ninsns, 1);
 	uint32_t *new_index = malloc((size_t)bc->ninsns * sizeof(*new_index));
-	struct reg_sets canonical = { NULL, 0 };
+	struct reg_sets canonical = { NULL, 0 }, linear = { NULL, 0 };
 	int status = VIR0_OK;
 	if (!code->insns || !code->fills || !dropped || !new_index) {
 		vir0_cpu_code_free(code);
@@ -623,12 +719,19 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 		canonical.bits = NULL;
 	}
 	pick_lane_fns(code, &canonical);
-	find_index_patterns(code, bc);
+	/* linear_ids: the invocation id along x of a lane is its linear index. */
+	if (code->linear_ids && !find_holding(code, bc, &invocation_x, &linear)) {
+		free(linear.bits);
+		linear.bits = NULL;
+	}
+	find_index_patterns(code, &linear);
+	find_outputs_written_whole(code, bc, views, &linear);
 	find_loop_exits(code, bc);
 out:
 	free(dropped);
 	free(new_index);
 	free(canonical.bits);
+	free(linear.bits);
 	return status;
 }
 

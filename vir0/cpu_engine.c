@@ -2,7 +2,8 @@
  * fmt §9.1 on the vectorised interpreter. The lanes of the grid are cut
  * into blocks (cpu_block.c); OpenMP threads share out the blocks, or the
  * workgroups when blocks must keep to one workgroup (Workgroup memory,
- * barriers). doc/cpu-engine.md explains the choices. */
+ * barriers). Outputs are zero-filled first, except those the decoder
+ * proves the run writes whole. doc/cpu-engine.md explains the choices. */
 #include "cpu_engine.h"
 
 #include "cpu_block.h"
@@ -410,6 +411,40 @@ static int check_bytecode(const vir0_program *program, const struct vir0_bytecod
 	return VIR0_OK;
 }
 
+/* Zero-fill (fmt §9.1) the is_output buffers that are (in_whole = 1) or
+ * are not (in_whole = 0) in `whole` (bit b: buffer b). */
+static void zero_outputs(const vir0_program *program, struct vir0_binding *bindings,
+			 uint64_t whole, int in_whole)
+{
+	for (uint32_t b = 0; b < program->nbuffers; b++) {
+		int bit = b < 64 && (whole >> b & 1);
+		if (program->buffers[b].is_output && bindings[b].size && bit == in_whole)
+			memset(bindings[b].data, 0, bindings[b].size);
+	}
+}
+
+/* The outputs the run writes whole before anything in it could read them
+ * (code->outputs_written_whole, proved by the decoder), less those whose
+ * memory another binding shares: through that one the program could read
+ * the zeros the fill would have left. */
+static uint64_t outputs_written_whole(const struct cpu_dispatch *d,
+				      const struct vir0_binding *bindings)
+{
+	uint64_t whole = d->code->outputs_written_whole;
+	for (uint32_t b = 0; b < d->program->nbuffers && b < 64; b++) {
+		if (!(whole >> b & 1))
+			continue;
+		uintptr_t start = (uintptr_t)bindings[b].data, end = start + bindings[b].size;
+		for (uint32_t k = 0; k < d->program->nbuffers; k++) {
+			uintptr_t other = (uintptr_t)bindings[k].data;
+			if (k != b && bindings[k].size && other < end &&
+			    start < other + bindings[k].size)
+				whole &= ~((uint64_t)1 << b);
+		}
+	}
+	return whole;
+}
+
 int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
 			  const uint32_t groups[3], struct vir0_binding *bindings,
 			  uint32_t nbindings, unsigned threads, struct vir0_error *err)
@@ -426,10 +461,25 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	struct cpu_dispatch d = { .program = program };
 	d.views = calloc(program->nbuffers + 1, sizeof(*d.views));
 	d.workgroup_offsets = calloc(program->nbuffers + 1, sizeof(*d.workgroup_offsets));
-	if (!d.views || !d.workgroup_offsets)
+	/* vir0_dispatch_prepare checks the bindings and grid and zero-fills
+	 * the outputs; it is given the declarations without is_output, and
+	 * the engine zero-fills here, once the decoder has said which outputs
+	 * the run writes whole. */
+	struct vir0_buffer *declared = calloc(program->nbuffers + 1, sizeof(*declared));
+	if (!d.views || !d.workgroup_offsets || !declared)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
-	if (status == VIR0_OK)
-		status = vir0_dispatch_prepare(program, grid, bindings, nbindings, d.views, err);
+	int prepared = 0;
+	uint64_t whole = 0;
+	if (status == VIR0_OK) {
+		vir0_program checked = *program;
+		for (uint32_t b = 0; b < program->nbuffers; b++) {
+			declared[b] = program->buffers[b];
+			declared[b].is_output = 0;
+		}
+		checked.buffers = declared;
+		status = vir0_dispatch_prepare(&checked, grid, bindings, nbindings, d.views, err);
+		prepared = status == VIR0_OK;
+	}
 	if (status == VIR0_OK) {
 		d.workgroup_bytes = vir0_workgroup_layout(program, d.workgroup_offsets);
 		if (vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
@@ -438,14 +488,23 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	}
 	if (status == VIR0_OK)
 		status = plan(&d, grid, err);
+	if (status == VIR0_OK)
+		whole = outputs_written_whole(&d, bindings);
+	if (prepared)
+		zero_outputs(program, bindings, whole, 0);
 	if (status == VIR0_OK) {
 		unsigned used = thread_count(bc, &d, threads);
 		d.code->shared_atomics = used > 1;
 		run_tasks(&d, used);
 		status = report(&d, err);
 	}
+	/* A failed run leaves every output as the zero-fill would have
+	 * (perhaps partly written), never the caller's old bytes. */
+	if (status != VIR0_OK && whole)
+		zero_outputs(program, bindings, whole, 1);
 	free(d.views);
 	free(d.workgroup_offsets);
+	free(declared);
 	return status;
 }
 

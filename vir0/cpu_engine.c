@@ -461,23 +461,14 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	struct cpu_dispatch d = { .program = program };
 	d.views = calloc(program->nbuffers + 1, sizeof(*d.views));
 	d.workgroup_offsets = calloc(program->nbuffers + 1, sizeof(*d.workgroup_offsets));
-	/* vir0_dispatch_prepare checks the bindings and grid and zero-fills
-	 * the outputs; it is given the declarations without is_output, and
-	 * the engine zero-fills here, once the decoder has said which outputs
-	 * the run writes whole. */
-	struct vir0_buffer *declared = calloc(program->nbuffers + 1, sizeof(*declared));
-	if (!d.views || !d.workgroup_offsets || !declared)
+	/* The engine zero-fills the outputs itself, once the decoder has said
+	 * which ones the run writes whole. */
+	if (!d.views || !d.workgroup_offsets)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
 	int prepared = 0;
 	uint64_t whole = 0;
 	if (status == VIR0_OK) {
-		vir0_program checked = *program;
-		for (uint32_t b = 0; b < program->nbuffers; b++) {
-			declared[b] = program->buffers[b];
-			declared[b].is_output = 0;
-		}
-		checked.buffers = declared;
-		status = vir0_dispatch_prepare(&checked, grid, bindings, nbindings, d.views, err);
+		status = vir0_dispatch_check(program, grid, bindings, nbindings, d.views, err);
 		prepared = status == VIR0_OK;
 	}
 	if (status == VIR0_OK) {
@@ -504,7 +495,6 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		zero_outputs(program, bindings, whole, 1);
 	free(d.views);
 	free(d.workgroup_offsets);
-	free(declared);
 	return status;
 }
 

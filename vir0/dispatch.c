@@ -103,13 +103,19 @@ static int check_grid(const vir0_program *program, const uint32_t groups[3],
 	return VIR0_OK;
 }
 
+int vir0_dispatch_check(const vir0_program *program, const uint32_t groups[3],
+			struct vir0_binding *bindings, uint32_t nbindings,
+			struct vir0_buffer_view *views, struct vir0_error *err)
+{
+	int status = check_bindings(program, bindings, nbindings, views, err);
+	return status ? status : check_grid(program, groups, err);
+}
+
 int vir0_dispatch_prepare(const vir0_program *program, const uint32_t groups[3],
 			  struct vir0_binding *bindings, uint32_t nbindings,
 			  struct vir0_buffer_view *views, struct vir0_error *err)
 {
-	int status = check_bindings(program, bindings, nbindings, views, err);
-	if (status == VIR0_OK)
-		status = check_grid(program, groups, err);
+	int status = vir0_dispatch_check(program, groups, bindings, nbindings, views, err);
 	if (status)
 		return status;
 	for (uint32_t i = 0; i < program->nbuffers; i++)

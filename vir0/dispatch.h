@@ -30,6 +30,13 @@ int vir0_dispatch_prepare(const vir0_program *program, const uint32_t groups[3],
 			  struct vir0_binding *bindings, uint32_t nbindings,
 			  struct vir0_buffer_view *views, struct vir0_error *err);
 
+/* vir0_dispatch_prepare without the zero-fill, for an executor that
+ * zero-fills the outputs itself (the CPU engine leaves out those it
+ * proves the run writes whole). */
+int vir0_dispatch_check(const vir0_program *program, const uint32_t groups[3],
+			struct vir0_binding *bindings, uint32_t nbindings,
+			struct vir0_buffer_view *views, struct vir0_error *err);
+
 /* Total bytes of one workgroup's copy of every Workgroup buffer, and the
  * offset of each inside it (offsets: program->nbuffers entries; 0 for
  * non-Workgroup buffers). */

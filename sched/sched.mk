@@ -67,7 +67,8 @@ sched_libvir0_spec_la_SOURCES = \
 	sched/spec_store_line.c sched/spec_store_line.h \
 	sched/spec_report.c sched/spec_report.h \
 	sched/spec_env.c sched/spec_env.h
-sched_libvir0_spec_la_LIBADD = libvir0.la -lm
+sched_libvir0_spec_la_CFLAGS = $(AM_CFLAGS) $(XXHASH_CFLAGS)
+sched_libvir0_spec_la_LIBADD = libvir0.la $(XXHASH_LIBS) -lm
 if HAVE_STARPU
 libstarpu_vir0_la_LIBADD += sched/libvir0_spec.la
 endif

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -84,15 +85,13 @@ const char *starpu_vir0_spec_store_path(const struct starpu_vir0_spec_store *sto
 	return store->path;
 }
 
+/* XXH3 (libxxhash, as the program hash) over the three parts, each with
+ * its NUL so ("ab", "c") and ("a", "bc") differ, chained through the seed. */
 static uint64_t key_hash(const char *shape, const char *adapter, const char *variant)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, a NUL between the parts */
-	for (const char *part[] = { shape, adapter, variant }, **p = part; p < part + 3; p++) {
-		for (const unsigned char *c = (const unsigned char *)*p; *c; c++)
-			h = (h ^ *c) * 0x100000001b3ull;
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	uint64_t h = XXH3_64bits(shape, strlen(shape) + 1);
+	h = XXH3_64bits_withSeed(adapter, strlen(adapter) + 1, h);
+	return XXH3_64bits_withSeed(variant, strlen(variant) + 1, h);
 }
 
 static int same_key(const struct starpu_vir0_spec_record *r, const char *shape,

@@ -59,8 +59,9 @@ void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes)
 
 void starpu_vir0_shape_key(const struct starpu_vir0_shape *shape, char key[SHAPE_KEY_LEN + 1])
 {
-	for (int i = 0; i < 16; i++)
-		sprintf(key + 2 * i, "%02x", shape->program_hash[i]);
+	struct vir0_hash hash;
+	memcpy(hash.bytes, shape->program_hash, sizeof(hash.bytes));
+	vir0_hash_format(&hash, key);
 	sprintf(key + 32, "%08x%08x%08x%016llx", shape->groups[0], shape->groups[1],
 		shape->groups[2], (unsigned long long)shape->bytes);
 }

@@ -197,6 +197,22 @@ int starpu_vir0_run_host(const struct starpu_vir0_code *code, const uint32_t gro
 				     code->program->nbuffers, 1, err);
 }
 
+uint64_t starpu_vir0_elapsed_ns(uint64_t start)
+{
+	uint64_t ns = starpu_vir0_now_ns() - start;
+	return ns ? ns : 1;
+}
+
+uint64_t starpu_vir0_run_host_timed(const struct starpu_vir0_code *code, const uint32_t groups[3],
+				    struct vir0_binding *bindings, const char *where)
+{
+	struct vir0_error err = { 0 };
+	uint64_t start = starpu_vir0_now_ns();
+	if (starpu_vir0_run_host(code, groups, bindings, &err))
+		starpu_vir0_task_abort(where, &err);
+	return starpu_vir0_elapsed_ns(start);
+}
+
 void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
 {
 	fprintf(stderr, "starpu_vir0: %s failed: %s (%s)\n", where, err->message,
@@ -226,13 +242,10 @@ void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
 {
 	struct starpu_vir0_task_args *args = cl_arg;
 	starpu_vir0_program *program = atomic_load(&args->program);
-	struct vir0_error err = { 0 };
 	struct vir0_binding *bindings = starpu_vir0_host_bindings(program, args->nhandles, buffers);
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
-	uint64_t start = starpu_vir0_now_ns();
-	if (starpu_vir0_run_host(&code, args->shape.groups, bindings, &err))
-		starpu_vir0_task_abort("the CPU interpreter", &err);
-	uint64_t ns = starpu_vir0_now_ns() - start;
+	uint64_t ns = starpu_vir0_run_host_timed(&code, args->shape.groups, bindings,
+						 "the CPU interpreter");
 	free(bindings);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	if (starpu_vir0_sample_hooked())
@@ -241,6 +254,6 @@ void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
 			.workerid = starpu_worker_get_id(),
 			.plan = { STARPU_VIR0_VARIANT_ORIGINAL, STARPU_VIR0_VARIANT_ORIGINAL,
 				  STARPU_VIR0_PLAN_BASELINE },
-			.baseline_ns = ns ? ns : 1,
+			.baseline_ns = ns,
 		});
 }

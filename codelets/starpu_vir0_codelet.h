@@ -48,6 +48,15 @@ void starpu_vir0_opencl_run(void *buffers[], void *cl_arg);
 int starpu_vir0_run_host(const struct starpu_vir0_code *code, const uint32_t groups[3],
 			 struct vir0_binding *bindings, struct vir0_error *err);
 
+/* starpu_vir0_run_host, timed for a sample: its host wall time in ns.
+ * Aborts (starpu_vir0_task_abort with `where`) when the run fails. */
+uint64_t starpu_vir0_run_host_timed(const struct starpu_vir0_code *code, const uint32_t groups[3],
+				    struct vir0_binding *bindings, const char *where);
+/* The time since `start` (starpu_vir0_now_ns) in ns, at least 1: a run
+ * took time, even below the clock's resolution, and 0 means "not run"
+ * in a sample. */
+uint64_t starpu_vir0_elapsed_ns(uint64_t start);
+
 /* The host bindings of a CPU task's handles, one per declaration of
  * `program` (Workgroup ones empty); free() them. Aborts when out of
  * memory. */
@@ -68,6 +77,12 @@ void starpu_vir0_opencl_interpret(const struct starpu_vir0_code *code, int devid
  * (Workgroup ones {NULL, 0, 0}); free() them. Aborts when out of memory. */
 struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *program,
 						uint32_t nhandles, void *buffers[]);
+/* A host copy of binding `b` (declaration `decl` of its program), read
+ * from the device on `queue`, blocking; free() it. NULL when it cannot be
+ * made, with err (VIR0_ENOMEM, or VIR0_EIO naming the OpenCL error)
+ * saying which buffer. */
+void *starpu_vir0_cl_read_back(cl_command_queue queue, const struct vir0_cl_binding *b,
+			       uint32_t decl, struct vir0_error *err);
 /* 1 when the running task's `nhandles` handles are all VIR0 vectors, whose
  * OpenCL copies live in the device arena a resident kernel addresses. */
 int starpu_vir0_task_data_in_arena(uint32_t nhandles);

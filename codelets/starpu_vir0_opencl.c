@@ -91,19 +91,10 @@ static int run_on_host(const struct starpu_vir0_code *code, const uint32_t group
 	for (uint32_t i = 0; i < decoded->nbuffers && status == VIR0_OK; i++) {
 		if (decoded->buffers[i].access == VIR0_ACCESS_WORKGROUP)
 			continue;
-		struct vir0_binding *b = &bindings[i];
-		b->size = cl[i].size;
-		b->data = malloc(b->size + 1);
-		if (!b->data) {
-			status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu bytes",
-					       b->size);
-			break;
-		}
-		cl_int read = b->size ? clEnqueueReadBuffer(queue, cl[i].mem, CL_TRUE,
-				cl[i].offset, b->size, b->data, 0, NULL, NULL) : CL_SUCCESS;
-		if (read != CL_SUCCESS)
-			status = vir0_error_at(err, VIR0_EIO, 0, "clEnqueueReadBuffer of buffer %u: "
-					       "%s", i, vir0_cl_error_name(read));
+		bindings[i].size = cl[i].size;
+		bindings[i].data = starpu_vir0_cl_read_back(queue, &cl[i], i, err);
+		if (!bindings[i].data)
+			status = err->code;
 	}
 	if (status == VIR0_OK)
 		status = starpu_vir0_run_host(code, groups, bindings, err);
@@ -155,6 +146,25 @@ struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *progr
 			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
 		};
 	return bindings;
+}
+
+void *starpu_vir0_cl_read_back(cl_command_queue queue, const struct vir0_cl_binding *b,
+			       uint32_t decl, struct vir0_error *err)
+{
+	void *host = malloc(b->size + 1);
+	if (!host) {
+		vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for buffer %u (%zu bytes)", decl,
+			      b->size);
+		return NULL;
+	}
+	cl_int code = b->size ? clEnqueueReadBuffer(queue, b->mem, CL_TRUE, b->offset, b->size,
+						    host, 0, NULL, NULL) : CL_SUCCESS;
+	if (code == CL_SUCCESS)
+		return host;
+	free(host);
+	vir0_error_at(err, VIR0_EIO, 0, "clEnqueueReadBuffer of buffer %u: %s", decl,
+		      vir0_cl_error_name(code));
+	return NULL;
 }
 
 void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)

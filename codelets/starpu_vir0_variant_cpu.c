@@ -33,12 +33,8 @@ static uint64_t run_timed(starpu_vir0_program *program, uint32_t id, const uint3
 			  struct vir0_binding *bindings)
 {
 	struct starpu_vir0_variant_run run = resolve(program, id);
-	struct vir0_error err = { 0 };
-	uint64_t start = starpu_vir0_now_ns();
-	if (starpu_vir0_run_host(&run.code->code, groups, bindings, &err))
-		starpu_vir0_task_abort("the CPU interpreter on a variant", &err);
-	uint64_t ns = starpu_vir0_now_ns() - start;
-	return ns ? ns : 1;  /* a run took time, even below the clock's resolution */
+	return starpu_vir0_run_host_timed(&run.code->code, groups, bindings,
+					  "the CPU interpreter on a variant");
 }
 
 static void run_pair(starpu_vir0_program *program, const struct starpu_vir0_task_args *args,

@@ -83,8 +83,7 @@ static uint64_t run_timed(starpu_vir0_program *program, uint32_t id, int devid,
 	uint64_t start = starpu_vir0_now_ns();
 	enqueue(&run, devid, queue, groups, bindings, 0);
 	finish(queue);
-	uint64_t ns = starpu_vir0_now_ns() - start;
-	return ns ? ns : 1;
+	return starpu_vir0_elapsed_ns(start);
 }
 
 /* Device copies of the task's read_write buffers, with their contents
@@ -127,18 +126,12 @@ static void free_scratch(starpu_vir0_program *program, uint32_t nhandles,
 	}
 }
 
-static void *read_back(cl_command_queue queue, const struct vir0_cl_binding *b)
+static void *read_back(cl_command_queue queue, const struct vir0_cl_binding *b, uint32_t decl)
 {
-	void *host = malloc(b->size + 1);
-	cl_int code = host && b->size ? clEnqueueReadBuffer(queue, b->mem, CL_TRUE, b->offset,
-							    b->size, host, 0, NULL, NULL)
-				      : CL_SUCCESS;
-	if (!host || code != CL_SUCCESS) {
-		struct vir0_error err = { .code = host ? VIR0_EIO : VIR0_ENOMEM };
-		snprintf(err.message, sizeof(err.message), "reading a pair's buffer back: %s",
-			 host ? vir0_cl_error_name(code) : "out of memory");
-		starpu_vir0_task_abort("the OpenCL variant slot", &err);
-	}
+	struct vir0_error err = { 0 };
+	void *host = starpu_vir0_cl_read_back(queue, b, decl, &err);
+	if (!host)
+		starpu_vir0_task_abort("the OpenCL variant slot's pair check", &err);
 	return host;
 }
 
@@ -157,8 +150,8 @@ static void compare(starpu_vir0_program *program, uint32_t nhandles, cl_command_
 		sizes[k] = real[i].size;
 		if (program->program->buffers[i].access != VIR0_ACCESS_READ_WRITE)
 			continue;
-		a[k] = read_back(queue, &real[i]);
-		b[k] = read_back(queue, &scratch[i]);
+		a[k] = read_back(queue, &real[i], i);
+		b[k] = read_back(queue, &scratch[i], i);
 	}
 	starpu_vir0_pair_compare(program, nhandles, a, b, sizes, sample);
 	for (uint32_t k = 0; k < nhandles; k++) {

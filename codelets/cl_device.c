@@ -6,6 +6,7 @@
 
 #include "cl_env.h"
 #include "cl_error.h"
+#include "cl_launch.h"
 #include "cl_platform.h"
 #include "cl_sources.h"
 #include "error.h"
@@ -131,6 +132,10 @@ static void describe_shape(vir0_cl_device *dev)
 	 * NVIDIA, about 2 us): a few dozen keep it under ~50 us. */
 	dev->idle_spins = vir0_env_u32("VIR0_CL_IDLE_SPINS", dev->is_gpu ? GPU_IDLE_SPINS : 256,
 					  0, 1u << 30);
+	/* Ring images go to pooled buffers by a write command on a GPU, where
+	 * a buffer per launch is a device allocation; on a CPU device that
+	 * buffer is a malloc and a copy, cheaper than one more command. */
+	dev->ring_pool = vir0_env_u32("VIR0_CL_RING_POOL", dev->is_gpu, 0, 1);
 	/* In words. */
 	dev->store_limit = (size_t)vir0_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;
 }
@@ -192,6 +197,7 @@ void vir0_cl_device_close(vir0_cl_device *dev)
 	vir0_cl_persistent_stop(dev);
 	pthread_mutex_unlock(&dev->lock);
 	vir0_cl_persistent_free(dev);
+	cl_ring_pool_free(dev);
 	for (uint32_t i = 0; i < dev->nprograms; i++) {
 		free(dev->programs[i]->buffers);
 		free(dev->programs[i]->workgroup_offsets);

@@ -64,6 +64,20 @@ struct cl_arena_block {
 
 struct cl_persistent;
 
+/* A device buffer batch launches copy ring images into (cl_ring_pool.c):
+ * `words`, the image last written, lives until `busy`, its last launch
+ * (or the write, if the launch failed), has run. */
+struct cl_ring_buffer {
+	cl_mem mem;
+	size_t bytes;
+	uint32_t *words;
+	cl_event busy;
+};
+
+/* Ring buffers per device: launches in flight at once before a launch
+ * makes a buffer of its own. */
+#define CL_RING_POOL 8u
+
 struct vir0_cl_device {
 	cl_context context;
 	cl_device_id device;
@@ -82,6 +96,7 @@ struct vir0_cl_device {
 	size_t local_budget;         /* __local bytes for Workgroup memory */
 	size_t zero_in_kernel;       /* most output bytes a launch's claimer zeroes itself */
 	uint32_t idle_spins;
+	int ring_pool;               /* batch launches use the ring buffers below */
 	cl_mem control;
 	/* program store */
 	cl_mem store;
@@ -98,6 +113,7 @@ struct vir0_cl_device {
 	struct cl_arena_block *blocks;
 	size_t nblocks, blocks_capacity;
 	struct cl_persistent *resident;
+	struct cl_ring_buffer rings[CL_RING_POOL];
 	/* The megakernel's scalar and __local-size arguments as last set
 	 * (cl_launch.c sets only those that changed), one bit each in
 	 * args_set. */

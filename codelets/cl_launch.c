@@ -98,20 +98,27 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	return VIR0_OK;
 }
 
-int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring *ring,
+int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 	      struct vir0_error *err)
 {
+	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
+	groups = groups ? groups : 1;
+	if (!ring_out && dev->ring_pool) {
+		int launched, status = cl_ring_pool_launch(dev, queue, ring, groups, nwait, wait,
+							   done, &launched, err);
+		if (status || launched)
+			return status;
+	}
 	cl_int code;
 	cl_mem mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
 				    (size_t)ring->nwords * 4, ring->words, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateBuffer", code, "a ring of %u slots", ring->nslots);
-	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
 	/* The slots' state is the tail of the same buffer, zero like the
 	 * image. */
-	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring,
-				      groups ? groups : 1, 0, nwait, wait, done, err);
+	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
+				      nwait, wait, done, err);
 	if (status == VIR0_OK && ring_out) {
 		clRetainMemObject(mem);
 		*ring_out = mem;

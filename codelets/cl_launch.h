@@ -4,14 +4,24 @@
 
 #include "cl_slots.h"
 
-/* Copy `ring` to a device buffer of its own and enqueue the megakernel on
- * it after the `nwait` events. `persistent` and `ring_mem` are for the
- * resident kernel (cl_persistent.c): its ring is already on the device
- * and it polls. Otherwise *ring_out (when not NULL) receives the ring's
- * buffer, retained, to read the slots' statuses back. Lock held. */
-int cl_launch(vir0_cl_device *dev, cl_command_queue queue, const struct cl_ring *ring,
+/* Copy `ring` to a device buffer and enqueue the megakernel on it after
+ * the `nwait` events: a pooled buffer (which takes ring->words over)
+ * where the device uses them, unless *ring_out is wanted or every pooled
+ * buffer is busy; else a
+ * buffer of its own, and *ring_out (when not NULL) receives it,
+ * retained, to read the slots' statuses back. Lock held. */
+int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 	      struct vir0_error *err);
+
+/* The pooled launch of cl_launch over `groups` work-groups: *launched is
+ * 0 (and nothing enqueued) when no pooled buffer is idle. Lock held. */
+int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
+			uint32_t groups, cl_uint nwait, const cl_event *wait, cl_event *done,
+			int *launched, struct vir0_error *err);
+
+/* Wait for the pooled buffers' last launches and release them. */
+void cl_ring_pool_free(vir0_cl_device *dev);
 
 /* Set the kernel's arguments for a ring at `ring_arg` (a cl_mem, or an SVM
  * pointer when `svm`) whose slots' state (claims, chunk counters, copies;

@@ -179,6 +179,8 @@ static void lanes_add(lanes_t *a, const lanes_t *b)
 struct shared {
 	uint word[4];
 	uint any[3];
+	uint target, old;     /* group_atomic */
+	uint scan[VIR0_WG];
 };
 
 /* The slot a work-group works on is copied once into __local memory (the

@@ -211,6 +211,67 @@ static uint atomic_fold(uint op, uint element, uint x, uint y)
 	}
 }
 
+/* The value that leaves x unchanged under atomic_fold. */
+static uint atomic_identity(uint op, uint element)
+{
+	int is_signed = element == VIR0_TYPE_I32;
+	switch (op) {
+	case VIR0_ATOMIC_AND: return 0xFFFFFFFFu;
+	case VIR0_ATOMIC_MIN: return is_signed ? 0x7FFFFFFFu : 0xFFFFFFFFu;
+	case VIR0_ATOMIC_MAX: return is_signed ? 0x80000000u : 0u;
+	default: return 0u;
+	}
+}
+
+/* A foldable atomic whose work-items each folded their lanes on `first`
+ * (length: no lane in bounds) into `folded`: when every work-item that
+ * has one agrees on that word, the group folds too and one atomic stands
+ * for all of its lanes. Each work-item's *old is then what the word held
+ * before its own lanes, as if the lanes had run back to back in
+ * work-item order (fmt §9.13: any order). NVIDIA's compiler aggregates
+ * such atomics itself in a hand-written kernel but not in the
+ * interpreter, where a sum's every work-item hit one word. 0 when the
+ * work-items target different words: each runs its own atomic. */
+static int group_atomic(volatile __global uint *words, uint op, uint element, uint length,
+			uint first, uint folded, uint *old, __local struct shared *sh, uint *turn)
+{
+#if VIR0_WG == 1
+	(void)words; (void)op; (void)element; (void)length; (void)first; (void)folded;
+	(void)old; (void)sh; (void)turn;
+	return 0;
+#else
+	const uint lid = get_local_id(0);
+	if (lid == 0)
+		sh->target = length;
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (first < length)
+		atomic_min(&sh->target, first);
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint target = sh->target;
+	if (target >= length)
+		return 1;   /* no lane in bounds anywhere: nothing to do */
+	if (group_any(first < length && first != target, sh, turn))
+		return 0;
+	/* Inclusive scan of the contributions in work-item order. */
+	uint identity = atomic_identity(op, element);
+	uint mine = first < length ? folded : identity;
+	sh->scan[lid] = mine;
+	for (uint d = 1; d < VIR0_WG; d <<= 1) {
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		uint before = lid >= d ? sh->scan[lid - d] : identity;
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		sh->scan[lid] = atomic_fold(op, element, before, sh->scan[lid]);
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	uint earlier = lid ? sh->scan[lid - 1u] : identity;
+	if (lid == 0)
+		sh->old = atomic_global(words + target, op, element, sh->scan[VIR0_WG - 1u], 0u);
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	*old = atomic_fold(op, element, sh->old, earlier);
+	return 1;
+#endif
+}
+
 /* The interpreter loop from instruction 0 to HALT (doc/bytecode.md §7.2),
  * over NE lanes per work-item: REG(r, e) is register r of lane e,
  * PUT(depth, which, &mask) and GET(depth, which) the mask stack. Uses
@@ -358,7 +419,8 @@ static uint atomic_fold(uint op, uint element, uint x, uint y)
 						folded = atomic_fold(imm, element, folded, REG(b, e)); \
 					} \
 				} \
-				if (first < length) \
+				if (!group_atomic(words, imm, element, length, first, folded, &old, sh, \
+						  turn) && first < length) \
 					old = atomic_global(words + first, imm, element, folded, 0u); \
 			} \
 			for (uint e = 0; e < (NE); e++) { \

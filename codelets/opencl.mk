@@ -24,6 +24,7 @@ libvir0_opencl_la_SOURCES = \
 	codelets/cl_arena.c \
 	codelets/cl_slots.c codelets/cl_slots.h \
 	codelets/cl_launch.c codelets/cl_launch.h \
+	codelets/cl_ring_pool.c \
 	codelets/cl_persistent.c \
 	codelets/cl_runtime.c
 nodist_libvir0_opencl_la_SOURCES = codelets/cl_sources.c

@@ -54,6 +54,53 @@ START_TEST(example_matches_reference)
 }
 END_TEST
 
+static int by_old(const void *a, const void *b)
+{
+	uint32_t x = ((const uint32_t *)a)[0], y = ((const uint32_t *)b)[0];
+	return (x > y) - (x < y);
+}
+
+/* Atomic adds on one word, with the old values kept: whatever order the
+ * engine ran them in (lanes folded per work-item, or per work-group on a
+ * GPU), they must be some serial order. Sorted by old value, each add
+ * starts where the one before ended, from 0 to the final total. */
+START_TEST(atomic_old_values_are_a_serial_order)
+{
+	static const char text[] =
+		"workgroup 64 1 1\n"
+		"buffer total u32[1] read_write output\n"
+		"buffer olds u32[0] read_write output\n"
+		"let i = gid.x\n"
+		"if i < len(olds) {\n"
+		"\tlet before = atomic_add(total[0u], i + 1u)\n"
+		"\tstore olds[i] = before\n"
+		"}\n";
+	vir0_program *p = NULL;
+	ck_assert_int_eq(vir0_assemble(text, sizeof(text) - 1, &p, NULL), VIR0_OK);
+	enum { N = 90000 }; /* the total, N (N + 1) / 2, stays below 2^32 */
+	uint32_t total = 0, *olds = calloc(N, 4), (*pairs)[2] = calloc(N, sizeof(*pairs));
+	struct vir0_binding bindings[2] = { { &total, 4 }, { olds, (size_t)N * 4 } };
+	uint32_t groups[3] = { (N + 63) / 64, 1, 1 };
+	struct vir0_error err = { 0 };
+	ck_assert_msg(vir0_cl_run(p, groups, bindings, 2, &err) == VIR0_OK, "%s", err.message);
+	for (uint32_t i = 0; i < N; i++) {
+		pairs[i][0] = olds[i];
+		pairs[i][1] = i + 1;
+	}
+	qsort(pairs, N, sizeof(*pairs), by_old);
+	uint32_t at = 0;
+	for (uint32_t k = 0; k < N; k++) {
+		ck_assert_msg(pairs[k][0] == at, "add %u of %u (value %u) saw %u, not %u", k, N,
+			      pairs[k][1], pairs[k][0], at);
+		at += pairs[k][1];
+	}
+	ck_assert_uint_eq(total, at);
+	free(pairs);
+	free(olds);
+	vir0_program_free(p);
+}
+END_TEST
+
 START_TEST(generated_programs_match_reference)
 {
 	uint32_t failures = 0;
@@ -84,6 +131,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, example_matches_reference, 0,
 			    (int)(sizeof(examples) / sizeof(examples[0])));
 	tcase_add_test(tc, generated_programs_match_reference);
+	tcase_add_test(tc, atomic_old_values_are_a_serial_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

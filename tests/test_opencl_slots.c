@@ -123,6 +123,66 @@ START_TEST(batch_of_many_slots)
 }
 END_TEST
 
+/* With pooled ring buffers forced (the GPU default): more launches in
+ * flight than the pool holds (the rest make buffers of their own), rings
+ * that outgrow their buffer, and a done event per launch; every output
+ * is the one its own ring asked for. */
+START_TEST(pooled_ring_buffers)
+{
+	struct vir0_error err = { 0 };
+	setenv("VIR0_CL_RING_POOL", "1", 1);
+	vir0_cl_runtime *pooled_rt;
+	int status = vir0_cl_runtime_open(-1, &pooled_rt, &err);
+	unsetenv("VIR0_CL_RING_POOL");
+	ck_assert_msg(status == VIR0_OK, "%s", err.message);
+	vir0_cl_device *pooled = vir0_cl_runtime_device(pooled_rt);
+	cl_command_queue q = vir0_cl_runtime_queue(pooled_rt);
+	cl_context ctx;
+	clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof(ctx), &ctx, NULL);
+	enum { LAUNCHES = 24 };
+	cl_int code;
+	cl_mem mem = clCreateBuffer(ctx, CL_MEM_READ_WRITE, NSLOTS * N * 4, NULL, &code);
+	ck_assert_int_eq(code, CL_SUCCESS);
+	vir0_program *programs[NSLOTS];
+	struct vir0_cl_slot slots[NSLOTS];
+	struct vir0_cl_binding bindings[NSLOTS];
+	memset(slots, 0, sizeof(slots));
+	for (uint32_t s = 0; s < NSLOTS; s++) {
+		programs[s] = scaled(s + 1);
+		ck_assert_int_eq(vir0_cl_program_load(pooled, q, programs[s], &slots[s].program,
+						      &err), VIR0_OK);
+		bindings[s] = (struct vir0_cl_binding){ mem, (size_t)s * N * 4, N * 4 };
+		slots[s].bindings = &bindings[s];
+		slots[s].nbindings = 1;
+		slots[s].groups[0] = (N + 15) / 16;
+		slots[s].groups[1] = slots[s].groups[2] = 1;
+	}
+	/* Launch l runs slots [first, first + count): one slot at first,
+	 * then ever more, so later rings need bigger buffers. */
+	cl_event done[LAUNCHES];
+	for (uint32_t l = 0; l < LAUNCHES; l++) {
+		uint32_t first = l % NSLOTS, count = l < 12 ? 1 : 2 * (l - 11);
+		count = first + count > NSLOTS ? NSLOTS - first : count;
+		ck_assert_msg(vir0_cl_enqueue(pooled, q, &slots[first], count, 0, NULL, &done[l],
+					      &err) == VIR0_OK, "%s", err.message);
+	}
+	ck_assert_int_eq(clWaitForEvents(LAUNCHES, done), CL_SUCCESS);
+	for (uint32_t l = 0; l < LAUNCHES; l++)
+		clReleaseEvent(done[l]);
+	uint32_t *out = malloc(NSLOTS * N * 4);
+	ck_assert_int_eq(clEnqueueReadBuffer(q, mem, CL_TRUE, 0, NSLOTS * N * 4, out, 0, NULL,
+					     NULL), CL_SUCCESS);
+	for (uint32_t s = 0; s < 12 + 2 * 12; s++)
+		for (uint32_t i = 0; i < N; i++)
+			ck_assert_uint_eq(out[s * N + i], i * (s + 1) + s + 1);
+	free(out);
+	for (uint32_t s = 0; s < NSLOTS; s++)
+		vir0_program_free(programs[s]);
+	clReleaseMemObject(mem);
+	vir0_cl_runtime_close(pooled_rt);
+}
+END_TEST
+
 static struct vir0_cl_slot raw(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2)
 {
 	struct vir0_cl_slot s = { .opcode = opcode };
@@ -479,6 +539,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, batch_of_many_slots);
+	tcase_add_test(tc, pooled_ring_buffers);
 	tcase_add_test(tc, builtin_opcodes);
 	tcase_add_test(tc, faults_are_reported);
 	tcase_add_test(tc, resident_rounds);

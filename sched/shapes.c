@@ -1,6 +1,7 @@
 /* shapes.c - the per-context shape table behind the choice point: glibc's
- * hsearch_r keyed by the shape written out in hex. Entries live until the
- * context ends, so a shape's state outlives every task of that shape. */
+ * hsearch_r keyed by the shape written out in hex, its sizes in buckets.
+ * Entries live until the context ends, so a shape's state outlives every
+ * task of that shape. */
 #define _GNU_SOURCE /* hsearch_r */
 #include "shapes.h"
 
@@ -57,13 +58,34 @@ void starpu_vir0_shapes_destroy(struct starpu_vir0_shapes *shapes)
 	free(shapes);
 }
 
+/* Sizes that vary a little (n = 1000000, 1000003, ...) must meet one race,
+ * or no race ever gathers its evidence. A verdict rests on how a
+ * candidate's paired runs compare with the baseline's, a ratio that
+ * barely moves within 14-25 % of size, while a factor of 2 (caches,
+ * occupancy) may turn it: so 4 buckets per octave, even on a log scale.
+ * Below 8 every count is its own bucket: 1, 2 or 3 groups occupy that
+ * many compute units. Integer arithmetic, so every machine sharing a
+ * store cuts at the same sizes. */
+unsigned starpu_vir0_shape_bucket(uint64_t x)
+{
+	if (x < 4)
+		return (unsigned)x;
+	unsigned octave = 63 - (unsigned)__builtin_clzll(x);
+	return 4 * (octave - 1) + (unsigned)(x >> (octave - 2) & 3);
+}
+
+/* Each grid axis has its bucket, not only their product: a 1000 x 1000
+ * grid walks memory unlike a 1000000 x 1 one of the same total. The
+ * program (its hash) fixes the workgroup size, so an axis' group bucket
+ * is its invocation bucket. */
 void starpu_vir0_shape_key(const struct starpu_vir0_shape *shape, char key[SHAPE_KEY_LEN + 1])
 {
 	struct vir0_hash hash;
 	memcpy(hash.bytes, shape->program_hash, sizeof(hash.bytes));
 	vir0_hash_format(&hash, key);
-	sprintf(key + 32, "%08x%08x%08x%016llx", shape->groups[0], shape->groups[1],
-		shape->groups[2], (unsigned long long)shape->bytes);
+	sprintf(key + 32, "%02x%02x%02x%02x", starpu_vir0_shape_bucket(shape->groups[0]),
+		starpu_vir0_shape_bucket(shape->groups[1]),
+		starpu_vir0_shape_bucket(shape->groups[2]), starpu_vir0_shape_bucket(shape->bytes));
 }
 
 /* The entry of `key`, entered when new; NULL when the table is full.

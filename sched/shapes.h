@@ -5,6 +5,7 @@
 #define STARPU_VIR0_SHAPES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <starpu.h>
 
@@ -24,9 +25,17 @@ struct starpu_vir0_shape_choice {
 
 struct starpu_vir0_shapes;
 
-/* A shape written out: 16 hash bytes, 3 group counts, the byte total, in
- * hex. The table's key, and the shape's key in the autotune store. */
-#define STARPU_VIR0_SHAPE_KEY_LEN (2 * 16 + 3 * 8 + 16)
+/* The bucket of a size: the size itself below 8, else its octave and the
+ * two bits after its leading one (4 buckets per power of two, each
+ * starting 1/7 to 1/4 above the one below). 0 .. 251, rising with `x`;
+ * bucket b >= 4 starts at (4 + b % 4) << (b / 4 - 1). */
+unsigned starpu_vir0_shape_bucket(uint64_t x);
+
+/* A shape written out in hex: 16 hash bytes, then one byte per grid axis
+ * (its group count's bucket) and one for the byte total's bucket. The
+ * table's key, and the shape's key in the autotune store, so sizes in one
+ * bucket share a race and its verdicts. */
+#define STARPU_VIR0_SHAPE_KEY_LEN (2 * 16 + 4 * 2)
 void starpu_vir0_shape_key(const struct starpu_vir0_shape *shape,
 			   char key[STARPU_VIR0_SHAPE_KEY_LEN + 1]);
 

@@ -15,6 +15,10 @@
 #include "spec_store.h"
 #include "starpu_vir0_variant.h"
 
+/* The store keeps the shape key of each record. */
+_Static_assert(STARPU_VIR0_SHAPE_KEY_LEN <= STARPU_VIR0_SPEC_KEY_MAX,
+	       "a shape key must fit the autotune store's");
+
 /* One shape on one arch. `lock` guards `ladder`; ids and names are fixed
  * once entered. */
 struct starpu_vir0_spec_entry {

@@ -291,7 +291,7 @@ static int load_file(struct starpu_vir0_spec_store *store, const char *path, FIL
 		bad = bad ? bad : "empty file, no header";
 		*kind = FILE_CORRUPT;
 	} else if (starpu_vir0_spec_header_parse(line, &version) < 0) {
-		bad = "not an autotune store header (\"vir0-autotune 1\")";
+		bad = "not an autotune store header (\"vir0-autotune N\")";
 		*kind = FILE_CORRUPT;
 	} else if (version != STARPU_VIR0_SPEC_STORE_VERSION) {
 		*kind = FILE_FOREIGN;

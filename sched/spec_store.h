@@ -15,7 +15,9 @@
 
 #include "vir0.h"
 
-#define STARPU_VIR0_SPEC_STORE_VERSION 1
+/* 2: shape keys hold size buckets (sched/shapes.h); 1 held exact sizes,
+ * keys that no longer mean the same shape. */
+#define STARPU_VIR0_SPEC_STORE_VERSION 2
 #define STARPU_VIR0_SPEC_STORE_FILE "autotune.txt"
 #define STARPU_VIR0_SPEC_STORE_LOCK "autotune.lock"
 

@@ -1,5 +1,6 @@
 /* test_spec_store.c - the autotune store (sched/spec_store.c): round trip,
- * the merge rule, corrupt and foreign files reported once and ignored,
+ * the merge rule, corrupt and foreign files (a later version's, and
+ * version 1's with exact-size shape keys) reported once and ignored,
  * processes saving at once (fork), the directory from the environment,
  * and a ladder that starts from what an earlier run adopted. */
 #define _GNU_SOURCE
@@ -184,29 +185,43 @@ END_TEST
 
 START_TEST(foreign_and_corrupt_files)
 {
-	const char *foreign = "vir0-autotune 2\nwhatever the future holds\n";
-	write_file(foreign);
-	FILE *diag = tmpfile();
-	struct starpu_vir0_spec_store *store = loaded(diag);
-	ck_assert_msg(strstr(read_all(diag), "version 2, this is version 1"), "%s", read_all(diag));
-	ck_assert_uint_eq(starpu_vir0_spec_store_count(store), 0);
+	/* A later version's file, and a version 1 one: its shape keys held
+	 * exact sizes, not buckets, so its records must not be read as
+	 * this version's. Both reported, ignored and left as they are. */
+	static const struct {
+		const char *text, *said;
+	} foreign[] = {
+		{ "vir0-autotune 3\nwhatever the future holds\n", "version 3, this is version 2" },
+		{ "vir0-autotune 1\n"
+		  "000102030405060708090a0b0c0d0e0f0000003d000000010000000100000000000b71b0 "
+		  "cpu:x jit baseline 0 5 1 1 8 8 0 8 6 80 1\n",
+		  "version 1, this is version 2" },
+	};
+	ck_assert_int_eq(STARPU_VIR0_SPEC_STORE_VERSION, 2);
 	struct starpu_vir0_spec_record r = make("s", "jit", STARPU_VIR0_SPEC_BASELINE, 5, 4);
-	ck_assert_int_eq(starpu_vir0_spec_store_put(store, &r, NULL), 0);
-	struct vir0_error err = { 0 };
-	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, &err), VIR0_EVERSION);
-	ck_assert_msg(strstr(err.message, "another version"), "%s", err.message);
-	char path[128];
-	snprintf(path, sizeof path, "%s/%s", dir, STARPU_VIR0_SPEC_STORE_FILE);
-	FILE *file = fopen(path, "r");
-	ck_assert_str_eq(read_all(file), foreign);
-	fclose(file);
-	starpu_vir0_spec_store_destroy(store);
-	fclose(diag);
+	for (unsigned f = 0; f < sizeof foreign / sizeof foreign[0]; f++) {
+		write_file(foreign[f].text);
+		FILE *diag = tmpfile();
+		struct starpu_vir0_spec_store *store = loaded(diag);
+		ck_assert_msg(strstr(read_all(diag), foreign[f].said), "%s", read_all(diag));
+		ck_assert_uint_eq(starpu_vir0_spec_store_count(store), 0);
+		ck_assert_int_eq(starpu_vir0_spec_store_put(store, &r, NULL), 0);
+		struct vir0_error err = { 0 };
+		ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, &err), VIR0_EVERSION);
+		ck_assert_msg(strstr(err.message, "another version"), "%s", err.message);
+		char path[128];
+		snprintf(path, sizeof path, "%s/%s", dir, STARPU_VIR0_SPEC_STORE_FILE);
+		FILE *file = fopen(path, "r");
+		ck_assert_str_eq(read_all(file), foreign[f].text);
+		fclose(file);
+		starpu_vir0_spec_store_destroy(store);
+		fclose(diag);
+	}
 
 	/* Not a store at all (binary junk): reported, then replaced. */
 	write_file("\x7f" "ELF\x01\x02\n\n");
-	diag = tmpfile();
-	store = loaded(diag);
+	FILE *diag = tmpfile();
+	struct starpu_vir0_spec_store *store = loaded(diag);
 	ck_assert_msg(strstr(read_all(diag), ":1: not an autotune store header"), "%s", read_all(diag));
 	ck_assert_int_eq(starpu_vir0_spec_store_put(store, &r, NULL), 0);
 	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, NULL), 0);

@@ -1,9 +1,10 @@
 /* test_starpu_policy_vir0.c - VIR0 tasks through vir0-spec: each meets
- * the choice point, its shape enters the context's table (program, grid,
- * bytes), the conservative implementation runs on the CPU and the OpenCL
- * worker with exact results; a full table leaves later shapes unrecorded
- * on the interpreter; a bad VIR0_SCHED_SHAPES warns and keeps the
- * default. */
+ * the choice point, its shape enters the context's table (program, grid
+ * and bytes in buckets: sizes a little apart share a shape), the
+ * conservative implementation runs on the CPU and the OpenCL worker with
+ * exact results; a full table leaves later shapes unrecorded on the
+ * interpreter; a bad VIR0_SCHED_SHAPES warns and keeps the default. The
+ * shape key itself: its buckets, their edges, its format. */
 #include <check.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -16,10 +17,13 @@
 
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
+#include "shapes.h"
 #include "starpu_vir0_task.h"
 #include "vir0_spec.h"
 
-enum { SMALL = 1000, LARGE = 3000, TASKS_PER_SHAPE = 12 };
+/* SMALL and NEAR share a bucket (16 groups of 64, 12000 and 12036
+ * bytes), LARGE is three times as big. */
+enum { SMALL = 1000, NEAR = 1003, LARGE = 3000, TASKS_PER_SHAPE = 12 };
 
 static atomic_uint checked, not_interpreter;
 
@@ -108,16 +112,86 @@ START_TEST(vir0_tasks_meet_the_choice_point)
 	add_vectors(program, SMALL);
 	add_vectors(program, LARGE);
 	add_vectors(program, SMALL);
+	add_vectors(program, NEAR);
 	struct starpu_vir0_sched_counts counts;
 	ck_assert_int_eq(starpu_vir0_sched_counts(0, &counts), 0);
 	starpu_vir0_program_release(program);
 	stop();
-	ck_assert_uint_eq(counts.tasks, 3 * TASKS_PER_SHAPE);
-	ck_assert_uint_eq(counts.vir0_tasks, 3 * TASKS_PER_SHAPE);
+	ck_assert_uint_eq(counts.tasks, 4 * TASKS_PER_SHAPE);
+	ck_assert_uint_eq(counts.vir0_tasks, 4 * TASKS_PER_SHAPE);
 	ck_assert_uint_eq(counts.shapes, 2);
 	ck_assert_uint_eq(counts.unrecorded, 0);
-	ck_assert_uint_eq(atomic_load(&checked), 3 * TASKS_PER_SHAPE);
+	ck_assert_uint_eq(atomic_load(&checked), 4 * TASKS_PER_SHAPE);
 	ck_assert_uint_eq(atomic_load(&not_interpreter), 0);
+}
+END_TEST
+
+/* The key of a shape of program hash 00 01 .. 0f. */
+static void key_of(uint32_t g0, uint32_t g1, uint32_t g2, uint64_t bytes,
+		   char key[STARPU_VIR0_SHAPE_KEY_LEN + 1])
+{
+	struct starpu_vir0_shape shape = { .groups = { g0, g1, g2 }, .bytes = bytes };
+	for (unsigned i = 0; i < sizeof shape.program_hash; i++)
+		shape.program_hash[i] = (uint8_t)i;
+	starpu_vir0_shape_key(&shape, key);
+	ck_assert_uint_eq(strlen(key), STARPU_VIR0_SHAPE_KEY_LEN);
+}
+
+START_TEST(shape_buckets_and_their_edges)
+{
+	for (uint64_t x = 0; x < 8; x++)
+		ck_assert_uint_eq(starpu_vir0_shape_bucket(x), x);
+	/* Every bucket from 4 up starts where shapes.h says, one past the
+	 * end of the bucket below, up to 2^64 - 1. */
+	for (unsigned b = 4; b <= 251; b++) {
+		uint64_t start = (uint64_t)(4 + b % 4) << (b / 4 - 1);
+		ck_assert_uint_eq(starpu_vir0_shape_bucket(start), b);
+		ck_assert_uint_eq(starpu_vir0_shape_bucket(start - 1), b - 1);
+	}
+	ck_assert_uint_eq(starpu_vir0_shape_bucket(UINT64_MAX), 251);
+	ck_assert_uint_eq(starpu_vir0_shape_bucket(UINT32_MAX), 123);
+}
+END_TEST
+
+START_TEST(shape_key_groups_sizes_in_buckets)
+{
+	char a[STARPU_VIR0_SHAPE_KEY_LEN + 1], b[STARPU_VIR0_SHAPE_KEY_LEN + 1];
+	/* The format the autotune store keeps (a change needs a new store
+	 * version): hash, then the buckets of 3 group counts and the bytes. */
+	key_of(16, 1, 1, 12000, a);
+	ck_assert_str_eq(a, "000102030405060708090a0b0c0d0e0f" "0c010131");
+	/* n = 1000000 and 1000003 single-precision elements, 3 buffers,
+	 * groups of 64: one shape. */
+	key_of(15625, 1, 1, 12000000, a);
+	key_of(15626, 1, 1, 12000036, b);
+	ck_assert_str_eq(a, b);
+	/* 25 % more: another shape, by its groups and by its bytes. */
+	key_of(19532, 1, 1, 12000000, b);
+	ck_assert_str_ne(a, b);
+	key_of(15625, 1, 1, 15000000, b);
+	ck_assert_str_ne(a, b);
+	/* Either side of a bucket's edge (2^20 = 4 << 18: bucket 76). */
+	key_of(1, 1, 1, (1u << 20) - 1, a);
+	key_of(1, 1, 1, 1u << 20, b);
+	ck_assert_str_ne(a, b);
+	key_of(1, 1, 1, (1u << 20) + (1u << 18) - 1, a);
+	ck_assert_str_eq(a, b);
+	/* Small counts are exact; 0 bytes is a size of its own. */
+	key_of(1, 1, 1, 0, a);
+	ck_assert_str_eq(a + 32, "01010100");
+	key_of(1, 1, 1, 1, b);
+	ck_assert_str_ne(a, b);
+	key_of(2, 1, 1, 0, b);
+	ck_assert_str_ne(a, b);
+	/* The largest sizes still write two digits each. */
+	key_of(UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT64_MAX, a);
+	ck_assert_str_eq(a + 32, "7b7b7bfb");
+	/* The same total on other axes is another shape. */
+	key_of(1000, 1000, 1, 4000000, a);
+	key_of(1000000, 1, 1, 4000000, b);
+	ck_assert_str_ne(a, b);
+	key_of(1, 1000, 1000, 4000000, b);
+	ck_assert_str_ne(a, b);
 }
 END_TEST
 
@@ -174,6 +248,8 @@ int main(void)
 	Suite *suite = suite_create("starpu_policy_vir0");
 	TCase *tc = tcase_create("vir0");
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, shape_buckets_and_their_edges);
+	tcase_add_test(tc, shape_key_groups_sizes_in_buckets);
 	tcase_add_test(tc, vir0_tasks_meet_the_choice_point);
 	tcase_add_test(tc, full_table_keeps_the_interpreter);
 	tcase_add_test(tc, bad_shapes_value_warns_and_keeps_the_default);

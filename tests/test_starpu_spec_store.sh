@@ -30,7 +30,7 @@ wait $a || fail "concurrent a: $(cat "$tmp/a.err")"
 wait $b || fail "concurrent b: $(cat "$tmp/b.err")"
 $vir0 store export --dir "$VIR0_HOME" > "$tmp/last" 2> "$tmp/last.err" || fail "export"
 [ ! -s "$tmp/last.err" ] || fail "store reported: $(cat "$tmp/last.err")"
-head -1 "$VIR0_HOME/autotune.txt" | grep -q '^vir0-autotune 1$' || fail "header"
+head -1 "$VIR0_HOME/autotune.txt" | grep -q '^vir0-autotune 2$' || fail "header"
 # learn, recall, and the two at once: four runs of the CPU record.
 cpu_test1=$(grep '"adapter":"cpu:' "$tmp/last" | grep '"variant":"test1"')
 echo "$cpu_test1" | grep -q '"status":"baseline"' || fail "verdict lost: $cpu_test1"

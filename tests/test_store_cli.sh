@@ -11,7 +11,7 @@ fail() { echo "test_store_cli: $*" >&2; exit 1; }
 
 mkdir -p "$tmp/a"
 cat > "$tmp/a/autotune.txt" <<'STORE'
-vir0-autotune 1
+vir0-autotune 2
 # a comment
 00ff0001 NVIDIA%20H100%2080GB%20HBM3%20580.159.04 interp retired 0 1000 0 0 0 0 0 0 0 3000 3
 00ff0001 NVIDIA%20H100%2080GB%20HBM3%20580.159.04 jit baseline 0 1000 200 55000 8 8 0 8000 6400 3000 3

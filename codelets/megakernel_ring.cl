@@ -142,18 +142,29 @@ static void wait_before(const struct launch *l, uint s)
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 }
 
-/* The next chunk of the slot whose progress word is `progress`, or
- * NO_CHUNK. `want` is VALID | generation << 24: a work-group still holding
- * a recycled slot's old copy never takes a chunk of its new contents. A
- * fetch-and-add, not a CAS loop, which hundreds of work-groups would
- * serialise: it can step past the last chunk once per work-group that saw
- * one left, which nchunks < 2^23 keeps inside the 24 bits. */
-static uint claim_chunk(volatile __global uint *progress, uint want, uint nchunks)
+/* Chunks a work-group takes per claim: every claim is an atomic on one
+ * progress word that all the device's work-groups contend for (a large
+ * slot has ~100k chunks), so they take several at once, while leaving ~8
+ * claims per work-group to even out the end. */
+static uint chunks_per_claim(uint nchunks)
+{
+	uint per = nchunks / (8u * (uint)get_num_groups(0));
+	return per ? per : 1u;
+}
+
+/* The first of the next `per` chunks of the slot whose progress word is
+ * `progress`, or NO_CHUNK. `want` is VALID | generation << 24: a
+ * work-group still holding a recycled slot's old copy never takes a chunk
+ * of its new contents. A fetch-and-add, not a CAS loop, which hundreds of
+ * work-groups would serialise: it can step past the last chunk by `per`
+ * once per work-group that saw one left, at most nchunks / 8 + 2^20 (the
+ * most work-groups) past nchunks < 2^23, inside the 24 bits. */
+static uint claim_chunks(volatile __global uint *progress, uint want, uint nchunks, uint per)
 {
 	uint seen = *progress;
 	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
 		return NO_CHUNK;
-	seen = atomic_inc(progress);
+	seen = atomic_add(progress, per);
 	if ((seen & GEN_BITS) != want || (seen & NO_CHUNK) >= nchunks)
 		return NO_CHUNK;
 	return seen & NO_CHUNK;
@@ -252,16 +263,19 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 		return;
 	struct chunk c;
 	uint nchunks = chunk_setup(l, &c);
+	const uint per = chunks_per_claim(nchunks);
 	for (;; mine = NO_CHUNK) {
-		uint chunk = mine != NO_CHUNK ? mine
-			     : group_share(lid == 0 ? claim_chunk(&st[SS_PROGRESS], want, nchunks)
+		uint first = mine != NO_CHUNK ? mine
+			     : group_share(lid == 0 ? claim_chunks(&st[SS_PROGRESS], want, nchunks, per)
 					   : 0u, sh);
-		if (chunk >= nchunks)
+		if (first >= nchunks)
 			return;
-		run_one(l, &c, chunk, sh, turn);
+		uint end = mine != NO_CHUNK ? first + 1u : min(first + per, nchunks);
+		for (uint chunk = first; chunk < end; chunk++)
+			run_one(l, &c, chunk, sh, turn);
 		if (lid == 0) {
 			DEVICE_FENCE();
-			if (atomic_inc(&st[SS_DONE]) + 1u == nchunks)
+			if (atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
 				slot_complete(l, slot, OP_RUN_VIR0);
 		}
 	}

@@ -44,45 +44,49 @@ static const char *mode_needed(const struct vir0_buffer *decl, enum starpu_data_
 	return base == STARPU_RW ? NULL : "STARPU_RW";
 }
 
+/* The declaration as error messages show it: "u32[0] read_write output". */
+static const char *declared(const struct vir0_buffer *decl, char text[64])
+{
+	snprintf(text, 64, "%s[%u] %s%s", vir0_type_kind_name(decl->element.kind), decl->count,
+		 vir0_access_name(decl->access), decl->is_output ? " output" : "");
+	return text;
+}
+
+/* Formats nothing unless the handle is refused: tiny tasks pay for every
+ * check on every insert. */
 static int check_handle(const starpu_vir0_program *program, uint32_t k,
 			starpu_data_handle_t handle, enum starpu_data_access_mode mode,
 			struct vir0_error *err)
 {
 	const struct vir0_buffer *decl = &program->program->buffers[program->bound[k]];
-	const char *type = vir0_type_kind_name(decl->element.kind);
-	char declared[64];
-	if (decl->count)
-		snprintf(declared, sizeof(declared), "%s[%u] %s%s", type, decl->count,
-			 vir0_access_name(decl->access), decl->is_output ? " output" : "");
-	else
-		snprintf(declared, sizeof(declared), "%s[0] %s%s", type,
-			 vir0_access_name(decl->access), decl->is_output ? " output" : "");
+	char text[64];
 	if (!handle)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is NULL; pass "
-				     "a registered vector handle", k, decl->name, declared);
+				     "a registered vector handle", k, decl->name, declared(decl, text));
 	if (starpu_data_get_interface_id(handle) != STARPU_VECTOR_INTERFACE_ID)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is not a "
 				     "vector (interface id %d); register it with "
-				     "starpu_vector_data_register", k, decl->name, declared,
+				     "starpu_vector_data_register", k, decl->name, declared(decl, text),
 				     (int)starpu_data_get_interface_id(handle));
 	size_t element = vir0_type_size(&decl->element);
 	size_t elemsize = starpu_vector_get_elemsize(handle);
 	if (elemsize != element)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has "
 				     "%zu-byte elements; the declaration needs %zu-byte %s elements: "
-				     "register the vector with elemsize %zu", k, decl->name, declared,
-				     elemsize, element, type, element);
+				     "register the vector with elemsize %zu", k, decl->name,
+				     declared(decl, text), elemsize, element,
+				     vir0_type_kind_name(decl->element.kind), element);
 	uint32_t nx = starpu_vector_get_nx(handle);
 	if (decl->count && nx != decl->count)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has %u "
 				     "elements; the declaration needs exactly %u: register (or "
-				     "partition) a vector of %u elements", k, decl->name, declared,
-				     nx, decl->count, decl->count);
+				     "partition) a vector of %u elements", k, decl->name,
+				     declared(decl, text), nx, decl->count, decl->count);
 	const char *needed = mode_needed(decl, mode);
 	if (needed)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is given "
 				     "%s; it needs %s (doc/starpu-codelets.md, \"Binding rules\")",
-				     k, decl->name, declared, mode_name(mode), needed);
+				     k, decl->name, declared(decl, text), mode_name(mode), needed);
 	return VIR0_OK;
 }
 

@@ -38,6 +38,22 @@
 #define GPU_ZERO_IN_KERNEL (64u << 10)
 #define CPU_ZERO_IN_KERNEL (256u << 10)
 
+/* The program's build log (malloc'd), or NULL. */
+static char *build_log(const vir0_cl_device *dev)
+{
+	size_t size = 0;
+	clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size);
+	char *log = malloc(size + 1);
+	if (log && clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG, size,
+					 log, NULL) != CL_SUCCESS) {
+		free(log);
+		return NULL;
+	}
+	if (log)
+		log[size] = '\0';
+	return log;
+}
+
 static int build_with(vir0_cl_device *dev, const char *options, struct vir0_error *err)
 {
 	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source,
@@ -50,21 +66,23 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateProgramWithSource", code,
 				    "creating the megakernel program for %s", dev->name);
+	uint64_t start = cl_now_ns();
 	code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
-	if (code != CL_SUCCESS) {
-		size_t size = 0;
-		clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size);
-		char *log = malloc(size + 1);
-		if (log && clGetProgramBuildInfo(dev->program, dev->device, CL_PROGRAM_BUILD_LOG,
-						 size, log, NULL) == CL_SUCCESS) {
-			log[size] = '\0';
-			fprintf(stderr, "vir0: megakernel build log for %s:\n%s\n", dev->name, log);
-		}
-		int status = vir0_cl_fail(err, "clBuildProgram", code,
-					  "the megakernel does not build for %s (%s); build log: %.160s",
-					  dev->name, options, log ? log : "(unavailable)");
+	dev->build_ms = (double)(cl_now_ns() - start) / 1e6;
+	/* VIR0_CL_BUILD_LOG=1 shows a successful build's log too (NVIDIA's
+	 * register use with -cl-nv-verbose in VIR0_CL_BUILD_OPTIONS). */
+	if (code != CL_SUCCESS || vir0_env_u32("VIR0_CL_BUILD_LOG", 0, 0, 1)) {
+		char *log = build_log(dev);
+		if (log)
+			fprintf(stderr, "vir0: megakernel build log for %s (%s):\n%s\n", dev->name,
+				options, log);
+		int status = code == CL_SUCCESS ? VIR0_OK
+			     : vir0_cl_fail(err, "clBuildProgram", code,
+					    "the megakernel does not build for %s (%s); build log: "
+					    "%.160s", dev->name, options, log ? log : "(unavailable)");
 		free(log);
-		return status;
+		if (status)
+			return status;
 	}
 	dev->kernel = clCreateKernel(dev->program, "vir0_megakernel", &code);
 	dev->args_set = 0; /* a new kernel has no argument set */
@@ -77,11 +95,16 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
  * a driver that refuses the asm gets mem_fence, with a warning. */
 static int build(vir0_cl_device *dev, struct vir0_error *err)
 {
-	char options[192];
+	/* The caller's own options (VIR0_CL_BUILD_OPTIONS) go after ours. */
+	const char *extra = getenv("VIR0_CL_BUILD_OPTIONS");
+	char options[640];
 	int n = snprintf(options, sizeof(options),
 			 "-DVIR0_WG=%u -DVIR0_LANES=%u -DVIR0_MASK_WORDS=%u "
-			 "-cl-fp32-correctly-rounded-divide-sqrt",
-			 dev->wg, dev->lanes, dev->max_lanes / 64);
+			 "-cl-fp32-correctly-rounded-divide-sqrt %s",
+			 dev->wg, dev->lanes, dev->max_lanes / 64, extra ? extra : "");
+	if (n < 0 || (size_t)n + sizeof(" -DVIR0_PTX_FENCES") > sizeof(options))
+		return vir0_error_at(err, VIR0_EARG, 0, "VIR0_CL_BUILD_OPTIONS is %zu characters "
+				     "long; the megakernel takes at most 480 extra", strlen(extra));
 	if (dev->is_nvidia) {
 		snprintf(options + n, sizeof(options) - (size_t)n, " -DVIR0_PTX_FENCES");
 		if (build_with(dev, options, err) == VIR0_OK)
@@ -235,9 +258,9 @@ const char *vir0_cl_mode_name(enum vir0_cl_mode mode)
 
 void vir0_cl_device_describe(const vir0_cl_device *dev, char *text, size_t size)
 {
-	snprintf(text, size, "%s (driver %s), mode %s, %u work-groups of %u work-items x %u lanes",
-		 dev->name, dev->driver, vir0_cl_mode_name(dev->mode), dev->groups, dev->wg,
-		 dev->lanes);
+	snprintf(text, size, "%s (driver %s), mode %s, %u work-groups of %u work-items x %u lanes, "
+		 "built in %.0f ms", dev->name, dev->driver, vir0_cl_mode_name(dev->mode),
+		 dev->groups, dev->wg, dev->lanes, dev->build_ms);
 }
 
 int vir0_cl_control_read(vir0_cl_device *dev, cl_command_queue queue, uint32_t first,

@@ -10,6 +10,15 @@
 #include "bytecode.h"
 
 #include <pthread.h>
+#include <time.h>
+
+/* The host's monotonic clock in ns (build times). */
+static inline uint64_t cl_now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 /* The megakernel's arguments, in order (codelets/megakernel.cl). */
 enum cl_kernel_arg {
@@ -96,6 +105,7 @@ struct vir0_cl_device {
 	size_t local_budget;         /* __local bytes for Workgroup memory */
 	size_t zero_in_kernel;       /* most output bytes a launch's claimer zeroes itself */
 	uint32_t idle_spins;
+	double build_ms;             /* the megakernel's clBuildProgram */
 	int ring_pool;               /* batch launches use the ring buffers below */
 	cl_mem control;
 	/* program store */

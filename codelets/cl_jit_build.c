@@ -9,18 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "cl_engine.h"
 #include "cl_error.h"
 #include "error.h"
 #include "expr_type.h"
 
 #define LOG_MAX 8192
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static void count(struct vir0_cl_jit *jit, uint64_t *counter)
 {
@@ -195,7 +189,7 @@ static int device_fits(const struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel 
 int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
 {
 	char *key = NULL, *path = NULL;
-	uint64_t start = now_ns();
+	uint64_t start = cl_now_ns();
 	int rc = -1;
 	if (jit->cache_dir) {
 		key = vir0_cl_jit_cache_key(jit, k);
@@ -210,7 +204,7 @@ int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
 		count(jit, &jit->stats.source_builds);
 		rc = 0;
 	}
-	k->compile_ns = now_ns() - start;
+	k->compile_ns = cl_now_ns() - start;
 	if (rc == 0 && path && !k->from_cache)
 		store_binary(jit, k, path, key);
 	if (rc) {

@@ -183,6 +183,37 @@ START_TEST(pooled_ring_buffers)
 }
 END_TEST
 
+/* Extra megakernel build options from the environment: a wrong one fails
+ * the device with the compiler's verdict, one too long is refused before
+ * any build, and a good one builds (its log shown on request). */
+START_TEST(build_options_from_the_environment)
+{
+	struct vir0_error err = { 0 };
+	vir0_cl_runtime *other = NULL;
+	setenv("VIR0_CL_BUILD_OPTIONS", "-DVIR0_WG=", 1);
+	ck_assert_int_ne(vir0_cl_runtime_open(-1, &other, &err), VIR0_OK);
+	ck_assert_msg(strstr(err.message, "megakernel does not build") &&
+		      strstr(err.message, "-DVIR0_WG="), "%s", err.message);
+	char longer[600];
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	setenv("VIR0_CL_BUILD_OPTIONS", longer, 1);
+	ck_assert_int_eq(vir0_cl_runtime_open(-1, &other, &err), VIR0_EARG);
+	ck_assert_msg(strstr(err.message, "VIR0_CL_BUILD_OPTIONS is 599 characters"), "%s",
+		      err.message);
+	setenv("VIR0_CL_BUILD_OPTIONS", "-DVIR0_UNUSED=1", 1);
+	setenv("VIR0_CL_BUILD_LOG", "1", 1);
+	int status = vir0_cl_runtime_open(-1, &other, &err);
+	unsetenv("VIR0_CL_BUILD_OPTIONS");
+	unsetenv("VIR0_CL_BUILD_LOG");
+	ck_assert_msg(status == VIR0_OK, "%s", err.message);
+	char text[512];
+	vir0_cl_device_describe(vir0_cl_runtime_device(other), text, sizeof(text));
+	ck_assert_msg(strstr(text, "built in"), "%s", text);
+	vir0_cl_runtime_close(other);
+}
+END_TEST
+
 static struct vir0_cl_slot raw(uint32_t opcode, uint32_t a0, uint32_t a1, uint32_t a2)
 {
 	struct vir0_cl_slot s = { .opcode = opcode };
@@ -540,6 +571,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, batch_of_many_slots);
 	tcase_add_test(tc, pooled_ring_buffers);
+	tcase_add_test(tc, build_options_from_the_environment);
 	tcase_add_test(tc, builtin_opcodes);
 	tcase_add_test(tc, faults_are_reported);
 	tcase_add_test(tc, resident_rounds);

@@ -747,8 +747,9 @@ void vir0_cpu_fill_registers(const struct vir0_cpu_code *code, uint32_t *regs)
 {
 	for (uint32_t k = 0; k < code->nfills; k++) {
 		uint32_t *lanes = regs + (size_t)code->fills[k].reg * code->width;
-		for (unsigned l = 0; l < code->width; l++)
-			lanes[l] = code->fills[k].value;
+		uint32_t value = code->fills[k].value;
+		VIR0_CPU_FOR_LANES(l, code->width)
+			lanes[l] = value;
 	}
 }
 

@@ -1,9 +1,10 @@
 /* choice.c - the choice point: every task pushed to a vir0-spec context
- * passes here first. A VIR0 task gets, per arch, the plan its shape's
- * speculation names (speculation.h: the baseline, a candidate, or a
- * verified pair), or the interpreter when speculation is off or its shape
- * is not recorded; any other task only counts. The worker is decided
- * afterwards by the modular tree (policy.c). */
+ * passes here first. A VIR0 task's shape is entered in the speculation
+ * (speculation.h), which gives the task the shape's baseline per arch for
+ * the tree's estimates; the interpreter when speculation is off or its
+ * shape is not recorded; any other task only counts. The worker is
+ * decided afterwards by the modular tree (policy.c), and the plan when a
+ * worker pops the task (starpu_vir0_sched_popped). */
 #include "vir0_spec.h"
 
 #include "speculation.h"
@@ -14,9 +15,15 @@ static const enum starpu_worker_archtype shape_archs[STARPU_VIR0_SHAPE_NARCHS] =
 	[STARPU_VIR0_SHAPE_OPENCL] = STARPU_OPENCL_WORKER,
 };
 
+/* task->sched_data of a task entered in the speculation, to be planned
+ * at pop (StarPU leaves the field to the policy; the tree's components
+ * do not use it). */
+static const char entered;
+
 void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_task *task)
 {
 	atomic_fetch_add_explicit(&ctx->tasks, 1, memory_order_relaxed);
+	task->sched_data = NULL;
 	struct starpu_vir0_shape shape;
 	if (!starpu_vir0_task_is_vir0(task) || starpu_vir0_task_shape(task, &shape) < 0)
 		return;
@@ -24,11 +31,18 @@ void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_t
 	struct starpu_vir0_shape_choice choice;
 	if (starpu_vir0_shapes_choice(ctx->shapes, &shape, &choice) < 0) {
 		atomic_fetch_add_explicit(&ctx->unrecorded, 1, memory_order_relaxed);
-	} else if (starpu_vir0_speculation_plan(task, &shape) == 0) {
+	} else if (starpu_vir0_speculation_enter(task, &shape) == 0) {
+		task->sched_data = (void *)&entered;
 		return;
 	}
 	/* Fixed on every arch, not only the one the tree will pick: the
 	 * decision below may send the task to either. */
 	for (int arch = 0; arch < STARPU_VIR0_SHAPE_NARCHS; arch++)
 		starpu_vir0_task_fix_implementation(task, shape_archs[arch], choice.impl[arch]);
+}
+
+void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid)
+{
+	if (task->sched_data == &entered)
+		starpu_vir0_speculation_pop(task, workerid);
 }

@@ -74,13 +74,14 @@ static void plan_pair(struct starpu_vir0_spec_plan *plan, unsigned real, unsigne
 }
 
 /* Whether the open race may plan one more pair. Plans run ahead of
- * samples (a burst of submits is planned before any of it ran), so pairs
- * are planned only while they can still decide something: at most the
- * fewest more pairs that could reach a verdict (and the evidence
- * min_samples asks for), beyond those already recorded, plus one in 16 of
- * the shape's arrivals since the race opened (room for pairs planned on
- * this arch that ran on the other, or were refused). Every other task
- * runs the baseline: a pair costs both sides. */
+ * samples (tasks are planned as workers take them, and several run at
+ * once: other workers, an OpenCL pipeline), so pairs are planned only
+ * while they can still decide something: at most the fewest more pairs
+ * that could reach a verdict (and the evidence min_samples asks for),
+ * beyond those already recorded, plus one in 16 of the shape's arrivals
+ * since the race opened (room for pairs planned that ran as the baseline
+ * on a worker still lacking the candidate, or were refused). Every other
+ * task runs the baseline: a pair costs both sides. */
 static int pair_affordable(const struct starpu_vir0_spec_shape *shape,
 			   const struct starpu_vir0_spec_config *config)
 {

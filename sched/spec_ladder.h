@@ -1,8 +1,8 @@
 /* spec_ladder.h - one shape's speculation state: its ladder of variants
  * (0 is the conservative root), which one tasks run with (the baseline),
  * the candidate racing it, and the re-check of an adopted baseline. The
- * policy calls starpu_vir0_spec_plan from push_task and
- * starpu_vir0_spec_record from its post-exec hook; both only touch the
+ * policy calls starpu_vir0_spec_plan when a worker pops a task and
+ * starpu_vir0_spec_record when the task's sample comes back; both only touch the
  * shape given, so the caller serialises them per shape (the shape table's
  * lock, or a lock in the entry). No StarPU in here. */
 #ifndef STARPU_VIR0_SPEC_LADDER_H

@@ -1,9 +1,10 @@
 /* speculation.h - the policy's speculation, end to end: per (VIR0 task
  * shape, arch) a ladder of variants (spec_ladder.h) raced on the real
- * workers. Plans are set at push, samples come back from the workers
- * through the codelet's sample hook, verdicts are recalled from and saved
- * to the autotune store, and the run report is printed at the end
- * (doc/vir0-spec.md, "Speculation"). Process-wide: every vir0-spec
+ * workers. Shapes are entered at push, plans made at pop for the popping
+ * worker, samples come back from the workers through the codelet's
+ * sample hook, verdicts are recalled from and saved to the autotune
+ * store, and the run report is printed at the end (doc/vir0-spec.md,
+ * "Speculation"). Process-wide: every vir0-spec
  * context shares it (a verdict belongs to a shape on a device, not to a
  * context); the first context to start starts it, the last to end ends
  * it. */
@@ -25,11 +26,21 @@ void starpu_vir0_speculation_start(void);
  * prints the report. */
 void starpu_vir0_speculation_stop(void);
 
-/* At push: set the plan `task` (a VIR0 task of `shape`) runs with on each
- * arch that has workers in the task's context. 0 when planned; VIR0_EARG
+/* At push: enter `shape` (of `task`, a VIR0 task) on each arch that has
+ * workers in the task's context and give the task, per arch, the shape's
+ * baseline where a worker of the arch runs it now (else the original),
+ * for the tree's estimates. Counts no arrival. 0 when entered; VIR0_EARG
  * when speculation is off, VIR0_ELIMIT when its table is full (the
  * caller then fixes the conservative implementation). */
-int starpu_vir0_speculation_plan(struct starpu_task *task, const struct starpu_vir0_shape *shape);
+int starpu_vir0_speculation_enter(struct starpu_task *task, const struct starpu_vir0_shape *shape);
+
+/* At pop, on worker `workerid` (in StarPU's sched-op state), for a task
+ * entered at push: its arch's ladder counts the task's arrival and plans
+ * it, and the plan (and implementation index) is set only when this
+ * worker runs it now; otherwise the baseline, or the plan pushed (which
+ * the tree gave this worker because it runs it). 0, or VIR0_EARG for a
+ * task not entered (the task is left as it is). */
+int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid);
 
 /* Where variant `id` of `shape` stands on `arch` (STARPU_CPU_WORKER,
  * STARPU_OPENCL_WORKER), for tests and tools: 0 with *view filled, or
@@ -42,7 +53,7 @@ struct starpu_vir0_speculation_view {
 	uint64_t mismatches;
 	uint64_t tasks;         /* tasks whose real outputs it wrote (timed ones) */
 	uint64_t shape_pairs;   /* pair tasks of the shape on the arch, re-checks included */
-	uint64_t arrivals;      /* tasks of the shape planned on the arch */
+	uint64_t arrivals;      /* tasks of the shape popped by workers of the arch */
 };
 int starpu_vir0_speculation_variant(const struct starpu_vir0_shape *shape,
 				    enum starpu_worker_archtype arch, uint32_t id,

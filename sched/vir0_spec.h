@@ -42,6 +42,11 @@ struct starpu_vir0_sched_ctx {
  * before the tree decides a worker (sched/choice.c). */
 void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_task *task);
 
+/* A worker of a vir0-spec context popped `task` (pop_task, in StarPU's
+ * sched-op state): a task the choice point entered in the speculation
+ * gets its plan for that worker (sched/choice.c). */
+void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid);
+
 /* The counters of context `sched_ctx`: 0, or VIR0_EARG when that context
  * does not run vir0-spec. */
 int starpu_vir0_sched_counts(unsigned sched_ctx, struct starpu_vir0_sched_counts *out);

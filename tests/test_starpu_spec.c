@@ -1,30 +1,43 @@
 /* test_starpu_spec.c - speculation on real StarPU workers (one CPU
  * worker, PoCL's OpenCL worker) under vir0-spec: a variant ~100x faster
  * than the original is adopted, one ~100x slower is rejected, a wrong one
- * is caught by the pair check and banned; every output of every task is
- * compared with the reference interpreter. No timed assertion: the
+ * is caught by the pair check and banned; a burst submitted before the
+ * JIT kernel is built races it within the burst; every output of every
+ * task is compared with the reference interpreter. No timed assertion: the
  * differences are large, and rounds go on until the verdict (bounded). */
 #include <check.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fixture_starpu.h"
 #include "speculation.h"
 #include "spec_store.h"
 #include "starpu_vir0_variant.h"
 #include "test_starpu_spec_common.h"
 
-enum { N = 1024, TASKS = 16, ROUNDS = 60 };
+enum { N = 1024, TASKS = 16, ROUNDS = 60, BURST = 256 };
 
 static char home[] = "/tmp/test_starpu_spec.XXXXXX";
 
 /* A store of its own per test: verdicts of one test must not leak into
  * another. */
-static void setup(void)
+static void new_home(void)
 {
 	ck_assert_ptr_nonnull(mkdtemp(home));
 	setenv("VIR0_HOME", home, 1);
 	unsetenv("VIR0_SPEC");
+}
+
+static void setup(void)
+{
+	new_home();
 	spec_start(1, 1);
+}
+
+static void setup_opencl_only(void)
+{
+	new_home();
+	spec_start(0, 1);
 }
 
 static void teardown(void)
@@ -121,6 +134,50 @@ START_TEST(wrong_variant_is_banned_and_results_stay_right)
 }
 END_TEST
 
+/* The common case: an application submits a burst of one shape at once.
+ * The program is fresh, so none of its JIT kernels is built (nor asked
+ * for) when the burst is pushed; plans are made as the OpenCL worker
+ * takes the tasks, so the JIT kernel races once it is built, within this
+ * one burst. OpenCL only, so that the burst lasts as long as the
+ * interpreter takes on PoCL (a CPU worker would drain it first); only the
+ * megakernel is waited for first. */
+START_TEST(burst_races_the_jit_within_the_run)
+{
+	starpu_vir0_program *slow = spec_load(spec_slow_add);
+	int devid = starpu_worker_get_devid(fixture_starpu_worker_of(STARPU_OPENCL_WORKER));
+	while (!starpu_vir0_opencl_ready(devid))
+		usleep(10000);
+	struct starpu_vir0_shape shape;
+	ck_assert_uint_eq(spec_round(slow, slow, N, BURST, &shape), 0);
+	struct starpu_vir0_speculation_view jit;
+	ck_assert_int_eq(starpu_vir0_speculation_variant(&shape, STARPU_OPENCL_WORKER,
+							 STARPU_VIR0_VARIANT_JIT, &jit), 0);
+	ck_assert_msg(jit.pairs > 0, "the JIT kernel raced no pair in a burst of %d: status %d, "
+		      "%llu pair tasks of the shape, %llu arrivals", BURST, jit.status,
+		      (unsigned long long)jit.shape_pairs, (unsigned long long)jit.arrivals);
+	ck_assert_uint_eq(jit.mismatches, 0);
+	ck_assert_uint_eq(jit.arrivals, BURST);
+	starpu_vir0_program_release(slow);
+	spec_stop();
+}
+END_TEST
+
+/* A burst over a CPU and an OpenCL worker: each task is one arrival, on
+ * the arch whose worker took it, and every output is right. */
+START_TEST(burst_counts_each_task_once)
+{
+	starpu_vir0_program *slow = spec_load(spec_slow_add);
+	struct starpu_vir0_shape shape;
+	ck_assert_uint_eq(spec_round(slow, slow, N, BURST, &shape), 0);
+	struct starpu_vir0_speculation_view cl, cpu;
+	ck_assert_int_eq(starpu_vir0_speculation_variant(&shape, STARPU_OPENCL_WORKER, 0, &cl), 0);
+	ck_assert_int_eq(starpu_vir0_speculation_variant(&shape, STARPU_CPU_WORKER, 0, &cpu), 0);
+	ck_assert_uint_eq(cl.arrivals + cpu.arrivals, BURST);
+	starpu_vir0_program_release(slow);
+	spec_stop();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("starpu_spec");
@@ -130,7 +187,13 @@ int main(void)
 	tcase_add_test(tc, faster_variant_is_adopted);
 	tcase_add_test(tc, slower_variant_is_rejected);
 	tcase_add_test(tc, wrong_variant_is_banned_and_results_stay_right);
+	tcase_add_test(tc, burst_counts_each_task_once);
 	suite_add_tcase(suite, tc);
+	TCase *opencl = tcase_create("spec_opencl");
+	tcase_set_timeout(opencl, 600);
+	tcase_add_checked_fixture(opencl, setup_opencl_only, teardown);
+	tcase_add_test(opencl, burst_races_the_jit_within_the_run);
+	suite_add_tcase(suite, opencl);
 	SRunner *runner = srunner_create(suite);
 	srunner_run_all(runner, CK_NORMAL);
 	int failed = srunner_ntests_failed(runner);

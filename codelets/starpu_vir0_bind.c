@@ -111,15 +111,15 @@ static int task_grid(const starpu_vir0_program *program, const uint32_t groups[3
 	/* vir0_default_grid reads only the sizes; a binding with bytes needs
 	 * some pointer, and the data is not on the host here. */
 	static char unread;
-	struct vir0_binding *sizes = calloc(decoded->nbuffers + 1, sizeof(*sizes));
-	if (!sizes)
+	struct starpu_vir0_host_bindings sizes;
+	if (!starpu_vir0_host_bindings_alloc(&sizes, decoded->nbuffers))
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u bindings",
 				     decoded->nbuffers);
 	for (uint32_t k = 0; k < program->nbound; k++)
-		sizes[program->bound[k]] = (struct vir0_binding){ &unread,
-								  starpu_data_get_size(handles[k]) };
-	int status = vir0_default_grid(decoded, sizes, out, err);
-	free(sizes);
+		sizes.at[program->bound[k]] = (struct vir0_binding){
+			&unread, starpu_data_get_size(handles[k]) };
+	int status = vir0_default_grid(decoded, sizes.at, out, err);
+	starpu_vir0_host_bindings_free(&sizes);
 	return status;
 }
 

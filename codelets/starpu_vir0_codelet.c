@@ -220,20 +220,36 @@ void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
 	abort();
 }
 
-struct vir0_binding *starpu_vir0_host_bindings(const starpu_vir0_program *program,
-					       uint32_t nhandles, void *buffers[])
+struct vir0_binding *starpu_vir0_host_bindings_alloc(struct starpu_vir0_host_bindings *b,
+						     uint32_t n)
 {
-	struct vir0_binding *bindings = calloc(program->program->nbuffers + 1, sizeof(*bindings));
-	if (!bindings)
+	if (n <= STARPU_VIR0_BINDINGS_ROOM) {
+		memset(b->room, 0, n * sizeof(*b->room));
+		return b->at = b->room;
+	}
+	return b->at = calloc(n, sizeof(*b->at));
+}
+
+void starpu_vir0_host_bindings_free(struct starpu_vir0_host_bindings *b)
+{
+	if (b->at != b->room)
+		free(b->at);
+	b->at = NULL;
+}
+
+void starpu_vir0_host_bindings(struct starpu_vir0_host_bindings *b,
+			       const starpu_vir0_program *program, uint32_t nhandles,
+			       void *buffers[])
+{
+	if (!starpu_vir0_host_bindings_alloc(b, program->program->nbuffers))
 		starpu_vir0_task_abort("the CPU implementation",
 				       &(struct vir0_error){ .code = VIR0_ENOMEM,
 							     .message = "out of memory" });
 	for (uint32_t k = 0; k < nhandles; k++)
-		bindings[program->bound[k]] = (struct vir0_binding){
+		b->at[program->bound[k]] = (struct vir0_binding){
 			(void *)STARPU_VECTOR_GET_PTR(buffers[k]),
 			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
 		};
-	return bindings;
 }
 
 /* The interpreter on the program as loaded; timed for the sample hook,
@@ -242,11 +258,12 @@ void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
 {
 	struct starpu_vir0_task_args *args = cl_arg;
 	starpu_vir0_program *program = atomic_load(&args->program);
-	struct vir0_binding *bindings = starpu_vir0_host_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_host_bindings bindings;
+	starpu_vir0_host_bindings(&bindings, program, args->nhandles, buffers);
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
-	uint64_t ns = starpu_vir0_run_host_timed(&code, args->shape.groups, bindings,
+	uint64_t ns = starpu_vir0_run_host_timed(&code, args->shape.groups, bindings.at,
 						 "the CPU interpreter");
-	free(bindings);
+	starpu_vir0_host_bindings_free(&bindings);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	if (starpu_vir0_sample_hooked())
 		starpu_vir0_sample_report(&(struct starpu_vir0_sample){

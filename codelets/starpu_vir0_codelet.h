@@ -57,11 +57,27 @@ uint64_t starpu_vir0_run_host_timed(const struct starpu_vir0_code *code, const u
  * in a sample. */
 uint64_t starpu_vir0_elapsed_ns(uint64_t start);
 
-/* The host bindings of a CPU task's handles, one per declaration of
- * `program` (Workgroup ones empty); free() them. Aborts when out of
- * memory. */
-struct vir0_binding *starpu_vir0_host_bindings(const starpu_vir0_program *program,
-					       uint32_t nhandles, void *buffers[]);
+/* The host bindings of a CPU task's handles, one per declaration of its
+ * program (Workgroup ones empty), at `at`: in `room` for a program of up
+ * to STARPU_VIR0_BINDINGS_ROOM declarations, so that a tiny task
+ * allocates nothing, else on the heap. Not to be copied (`at` may point
+ * into it). */
+#define STARPU_VIR0_BINDINGS_ROOM 16
+struct starpu_vir0_host_bindings {
+	struct vir0_binding *at;
+	struct vir0_binding room[STARPU_VIR0_BINDINGS_ROOM];
+};
+
+/* Point b->at at `n` zeroed bindings and return it, NULL when out of
+ * memory; starpu_vir0_host_bindings_free them. */
+struct vir0_binding *starpu_vir0_host_bindings_alloc(struct starpu_vir0_host_bindings *b,
+						     uint32_t n);
+void starpu_vir0_host_bindings_free(struct starpu_vir0_host_bindings *b);
+/* Fill `b` with the bindings of `nhandles` handles' `buffers` (the
+ * implementation's arguments). Aborts when out of memory. */
+void starpu_vir0_host_bindings(struct starpu_vir0_host_bindings *b,
+			       const starpu_vir0_program *program, uint32_t nhandles,
+			       void *buffers[]);
 
 /* Run `code` with the megakernel of OpenCL device `devid` on `queue`
  * (through the resident kernel when `resident`, that is the bindings are

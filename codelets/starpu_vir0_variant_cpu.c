@@ -84,21 +84,22 @@ void starpu_vir0_cpu_run_variant(void *buffers[], void *cl_arg)
 		.workerid = starpu_worker_get_id(),
 		.plan = args->plan_cpu,
 	};
-	struct vir0_binding *bindings = starpu_vir0_host_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_host_bindings bindings;
+	starpu_vir0_host_bindings(&bindings, program, args->nhandles, buffers);
 	switch (sample.plan.mode) {
 	case STARPU_VIR0_PLAN_PAIR:
-		run_pair(program, args, bindings, &sample);
+		run_pair(program, args, bindings.at, &sample);
 		break;
 	case STARPU_VIR0_PLAN_CANDIDATE:
 		sample.candidate_ns = run_timed(program, sample.plan.candidate,
-						args->shape.groups, bindings);
+						args->shape.groups, bindings.at);
 		break;
 	default:
 		sample.baseline_ns = run_timed(program, sample.plan.baseline,
-					       args->shape.groups, bindings);
+					       args->shape.groups, bindings.at);
 		break;
 	}
-	free(bindings);
+	starpu_vir0_host_bindings_free(&bindings);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	starpu_vir0_sample_report(&sample);
 }

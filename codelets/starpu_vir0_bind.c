@@ -112,14 +112,16 @@ static int task_grid(const starpu_vir0_program *program, const uint32_t groups[3
 	 * some pointer, and the data is not on the host here. */
 	static char unread;
 	struct starpu_vir0_host_bindings sizes;
-	if (!starpu_vir0_host_bindings_alloc(&sizes, decoded->nbuffers))
+	sizes.at = starpu_vir0_room_alloc(sizes.room, sizeof(sizes.room),
+					  decoded->nbuffers * sizeof(*sizes.at));
+	if (!sizes.at)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u bindings",
 				     decoded->nbuffers);
 	for (uint32_t k = 0; k < program->nbound; k++)
 		sizes.at[program->bound[k]] = (struct vir0_binding){
 			&unread, starpu_data_get_size(handles[k]) };
 	int status = vir0_default_grid(decoded, sizes.at, out, err);
-	starpu_vir0_host_bindings_free(&sizes);
+	starpu_vir0_room_free(sizes.at, sizes.room);
 	return status;
 }
 

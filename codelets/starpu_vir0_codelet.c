@@ -220,28 +220,27 @@ void starpu_vir0_task_abort(const char *where, const struct vir0_error *err)
 	abort();
 }
 
-struct vir0_binding *starpu_vir0_host_bindings_alloc(struct starpu_vir0_host_bindings *b,
-						     uint32_t n)
+void *starpu_vir0_room_alloc(void *room, size_t room_bytes, size_t bytes)
 {
-	if (n <= STARPU_VIR0_BINDINGS_ROOM) {
-		memset(b->room, 0, n * sizeof(*b->room));
-		return b->at = b->room;
-	}
-	return b->at = calloc(n, sizeof(*b->at));
+	if (bytes > room_bytes)
+		return calloc(1, bytes);
+	memset(room, 0, bytes);
+	return room;
 }
 
-void starpu_vir0_host_bindings_free(struct starpu_vir0_host_bindings *b)
+void starpu_vir0_room_free(void *at, const void *room)
 {
-	if (b->at != b->room)
-		free(b->at);
-	b->at = NULL;
+	if (at != room)
+		free(at);
 }
 
 void starpu_vir0_host_bindings(struct starpu_vir0_host_bindings *b,
 			       const starpu_vir0_program *program, uint32_t nhandles,
 			       void *buffers[])
 {
-	if (!starpu_vir0_host_bindings_alloc(b, program->program->nbuffers))
+	b->at = starpu_vir0_room_alloc(b->room, sizeof(b->room),
+				       program->program->nbuffers * sizeof(*b->at));
+	if (!b->at)
 		starpu_vir0_task_abort("the CPU implementation",
 				       &(struct vir0_error){ .code = VIR0_ENOMEM,
 							     .message = "out of memory" });
@@ -263,7 +262,7 @@ void starpu_vir0_cpu_run(void *buffers[], void *cl_arg)
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
 	uint64_t ns = starpu_vir0_run_host_timed(&code, args->shape.groups, bindings.at,
 						 "the CPU interpreter");
-	starpu_vir0_host_bindings_free(&bindings);
+	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	if (starpu_vir0_sample_hooked())
 		starpu_vir0_sample_report(&(struct starpu_vir0_sample){

@@ -57,24 +57,30 @@ uint64_t starpu_vir0_run_host_timed(const struct starpu_vir0_code *code, const u
  * in a sample. */
 uint64_t starpu_vir0_elapsed_ns(uint64_t start);
 
-/* The host bindings of a CPU task's handles, one per declaration of its
- * program (Workgroup ones empty), at `at`: in `room` for a program of up
- * to STARPU_VIR0_BINDINGS_ROOM declarations, so that a tiny task
- * allocates nothing, else on the heap. Not to be copied (`at` may point
- * into it). */
+/* `bytes` zeroed bytes in `room` (`room_bytes` long) when they fit, else
+ * from calloc; NULL when out of memory. starpu_vir0_room_free(at, room)
+ * gives them back. A tiny task's bindings then cost no allocation. */
+void *starpu_vir0_room_alloc(void *room, size_t room_bytes, size_t bytes);
+void starpu_vir0_room_free(void *at, const void *room);
+
+/* The bindings of a task's handles, one per declaration of its program
+ * (Workgroup ones empty), at `at`: in `room` for a program of up to
+ * STARPU_VIR0_BINDINGS_ROOM declarations, else on the heap; free with
+ * starpu_vir0_room_free(at, room). Not to be copied (`at` may point into
+ * them). */
 #define STARPU_VIR0_BINDINGS_ROOM 16
 struct starpu_vir0_host_bindings {
 	struct vir0_binding *at;
 	struct vir0_binding room[STARPU_VIR0_BINDINGS_ROOM];
 };
+struct starpu_vir0_cl_bindings {
+	struct vir0_cl_binding *at;
+	struct vir0_cl_binding room[STARPU_VIR0_BINDINGS_ROOM];
+};
 
-/* Point b->at at `n` zeroed bindings and return it, NULL when out of
- * memory; starpu_vir0_host_bindings_free them. */
-struct vir0_binding *starpu_vir0_host_bindings_alloc(struct starpu_vir0_host_bindings *b,
-						     uint32_t n);
-void starpu_vir0_host_bindings_free(struct starpu_vir0_host_bindings *b);
-/* Fill `b` with the bindings of `nhandles` handles' `buffers` (the
- * implementation's arguments). Aborts when out of memory. */
+/* Fill `b` with the host bindings of a CPU task's `nhandles` handles
+ * (`buffers`, the implementation's arguments). Aborts when out of
+ * memory. */
 void starpu_vir0_host_bindings(struct starpu_vir0_host_bindings *b,
 			       const starpu_vir0_program *program, uint32_t nhandles,
 			       void *buffers[]);
@@ -89,10 +95,11 @@ void starpu_vir0_host_bindings(struct starpu_vir0_host_bindings *b,
 void starpu_vir0_opencl_interpret(const struct starpu_vir0_code *code, int devid,
 				  cl_command_queue queue, const uint32_t groups[3],
 				  const struct vir0_cl_binding *bindings, int resident);
-/* The device bindings of an OpenCL task's handles, one per declaration
- * (Workgroup ones {NULL, 0, 0}); free() them. Aborts when out of memory. */
-struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *program,
-						uint32_t nhandles, void *buffers[]);
+/* Fill `b` with the device bindings of an OpenCL task's `nhandles`
+ * handles (Workgroup ones {NULL, 0, 0}). Aborts when out of memory. */
+void starpu_vir0_cl_bindings(struct starpu_vir0_cl_bindings *b,
+			     const starpu_vir0_program *program, uint32_t nhandles,
+			     void *buffers[]);
 /* A host copy of binding `b` (declaration `decl` of its program), read
  * from the device on `queue`, blocking; free() it. NULL when it cannot be
  * made, with err (VIR0_ENOMEM, or VIR0_EIO naming the OpenCL error)

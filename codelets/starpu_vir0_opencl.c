@@ -130,22 +130,22 @@ void starpu_vir0_opencl_interpret(const struct starpu_vir0_code *code, int devid
 		starpu_vir0_task_abort("the OpenCL implementation's host run", &host_err);
 }
 
-struct vir0_cl_binding *starpu_vir0_cl_bindings(const starpu_vir0_program *program,
-						uint32_t nhandles, void *buffers[])
+void starpu_vir0_cl_bindings(struct starpu_vir0_cl_bindings *b,
+			     const starpu_vir0_program *program, uint32_t nhandles,
+			     void *buffers[])
 {
-	struct vir0_cl_binding *bindings = calloc(program->program->nbuffers + 1,
-						  sizeof(*bindings));
-	if (!bindings)
+	b->at = starpu_vir0_room_alloc(b->room, sizeof(b->room),
+				       program->program->nbuffers * sizeof(*b->at));
+	if (!b->at)
 		starpu_vir0_task_abort("the OpenCL implementation",
 				       &(struct vir0_error){ .code = VIR0_ENOMEM,
 							     .message = "out of memory" });
 	for (uint32_t k = 0; k < nhandles; k++)
-		bindings[program->bound[k]] = (struct vir0_cl_binding){
+		b->at[program->bound[k]] = (struct vir0_cl_binding){
 			(cl_mem)STARPU_VECTOR_GET_DEV_HANDLE(buffers[k]),
 			STARPU_VECTOR_GET_OFFSET(buffers[k]),
 			(size_t)STARPU_VECTOR_GET_NX(buffers[k]) * STARPU_VECTOR_GET_ELEMSIZE(buffers[k]),
 		};
-	return bindings;
 }
 
 void *starpu_vir0_cl_read_back(cl_command_queue queue, const struct vir0_cl_binding *b,
@@ -174,10 +174,11 @@ void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
 	int devid = starpu_worker_get_devid(starpu_worker_get_id_check());
 	cl_command_queue queue;
 	starpu_opencl_get_current_queue(&queue);
-	struct vir0_cl_binding *bindings = starpu_vir0_cl_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_cl_bindings bindings;
+	starpu_vir0_cl_bindings(&bindings, program, args->nhandles, buffers);
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
-	starpu_vir0_opencl_interpret(&code, devid, queue, args->shape.groups, bindings,
+	starpu_vir0_opencl_interpret(&code, devid, queue, args->shape.groups, bindings.at,
 				     starpu_vir0_task_data_in_arena(args->nhandles));
-	free(bindings);
+	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 }

@@ -99,7 +99,7 @@ void starpu_vir0_cpu_run_variant(void *buffers[], void *cl_arg)
 					       args->shape.groups, bindings.at);
 		break;
 	}
-	starpu_vir0_host_bindings_free(&bindings);
+	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	starpu_vir0_sample_report(&sample);
 }

@@ -212,18 +212,19 @@ void starpu_vir0_opencl_run_variant(void *buffers[], void *cl_arg)
 		.workerid = starpu_worker_get_id(),
 		.plan = args->plan_opencl,
 	};
-	struct vir0_cl_binding *bindings = starpu_vir0_cl_bindings(program, args->nhandles, buffers);
+	struct starpu_vir0_cl_bindings bindings;
+	starpu_vir0_cl_bindings(&bindings, program, args->nhandles, buffers);
 	int timed = 0;
 	if (sample.plan.mode == STARPU_VIR0_PLAN_PAIR) {
-		timed = run_pair(program, args, devid, queue, bindings, &sample);
+		timed = run_pair(program, args, devid, queue, bindings.at, &sample);
 	} else {
 		uint32_t id = sample.plan.mode == STARPU_VIR0_PLAN_CANDIDATE ? sample.plan.candidate
 									      : sample.plan.baseline;
 		struct starpu_vir0_variant_run run = resolve(program, id, devid);
-		enqueue(&run, devid, queue, args->shape.groups, bindings,
+		enqueue(&run, devid, queue, args->shape.groups, bindings.at,
 			starpu_vir0_task_data_in_arena(args->nhandles));
 	}
-	free(bindings);
+	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 	if (timed)
 		starpu_vir0_sample_report(&sample);

@@ -17,12 +17,14 @@
 #include "error.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 struct device {
-	enum starpu_vir0_device_state state;
+	/* Written under the lock; read without it by starpu_vir0_devices_state,
+	 * which can_execute asks for every VIR0 task on an OpenCL worker. */
+	_Atomic(enum starpu_vir0_device_state) state;
 	cl_context context;        /* StarPU's context the state was built on */
 	vir0_cl_device *dev;       /* READY */
 	cl_command_queue resident; /* READY: the queue resident launches go on */
@@ -102,7 +104,12 @@ static void close_device(struct device *d)
 	vir0_cl_device_close(d->dev);
 	if (d->resident)
 		clReleaseCommandQueue(d->resident);
-	memset(d, 0, sizeof(*d));
+	d->context = NULL;
+	d->dev = NULL;
+	d->resident = NULL;
+	d->generation = 0;
+	d->error = (struct vir0_error){ 0 };
+	d->state = STARPU_VIR0_DEVICE_NONE;
 }
 
 static void release_at_exit(void)
@@ -178,13 +185,13 @@ vir0_cl_device *starpu_vir0_devices_get(int devid, uint64_t *generation,
 	cl_context context;
 	starpu_opencl_get_context(devid, &context);
 	pthread_mutex_lock(&lock);
-	int stale = devices[devid].state == STARPU_VIR0_DEVICE_NONE ||
-		    devices[devid].context != context;
-	pthread_mutex_unlock(&lock);
-	if (stale)
-		starpu_vir0_devices_start();
-	pthread_mutex_lock(&lock);
 	struct device *d = &devices[devid];
+	if (d->state == STARPU_VIR0_DEVICE_NONE || d->context != context) {
+		/* Stale: start the build (which takes the lock), then wait. */
+		pthread_mutex_unlock(&lock);
+		starpu_vir0_devices_start();
+		pthread_mutex_lock(&lock);
+	}
 	while (d->state == STARPU_VIR0_DEVICE_BUILDING)
 		pthread_cond_wait(&changed, &lock);
 	vir0_cl_device *dev = d->dev;
@@ -206,10 +213,7 @@ enum starpu_vir0_device_state starpu_vir0_devices_state(int devid)
 {
 	if (devid < 0 || devid >= STARPU_MAXOPENCLDEVS)
 		return STARPU_VIR0_DEVICE_NONE;
-	pthread_mutex_lock(&lock);
-	enum starpu_vir0_device_state state = devices[devid].state;
-	pthread_mutex_unlock(&lock);
-	return state;
+	return atomic_load_explicit(&devices[devid].state, memory_order_acquire);
 }
 
 int starpu_vir0_opencl_ready(int devid)

@@ -13,8 +13,9 @@
  *   interpret    VIR0_SPEC=force-conservative: always the original
  *   speculative  VIR0_SPEC=force-speculative: every candidate adopted
  *                once verified (the JIT kernels race first on OpenCL,
- *                once built: a burst of submits planned while they
- *                compile runs the interpreter)
+ *                once built: tasks are planned when a worker takes them,
+ *                so the tasks of a burst taken while a JIT kernel
+ *                compiles run the interpreter, the later ones race it)
  *   race         VIR0_SPEC=race, an empty store (cold)
  *   race-warm    VIR0_SPEC=race again on the store the race run saved
  *   oracle       the best variant per (shape, arch) from the first task:

@@ -3,7 +3,8 @@
 # build the release tarball in .gpu/ against the sysroot bundle, then the steps
 # named in STEPS (default "check bench"), each writing its output under $OUT.
 #
-#   check      make check; VIR0_FUZZ_OPENCL_N / VIR0_FUZZ_JIT_N pass through
+#   check      make check (only $CHECK_TESTS when set); VIR0_FUZZ_OPENCL_N /
+#              VIR0_FUZZ_JIT_N pass through
 #   persist    the slot suite 3 times with VIR0_CL_MODE=persistent forced
 #   bench      ./bench/bench_opencl $BENCH_ARGS (default 1)
 #   cpubench   ./bench/bench_cpu $CPU_BENCH_ARGS
@@ -12,6 +13,8 @@
 #   spec       ./bench/bench_spec $SPEC_BENCH_ARGS, then again with the JIT cold
 #              (CUDA_CACHE_DISABLE=1)
 #   shapes     bench_opencl once per "WG:LANES" in $SHAPES (saxpy, sum, dfa)
+#   regs       bench_opencl (saxpy, vadd, sum) once per NVIDIA register cap in
+#              $REGS (-cl-nv-maxrregcount), with the build log (registers used)
 #
 # From the CPU machine: make dist, copy the tarball into .gpu/, then
 #   run(command="STEPS='check bench' bash bench/h100.sh", carry=[".gpu"])
@@ -32,7 +35,7 @@ for step in ${STEPS:-check bench}; do
 	echo "== $step $(date -u +%T)"
 	case $step in
 	check)
-		make -s -j16 check > "$OUT/check.txt" 2>&1
+		make -s -j16 check ${CHECK_TESTS:+TESTS="$CHECK_TESTS"} > "$OUT/check.txt" 2>&1
 		echo "make check rc=$?"
 		grep -E '^(PASS|FAIL|ERROR|# )' "$OUT/check.txt" | tail -12
 		tar czf "$OUT/test-logs.tgz" tests/*.log 2>/dev/null
@@ -72,6 +75,13 @@ for step in ${STEPS:-check bench}; do
 				./bench/bench_opencl ${BENCH_ARGS:-1} saxpy sum dfa \
 				> "$OUT/shape-${shape/:/x}.txt" 2>&1
 			echo "shape $shape rc=$?"
+		done
+		;;
+	regs)
+		for r in ${REGS:-255 64 40}; do
+			VIR0_CL_BUILD_LOG=1 VIR0_CL_BUILD_OPTIONS="-cl-nv-maxrregcount=$r -cl-nv-verbose" \
+				./bench/bench_opencl ${BENCH_ARGS:-1} saxpy vadd sum > "$OUT/regs-$r.txt" 2>&1
+			echo "maxrregcount $r rc=$?"
 		done
 		;;
 	*) echo "unknown step $step" ;;

@@ -69,12 +69,16 @@ static int launch_and_wait(const struct vir0_cl_slot *slots, uint32_t n)
 }
 
 /* NSLOTS slots on `on`: slot s runs scaled(s + 1) over its own N
- * elements of `mem`. */
-static void scaled_slots(vir0_cl_device *on, cl_command_queue q, cl_mem mem,
-			 vir0_program **programs, struct vir0_cl_slot *slots,
-			 struct vir0_cl_binding *bindings)
+ * elements of the buffer returned (made in q's context). */
+static cl_mem scaled_slots(vir0_cl_device *on, cl_command_queue q, vir0_program **programs,
+			   struct vir0_cl_slot *slots, struct vir0_cl_binding *bindings)
 {
 	struct vir0_error err = { 0 };
+	cl_context ctx;
+	clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof(ctx), &ctx, NULL);
+	cl_int code;
+	cl_mem mem = clCreateBuffer(ctx, CL_MEM_READ_WRITE, NSLOTS * N * 4, NULL, &code);
+	ck_assert_int_eq(code, CL_SUCCESS);
 	memset(slots, 0, NSLOTS * sizeof(*slots));
 	for (uint32_t s = 0; s < NSLOTS; s++) {
 		programs[s] = scaled(s + 1);
@@ -86,19 +90,17 @@ static void scaled_slots(vir0_cl_device *on, cl_command_queue q, cl_mem mem,
 		slots[s].groups[0] = (N + 15) / 16;
 		slots[s].groups[1] = slots[s].groups[2] = 1;
 	}
+	return mem;
 }
 
 /* 64 programs, one launch, one cl_mem (each slot its own range of it). */
 START_TEST(batch_of_many_slots)
 {
 	struct vir0_error err = { 0 };
-	cl_int code;
-	cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, NSLOTS * N * 4, NULL, &code);
-	ck_assert_int_eq(code, CL_SUCCESS);
 	vir0_program *programs[NSLOTS];
 	struct vir0_cl_slot slots[NSLOTS];
 	struct vir0_cl_binding bindings[NSLOTS];
-	scaled_slots(dev, queue, mem, programs, slots, bindings);
+	cl_mem mem = scaled_slots(dev, queue, programs, slots, bindings);
 	uint32_t done_before = control_word(VIR0_CL_CONTROL_DONE_COUNT);
 	uint32_t runs_before = control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_METRIC_RUN_VIR0);
 	cl_event done = NULL;
@@ -147,16 +149,11 @@ START_TEST(pooled_ring_buffers)
 	ck_assert_msg(status == VIR0_OK, "%s", err.message);
 	vir0_cl_device *pooled = vir0_cl_runtime_device(pooled_rt);
 	cl_command_queue q = vir0_cl_runtime_queue(pooled_rt);
-	cl_context ctx;
-	clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof(ctx), &ctx, NULL);
 	enum { LAUNCHES = 24 };
-	cl_int code;
-	cl_mem mem = clCreateBuffer(ctx, CL_MEM_READ_WRITE, NSLOTS * N * 4, NULL, &code);
-	ck_assert_int_eq(code, CL_SUCCESS);
 	vir0_program *programs[NSLOTS];
 	struct vir0_cl_slot slots[NSLOTS];
 	struct vir0_cl_binding bindings[NSLOTS];
-	scaled_slots(pooled, q, mem, programs, slots, bindings);
+	cl_mem mem = scaled_slots(pooled, q, programs, slots, bindings);
 	/* Launch l runs slots [first, first + count): one slot at first,
 	 * then ever more, so later rings need bigger buffers. */
 	cl_event done[LAUNCHES];

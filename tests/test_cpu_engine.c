@@ -1167,6 +1167,54 @@ START_TEST(bad_calls)
 }
 END_TEST
 
+/* The engine keeps, per thread, the plan and the block states of its
+ * last decode (cpu_engine.c, kept_memory): one bytecode on one shape,
+ * call after call, gives right results every time, and bad bindings in
+ * between are refused every time with the same error. */
+START_TEST(kept_plan_between_calls)
+{
+	vir0_program *p = fixture_example("vector_add");
+	struct vir0_bytecode *bc = NULL;
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_lower(p, &bc, &err), VIR0_OK);
+	enum { N = 200 };
+	uint32_t a[N], b[N], c[N];
+	const uint32_t grid[3] = { 4, 1, 1 };
+	char refused[2][sizeof(err.message)] = { "", "" };
+	for (unsigned t = 0; t < NTHREAD_COUNTS; t++) {
+		for (uint32_t round = 0; round < 3; round++) {
+			for (uint32_t i = 0; i < N; i++) {
+				a[i] = i * 7u + round;
+				b[i] = ~i * (round + 1);
+			}
+			memset(c, 0xEE, sizeof(c));
+			struct vir0_binding bind[3] = { { a, sizeof(a) }, { b, sizeof(b) },
+							{ c, sizeof(c) } };
+			ck_assert_int_eq(vir0_cpu_run_bytecode(p, bc, grid, bind, 3, thread_counts[t],
+							       &err), VIR0_OK);
+			for (uint32_t i = 0; i < N; i++)
+				ck_assert_uint_eq(c[i], a[i] + b[i]);
+			bind[2].size = 10; /* not a whole number of u32 */
+			memset(&err, 0, sizeof(err));
+			EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, bc, grid, bind, 3, thread_counts[t],
+							     &err), VIR0_EARG, &err);
+			if (!refused[0][0])
+				strcpy(refused[0], err.message);
+			ck_assert_str_eq(err.message, refused[0]);
+			bind[2].size = sizeof(c);
+			memset(&err, 0, sizeof(err));
+			EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, bc, grid, bind, 2, thread_counts[t],
+							     &err), VIR0_EARG, &err);
+			if (!refused[1][0])
+				strcpy(refused[1], err.message);
+			ck_assert_str_eq(err.message, refused[1]);
+		}
+	}
+	vir0_bytecode_free(bc);
+	vir0_program_free(p);
+}
+END_TEST
+
 /* Bytecode no validated program lowers to: the two blocks of a
  * 128-invocation workgroup wait at different barriers. The engine must
  * say so rather than release them. */
@@ -1192,9 +1240,13 @@ START_TEST(barrier_mismatch_detected)
 	struct vir0_error err = { 0 };
 	ck_assert_msg(vir0_bytecode_verify(&bc, &err) == VIR0_OK, "verify: %s", err.message);
 	const uint32_t grid[3] = { 2, 1, 1 };
-	EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, &bc, grid, NULL, 0, 1, &err), VIR0_EINVALID,
-		       &err);
-	ck_assert_ptr_nonnull(strstr(err.message, "different barriers"));
+	/* Twice: a failed run's block states are not kept for the next. */
+	for (int k = 0; k < 2; k++) {
+		memset(&err, 0, sizeof(err));
+		EXPECT_REFUSAL(vir0_cpu_run_bytecode(p, &bc, grid, NULL, 0, 1, &err),
+			       VIR0_EINVALID, &err);
+		ck_assert_ptr_nonnull(strstr(err.message, "different barriers"));
+	}
 	vir0_program_free(p);
 }
 END_TEST
@@ -1235,6 +1287,7 @@ static Suite *cpu_engine_suite(void)
 	tcase_add_test(calls, kept_decode_follows_its_inputs);
 	tcase_add_test(calls, bad_calls);
 	tcase_add_test(calls, barrier_mismatch_detected);
+	tcase_add_test(calls, kept_plan_between_calls);
 	suite_add_tcase(s, calls);
 	return s;
 }

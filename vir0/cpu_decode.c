@@ -845,6 +845,8 @@ int vir0_cpu_decode_reused(const struct vir0_bytecode *bc, const struct vir0_buf
 		m->lengths[i] = views[i].length;
 	}
 	memcpy(m->groups, groups, sizeof(m->groups));
+	static uint64_t generations;
+	m->code.generation = __atomic_add_fetch(&generations, 1, __ATOMIC_RELAXED);
 	if (memo_key_made)
 		pthread_setspecific(memo_key, m);
 	m->valid = 1;

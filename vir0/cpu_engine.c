@@ -23,12 +23,12 @@
  * to doing it. */
 #define VIR0_CPU_CHUNK_LANES 4096u
 
-struct cpu_dispatch {
-	struct vir0_cpu_code *code;       /* the thread's: vir0_cpu_decode_reused */
-	const vir0_program *program;
-	struct vir0_buffer_view *views;   /* Workgroup views unbound */
-	size_t *workgroup_offsets;
-	size_t workgroup_bytes;
+/* How a dispatch is cut up: it depends only on the decode (which is
+ * keyed on the bytecode and the grid) and the program's Workgroup
+ * buffers (which the bytecode declares too), so the calling thread keeps
+ * the last one (kept.plan). */
+struct cpu_plan {
+	size_t workgroup_bytes;           /* offsets in the KEEP_OFFSETS piece */
 	uint64_t nlanes;                  /* in the whole grid */
 	uint64_t ntasks;                  /* blocks (packed) or workgroups */
 	uint64_t chunk;                   /* tasks per OpenMP chunk */
@@ -38,6 +38,14 @@ struct cpu_dispatch {
 	/* Lanes of several workgroups may share a block: the program has no
 	 * barrier and no Workgroup memory. */
 	int packed;
+};
+
+struct cpu_dispatch {
+	struct vir0_cpu_code *code;       /* the thread's: vir0_cpu_decode_reused */
+	const vir0_program *program;
+	struct vir0_buffer_view *views;   /* Workgroup views unbound */
+	size_t *workgroup_offsets;
+	struct cpu_plan plan;
 	int status;                       /* the first failure */
 	uint64_t failed_group;
 	uint32_t failed_pc[2];
@@ -82,9 +90,19 @@ enum {
 	KEEP_PIECES
 };
 
+/* A program runs task after task on one shape, so a thread keeps, with
+ * its pieces, what it derived from its last decode (by the decode's
+ * generation, 0: nothing): the caller's plan, with the Workgroup offsets
+ * in its KEEP_OFFSETS piece, and a worker's block states, zeroed and
+ * filled with the decode's constants. A block left by a run that ended is
+ * a fit start for the next run of that decode, as from one task to the
+ * next of a call; a failed run's blocks are not kept. */
 struct kept_memory {
 	void *piece[KEEP_PIECES];
 	size_t bytes[KEEP_PIECES];
+	uint64_t planned;
+	struct cpu_plan plan;
+	uint64_t blocks_ready;
 };
 
 static _Thread_local struct kept_memory kept;
@@ -97,6 +115,8 @@ static void kept_release(int which)
 	free(kept.piece[which]);
 	kept.piece[which] = NULL;
 	kept.bytes[which] = 0;
+	kept.planned = 0;
+	kept.blocks_ready = 0;
 }
 
 static void kept_destroy(void *unused)
@@ -111,12 +131,20 @@ static void kept_key_create(void)
 	kept_key_made = pthread_key_create(&kept_key, kept_destroy) == 0;
 }
 
-/* This thread's piece `which` of at least `bytes` (cache-line aligned). */
-static void *kept_piece(int which, size_t bytes)
+static void *kept_grow(int which, size_t bytes);
+
+/* This thread's piece `which` of at least `bytes` (cache-line aligned).
+ * Inline: the piece is there on almost every call. */
+static inline void *kept_piece(int which, size_t bytes)
+{
+	if (kept.bytes[which] && kept.bytes[which] >= bytes)
+		return kept.piece[which];
+	return kept_grow(which, bytes);
+}
+
+static void *kept_grow(int which, size_t bytes)
 {
 	bytes = round_up(bytes ? bytes : 1);
-	if (kept.bytes[which] >= bytes)
-		return kept.piece[which];
 	kept_release(which);
 	pthread_once(&kept_once, kept_key_create);
 	if (kept_key_made)
@@ -136,38 +164,44 @@ static void kept_trim(int first, int end)
 
 /* The worker's memory goes back to the thread; pieces too large to keep
  * are freed. */
-static void worker_free(struct cpu_worker *w)
+static void worker_free(struct cpu_worker *w, const struct cpu_dispatch *d)
 {
 	(void)w;
+	if (__atomic_load_n(&d->status, __ATOMIC_RELAXED) != VIR0_OK)
+		kept.blocks_ready = 0;
 	kept_trim(0, KEEP_DISPATCH_VIEWS);
 }
 
 static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 {
 	const vir0_program *program = d->program;
-	size_t nblocks = d->worker_blocks;
+	size_t nblocks = d->plan.worker_blocks;
 	memset(w, 0, sizeof(*w));
 	w->views = kept_piece(KEEP_VIEWS, program->nbuffers * sizeof(*w->views));
-	w->workgroup_memory = kept_piece(KEEP_WORKGROUP, d->workgroup_bytes);
+	w->workgroup_memory = kept_piece(KEEP_WORKGROUP, d->plan.workgroup_bytes);
 	w->blocks = kept_piece(KEEP_BLOCKS, nblocks * sizeof(*w->blocks));
-	w->lanes = kept_piece(KEEP_LANES, nblocks * d->block_lane_bytes);
+	w->lanes = kept_piece(KEEP_LANES, nblocks * d->plan.block_lane_bytes);
 	if (!w->views || !w->workgroup_memory || !w->blocks || !w->lanes) {
-		worker_free(w);
+		kept_trim(0, KEEP_DISPATCH_VIEWS);
 		return VIR0_ENOMEM;
 	}
 	/* Zeroed once: the zero register must read 0, and no lane ever
 	 * reads a register the program has not written first. */
-	memset(w->lanes, 0, nblocks * d->block_lane_bytes);
+	int ready = d->code->generation && kept.blocks_ready == d->code->generation;
+	if (!ready)
+		memset(w->lanes, 0, nblocks * d->plan.block_lane_bytes);
+	kept.blocks_ready = d->code->generation;
 	memcpy(w->views, d->views, program->nbuffers * sizeof(*w->views));
 	for (uint32_t i = 0; i < program->nbuffers; i++)
 		if (program->buffers[i].access == VIR0_ACCESS_WORKGROUP)
 			w->views[i].data = w->workgroup_memory + d->workgroup_offsets[i];
-	size_t words = d->block_lane_bytes / sizeof(uint32_t);
+	size_t words = d->plan.block_lane_bytes / sizeof(uint32_t);
 	for (size_t k = 0; k < nblocks; k++) {
 		w->blocks[k].width = d->code->width;
 		w->blocks[k].regs = w->lanes + k * words;
 		w->blocks[k].stack = w->blocks[k].regs + (size_t)d->code->nregs * d->code->width;
-		vir0_cpu_fill_registers(d->code, w->blocks[k].regs);
+		if (!ready)
+			vir0_cpu_fill_registers(d->code, w->blocks[k].regs);
 	}
 	return VIR0_OK;
 }
@@ -185,13 +219,13 @@ static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t 
 	const struct vir0_cpu_code *code = d->code;
 	uint64_t base = group * code->workgroup_lanes;
 	uint64_t end = base + code->workgroup_lanes;
-	for (uint32_t k = 0; k < d->blocks_per_group; k++) {
+	for (uint32_t k = 0; k < d->plan.blocks_per_group; k++) {
 		uint64_t first = base + (uint64_t)k * code->width;
 		vir0_cpu_block_start(&w->blocks[k], first, lanes_from(first, end, code->width));
 	}
 	for (;;) {
 		uint32_t waiting = 0, barrier_pc = 0;
-		for (uint32_t k = 0; k < d->blocks_per_group; k++) {
+		for (uint32_t k = 0; k < d->plan.blocks_per_group; k++) {
 			struct vir0_cpu_block *block = &w->blocks[k];
 			if (block->finished)
 				continue;
@@ -217,14 +251,14 @@ static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t 
 static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task)
 {
 	const struct vir0_cpu_code *code = d->code;
-	if (d->packed) {
+	if (d->plan.packed) {
 		uint64_t first = task * code->width;
 		vir0_cpu_block_start(&w->blocks[0], first,
-				     lanes_from(first, d->nlanes, code->width));
+				     lanes_from(first, d->plan.nlanes, code->width));
 		vir0_cpu_block_run(&w->blocks[0], code, w->views);
 		return;
 	}
-	memset(w->workgroup_memory, 0, d->workgroup_bytes);
+	memset(w->workgroup_memory, 0, d->plan.workgroup_bytes);
 	if (code->has_barrier) {
 		run_lockstep(w, d, task);
 		return;
@@ -246,12 +280,12 @@ static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 			fail(d, status, 0, 0, 0);
 			return;
 		}
-		for (uint64_t t = 0; t < d->ntasks && d->status == VIR0_OK; t++)
+		for (uint64_t t = 0; t < d->plan.ntasks && d->status == VIR0_OK; t++)
 			run_task(&w, d, t);
-		worker_free(&w);
+		worker_free(&w, d);
 		return;
 	}
-	uint64_t chunk = d->chunk;
+	uint64_t chunk = d->plan.chunk;
 #pragma omp parallel num_threads(threads)
 	{
 		struct cpu_worker w;
@@ -259,13 +293,13 @@ static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 		if (ready)
 			fail(d, ready, 0, 0, 0);
 #pragma omp for schedule(dynamic, chunk)
-		for (uint64_t t = 0; t < d->ntasks; t++) {
+		for (uint64_t t = 0; t < d->plan.ntasks; t++) {
 			int failed = __atomic_load_n(&d->status, __ATOMIC_RELAXED) != VIR0_OK;
 			if (ready == VIR0_OK && !failed)
 				run_task(&w, d, t);
 		}
 		if (ready == VIR0_OK)
-			worker_free(&w);
+			worker_free(&w, d);
 	}
 }
 
@@ -289,7 +323,7 @@ static unsigned thread_count(const struct vir0_bytecode *bc, const struct cpu_di
 		long online = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = online > 0 ? (unsigned)online : 1;
 	}
-	uint64_t chunks = (d->ntasks + d->chunk - 1) / d->chunk;
+	uint64_t chunks = (d->plan.ntasks + d->plan.chunk - 1) / d->plan.chunk;
 	if (threads > chunks)
 		threads = (unsigned)chunks;
 	if (!atomics_aligned(bc, d))
@@ -327,10 +361,17 @@ static void set_width(struct vir0_cpu_code *code, int packed, uint64_t nlanes)
 		code->insns[i].width = (uint16_t)width;
 }
 
-/* Cut the grid into tasks and size what each thread keeps. */
+/* Cut the grid into tasks and size what each thread keeps; lay out the
+ * Workgroup buffers. The thread's last plan serves while the decode is
+ * the same: a plan that failed was not kept, so bad input fails again. */
 static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
 {
 	struct vir0_cpu_code *code = d->code;
+	if (code->generation && kept.planned == code->generation) {
+		d->plan = kept.plan;
+		return VIR0_OK;
+	}
+	d->plan.workgroup_bytes = vir0_workgroup_layout(d->program, d->workgroup_offsets);
 	const uint32_t *size = d->program->workgroup_size;
 	uint64_t ngroups = 0, lanes = (uint64_t)size[0] * size[1] * size[2];
 	if (lanes > UINT32_MAX)
@@ -338,29 +379,31 @@ static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_erro
 				     "workgroup of %llu invocations is more than 2^32-1 (fmt V6); "
 				     "validate the program first", (unsigned long long)lanes);
 	if (__builtin_mul_overflow((uint64_t)grid[0] * grid[1], grid[2], &ngroups) ||
-	    __builtin_mul_overflow(ngroups, lanes, &d->nlanes))
+	    __builtin_mul_overflow(ngroups, lanes, &d->plan.nlanes))
 		return vir0_error_at(err, VIR0_EARG, 0,
 				     "a grid of %u x %u x %u workgroups of %llu invocations is more "
 				     "than 2^64 invocations; use a smaller grid",
 				     grid[0], grid[1], grid[2], (unsigned long long)lanes);
 	code->workgroup_lanes = (uint32_t)lanes;
-	d->packed = !code->has_barrier && d->workgroup_bytes == 0;
-	set_width(code, d->packed, d->nlanes);
-	d->blocks_per_group = (uint32_t)((lanes + code->width - 1) / code->width);
-	d->ntasks = d->packed ? (d->nlanes + code->width - 1) / code->width : ngroups;
-	uint64_t task_lanes = d->packed ? code->width : lanes;
-	d->chunk = task_lanes >= VIR0_CPU_CHUNK_LANES ? 1 : VIR0_CPU_CHUNK_LANES / task_lanes;
-	d->worker_blocks = code->has_barrier ? d->blocks_per_group : 1;
-	d->block_lane_bytes = ((size_t)code->nregs + code->stack_slots) * code->width *
+	d->plan.packed = !code->has_barrier && d->plan.workgroup_bytes == 0;
+	set_width(code, d->plan.packed, d->plan.nlanes);
+	d->plan.blocks_per_group = (uint32_t)((lanes + code->width - 1) / code->width);
+	d->plan.ntasks = d->plan.packed ? (d->plan.nlanes + code->width - 1) / code->width : ngroups;
+	uint64_t task_lanes = d->plan.packed ? code->width : lanes;
+	d->plan.chunk = task_lanes >= VIR0_CPU_CHUNK_LANES ? 1 : VIR0_CPU_CHUNK_LANES / task_lanes;
+	d->plan.worker_blocks = code->has_barrier ? d->plan.blocks_per_group : 1;
+	d->plan.block_lane_bytes = ((size_t)code->nregs + code->stack_slots) * code->width *
 			      sizeof(uint32_t);
-	size_t per_thread = (size_t)d->worker_blocks *
-			    (sizeof(struct vir0_cpu_block) + d->block_lane_bytes);
+	size_t per_thread = (size_t)d->plan.worker_blocks *
+			    (sizeof(struct vir0_cpu_block) + d->plan.block_lane_bytes);
 	if (per_thread > VIR0_CPU_MAX_THREAD_BYTES)
 		return vir0_error_at(err, VIR0_EARG, 0,
 				     "a workgroup of %llu invocations with barriers needs %zu bytes "
 				     "of lane state per thread, more than the CPU engine's %zu; use "
 				     "a smaller workgroup_size", (unsigned long long)lanes,
 				     per_thread, (size_t)VIR0_CPU_MAX_THREAD_BYTES);
+	kept.plan = d->plan;
+	kept.planned = code->generation;
 	return VIR0_OK;
 }
 
@@ -370,7 +413,7 @@ static int report(const struct cpu_dispatch *d, struct vir0_error *err)
 		return vir0_error_at(err, VIR0_ENOMEM, 0,
 				     "out of memory for the CPU engine's per-thread state (%zu "
 				     "bytes of blocks, %zu of Workgroup memory); use fewer threads",
-				     d->worker_blocks * d->block_lane_bytes, d->workgroup_bytes);
+				     d->plan.worker_blocks * d->plan.block_lane_bytes, d->plan.workgroup_bytes);
 	if (d->status == VIR0_EINVALID) {
 		const uint32_t *groups = d->code->groups;
 		uint64_t g = d->failed_group;
@@ -470,8 +513,8 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	else if ((status = vir0_default_grid(program, bindings, grid, err)))
 		return status;
 
-	/* vir0_dispatch_check writes every view, vir0_workgroup_layout every
-	 * offset. */
+	/* vir0_dispatch_check writes every view, plan every offset (or kept
+	 * them from the last call). */
 	struct cpu_dispatch d = { .program = program };
 	d.views = kept_piece(KEEP_DISPATCH_VIEWS, program->nbuffers * sizeof(*d.views));
 	d.workgroup_offsets = kept_piece(KEEP_OFFSETS,
@@ -486,12 +529,9 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		status = vir0_dispatch_check(program, grid, bindings, nbindings, d.views, err);
 		prepared = status == VIR0_OK;
 	}
-	if (status == VIR0_OK) {
-		d.workgroup_bytes = vir0_workgroup_layout(program, d.workgroup_offsets);
-		if (vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
-			status = vir0_error_at(err, VIR0_ENOMEM, 0,
-					       "out of memory for %u decoded instructions", bc->ninsns);
-	}
+	if (status == VIR0_OK && vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
+		status = vir0_error_at(err, VIR0_ENOMEM, 0,
+				       "out of memory for %u decoded instructions", bc->ninsns);
 	if (status == VIR0_OK)
 		status = plan(&d, grid, err);
 	if (status == VIR0_OK)

@@ -10,11 +10,6 @@
 #include "speculation.h"
 #include "starpu_vir0_task.h"
 
-static const enum starpu_worker_archtype shape_archs[STARPU_VIR0_SHAPE_NARCHS] = {
-	[STARPU_VIR0_SHAPE_CPU] = STARPU_CPU_WORKER,
-	[STARPU_VIR0_SHAPE_OPENCL] = STARPU_OPENCL_WORKER,
-};
-
 /* task->sched_data of a task entered in the speculation, to be planned
  * at pop (StarPU leaves the field to the policy; the tree's components
  * do not use it). */
@@ -38,7 +33,7 @@ void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_t
 	/* Fixed on every arch, not only the one the tree will pick: the
 	 * decision below may send the task to either. */
 	for (int arch = 0; arch < STARPU_VIR0_SHAPE_NARCHS; arch++)
-		starpu_vir0_task_fix_implementation(task, shape_archs[arch], choice.impl[arch]);
+		starpu_vir0_task_fix_implementation(task, starpu_vir0_shape_archtypes[arch], choice.impl[arch]);
 }
 
 void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid)

@@ -28,6 +28,19 @@ struct starpu_vir0_shapes {
 	size_t count, capacity;
 };
 
+const enum starpu_worker_archtype starpu_vir0_shape_archtypes[STARPU_VIR0_SHAPE_NARCHS] = {
+	[STARPU_VIR0_SHAPE_CPU] = STARPU_CPU_WORKER,
+	[STARPU_VIR0_SHAPE_OPENCL] = STARPU_OPENCL_WORKER,
+};
+
+enum starpu_vir0_shape_arch starpu_vir0_shape_arch_of(enum starpu_worker_archtype type)
+{
+	int a = 0;
+	while (a < STARPU_VIR0_SHAPE_NARCHS && starpu_vir0_shape_archtypes[a] != type)
+		a++;
+	return (enum starpu_vir0_shape_arch)a;
+}
+
 static const struct starpu_vir0_shape_choice conservative = {
 	.impl = { STARPU_VIR0_IMPL_INTERPRETER, STARPU_VIR0_IMPL_INTERPRETER },
 };

@@ -18,6 +18,13 @@ enum starpu_vir0_shape_arch {
 	STARPU_VIR0_SHAPE_NARCHS,
 };
 
+/* StarPU's worker type of each arch. */
+extern const enum starpu_worker_archtype starpu_vir0_shape_archtypes[STARPU_VIR0_SHAPE_NARCHS];
+
+/* The arch of workers of `type`, or STARPU_VIR0_SHAPE_NARCHS for a type
+ * VIR0 codelets have no implementation for. */
+enum starpu_vir0_shape_arch starpu_vir0_shape_arch_of(enum starpu_worker_archtype type);
+
 /* What a shape runs with, per arch (enum starpu_vir0_impl). */
 struct starpu_vir0_shape_choice {
 	unsigned impl[STARPU_VIR0_SHAPE_NARCHS];

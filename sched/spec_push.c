@@ -39,10 +39,11 @@ static void context_workers(unsigned sched_ctx, struct arch_workers *workers)
 	int *ids;
 	unsigned n = starpu_sched_ctx_get_workers_list_raw(sched_ctx, &ids);
 	workers->count[0] = workers->count[1] = 0;
-	for (unsigned i = 0; i < n; i++)
-		for (int a = 0; a < STARPU_VIR0_SHAPE_NARCHS; a++)
-			if (starpu_worker_get_type(ids[i]) == starpu_vir0_spec_archs[a])
-				workers->ids[a][workers->count[a]++] = ids[i];
+	for (unsigned i = 0; i < n; i++) {
+		enum starpu_vir0_shape_arch a = starpu_vir0_shape_arch_of(starpu_worker_get_type(ids[i]));
+		if (a != STARPU_VIR0_SHAPE_NARCHS)
+			workers->ids[a][workers->count[a]++] = ids[i];
+	}
 }
 
 static struct starpu_vir0_plan codelet_plan(const struct starpu_vir0_spec_entry *e,
@@ -172,9 +173,9 @@ int starpu_vir0_speculation_enter(struct starpu_task *task, const struct starpu_
 			plans[a] = plan;
 	}
 	for (int a = 0; a < STARPU_VIR0_SHAPE_NARCHS; a++)
-		if (set_plan(task, starpu_vir0_spec_archs[a], &plans[a]))
+		if (set_plan(task, starpu_vir0_shape_archtypes[a], &plans[a]))
 			/* The original still gives the right result. */
-			starpu_vir0_task_fix_implementation(task, starpu_vir0_spec_archs[a],
+			starpu_vir0_task_fix_implementation(task, starpu_vir0_shape_archtypes[a],
 							    STARPU_VIR0_IMPL_INTERPRETER);
 	return 0;
 }
@@ -186,9 +187,7 @@ int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid)
 	if (!s || starpu_vir0_task_shape(task, &shape))
 		return VIR0_EARG;
 	enum starpu_worker_archtype type = starpu_worker_get_type((int)workerid);
-	int a = 0;
-	while (a < STARPU_VIR0_SHAPE_NARCHS && starpu_vir0_spec_archs[a] != type)
-		a++;
+	enum starpu_vir0_shape_arch a = starpu_vir0_shape_arch_of(type);
 	struct starpu_vir0_plan pushed;
 	struct starpu_vir0_spec_entry *e =
 		a < STARPU_VIR0_SHAPE_NARCHS ? starpu_vir0_spec_entry_get(s, &shape, a, NULL) : NULL;

@@ -67,10 +67,8 @@ static void report_mismatch(const struct starpu_vir0_spec_entry *e,
 void starpu_vir0_spec_sample(const struct starpu_vir0_sample *sample, void *user)
 {
 	struct starpu_vir0_spec_state *s = user;
-	enum starpu_vir0_shape_arch arch = sample->arch == STARPU_OPENCL_WORKER
-						   ? STARPU_VIR0_SHAPE_OPENCL
-						   : STARPU_VIR0_SHAPE_CPU;
-	if (!planned_by_us())
+	enum starpu_vir0_shape_arch arch = starpu_vir0_shape_arch_of(sample->arch);
+	if (!planned_by_us() || arch == STARPU_VIR0_SHAPE_NARCHS)
 		return;
 	struct starpu_vir0_spec_entry *e = starpu_vir0_spec_entry_get(s, &sample->shape, arch, NULL);
 	if (!e)

@@ -42,8 +42,6 @@ struct starpu_vir0_spec_state {
 	size_t count, capacity;
 };
 
-extern const enum starpu_worker_archtype starpu_vir0_spec_archs[STARPU_VIR0_SHAPE_NARCHS];
-
 /* The entry of (`shape`, `arch`), or NULL. With `task` (at push) a new
  * entry is made from the task's ladder and the store's verdicts; NULL
  * then means the table is full or the ladder unavailable. */

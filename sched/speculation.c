@@ -17,11 +17,6 @@
 #include "spec_report.h"
 #include "spec_state.h"
 
-const enum starpu_worker_archtype starpu_vir0_spec_archs[STARPU_VIR0_SHAPE_NARCHS] = {
-	[STARPU_VIR0_SHAPE_CPU] = STARPU_CPU_WORKER,
-	[STARPU_VIR0_SHAPE_OPENCL] = STARPU_OPENCL_WORKER,
-};
-
 /* Set by the first start, cleared by the last stop, both from StarPU's
  * init and shutdown paths (one thread); the hook is unset before the
  * state goes, and workers have stopped running our tasks by then. */
@@ -201,7 +196,7 @@ static struct starpu_vir0_spec_entry *new_entry(struct starpu_vir0_spec_state *s
 	if (!e)
 		return NULL;
 	e->arch = arch;
-	e->nids = pick_variants(task, starpu_vir0_spec_archs[arch], e->ids);
+	e->nids = pick_variants(task, starpu_vir0_shape_archtypes[arch], e->ids);
 	char names[STARPU_VIR0_SPEC_VARIANTS_MAX][32];
 	const char *name[STARPU_VIR0_SPEC_VARIANTS_MAX];
 	for (unsigned v = 0; v < e->nids; v++)
@@ -281,11 +276,10 @@ int starpu_vir0_speculation_variant(const struct starpu_vir0_shape *shape,
 				    struct starpu_vir0_speculation_view *view)
 {
 	struct starpu_vir0_spec_state *s = state;
-	if (!s || (arch != STARPU_CPU_WORKER && arch != STARPU_OPENCL_WORKER))
+	enum starpu_vir0_shape_arch a = starpu_vir0_shape_arch_of(arch);
+	if (!s || a == STARPU_VIR0_SHAPE_NARCHS)
 		return VIR0_EARG;
-	struct starpu_vir0_spec_entry *e = starpu_vir0_spec_entry_get(
-		s, shape, arch == STARPU_CPU_WORKER ? STARPU_VIR0_SHAPE_CPU : STARPU_VIR0_SHAPE_OPENCL,
-		NULL);
+	struct starpu_vir0_spec_entry *e = starpu_vir0_spec_entry_get(s, shape, a, NULL);
 	unsigned v = e ? starpu_vir0_spec_entry_index(e, id) : STARPU_VIR0_SPEC_NONE;
 	if (v == STARPU_VIR0_SPEC_NONE)
 		return VIR0_EARG;

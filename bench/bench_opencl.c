@@ -134,6 +134,8 @@ static int is_kernel_name(const char *name)
 
 int main(int argc, char **argv)
 {
+	/* Line by line, so a run cut short by a time limit still shows how far it got. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	double scale = argc > 1 ? strtod(argv[1], NULL) : 1.0;
 	if (!(scale > 0))
 		bench_die(argv[1], "SCALE must be a positive number (1: GPU sizes, 0.01: PoCL)");

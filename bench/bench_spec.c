@@ -363,6 +363,8 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 
 int main(int argc, char **argv)
 {
+	/* Line by line, so a run cut short by a time limit still shows how far it got. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	unsigned tasks = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1200;
 	if (tasks < NSHAPES)
 		bench_die("TASKS", "at least 6");

@@ -240,6 +240,8 @@ static unsigned parse(const char *text, const char *what)
 
 int main(int argc, char **argv)
 {
+	/* Line by line, so a run cut short by a time limit still shows how far it got. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	unsigned tasks = argc > 1 ? parse(argv[1], "TASKS") : 2000;
 	unsigned n = argc > 2 ? parse(argv[2], "ELEMENTS") : 64;
 	printf("tiny task: examples/vector_add.vir0s on %u u32 elements, %u independent tasks, "

@@ -312,9 +312,10 @@ static void zero_outputs(const struct launch *l, uint nb)
 	DEVICE_FENCE();
 }
 
-/* Slot `s` was claimed by this work-group (generation in `marker`): copy
- * it from the ring into the state (descriptors too), then fault it, run
- * a built-in, or open its chunks to every work-group. */
+/* Slot `s` was claimed by this work-group (generation in `marker`), its
+ * words in l->copy (visit_slot): copy them and its descriptors into the
+ * state, then fault it, run a built-in, or open its chunks to every
+ * work-group. */
 static void claim_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
 		       uint *turn)
 {
@@ -327,12 +328,8 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 		DEVICE_FENCE();
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
-	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG) {
-		uint w = slot[i];
-		l->copy[i] = w;
-		st[SS_SLOT + i] = w;
-	}
-	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG)
+		st[SS_SLOT + i] = l->copy[i];
 	uint op = l->copy[1];
 	uint fault = 0u, nb = 0u;
 	if (lid == 0) {
@@ -389,23 +386,29 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
 
 /* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. The
- * claim is a CAS on the slot's state word in device memory, keyed by the
- * generation the host wrote last (after every other word of the slot), so
- * a claimer always copies the words of the generation it claimed: the
- * host rewrites a slot only after it is DONE, which needs this claim. */
+ * slot's words are read at once, one per work-item into l->copy: one PCIe
+ * round trip where the ring is host memory, not one per word the claim
+ * looks at. They are consistent: a batch's ring is written before the
+ * launch, and a resident poller reads them after it saw the status
+ * PUBLISHED, which the host writes after every other word and never
+ * changes again until the slot is DONE, which needs this claim. The claim
+ * is a CAS on the slot's state word in device memory, keyed by the
+ * generation. */
 static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
 	volatile __global uint *st = l->state + s * l->state_stride;
 	uint act = ACT_NONE, marker = 0u, claim = 0u;
-	if (get_local_id(0) == 0 && slot[0] == ST_PUBLISHED) {
-		DEVICE_FENCE();
-		marker = VALID | (slot[4 + ARG_GENERATION] & GEN_MASK);
+	DEVICE_FENCE();
+	for (uint i = get_local_id(0); i < SLOT_WORDS; i += VIR0_WG)
+		l->copy[i] = slot[i];
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (get_local_id(0) == 0 && l->copy[0] == ST_PUBLISHED) {
+		marker = VALID | (l->copy[4 + ARG_GENERATION] & GEN_MASK);
 		claim = st[SS_CLAIM];
 		act = ACT_HELP;
 		if (claim != marker) {
-			DEVICE_FENCE();
-			if (slot[1] == OP_BATCH_FENCE)
+			if (l->copy[1] == OP_BATCH_FENCE)
 				act = ACT_FENCE;
 			else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
 				act = ACT_CLAIM;

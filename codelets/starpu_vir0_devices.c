@@ -221,6 +221,19 @@ int starpu_vir0_opencl_ready(int devid)
 	return starpu_vir0_devices_state(devid) == STARPU_VIR0_DEVICE_READY;
 }
 
+unsigned starpu_vir0_opencl_wait(void)
+{
+	starpu_vir0_devices_start();
+	unsigned ready = 0;
+	pthread_mutex_lock(&lock);
+	while (building)
+		pthread_cond_wait(&changed, &lock);
+	for (int i = 0; i < STARPU_MAXOPENCLDEVS; i++)
+		ready += devices[i].state == STARPU_VIR0_DEVICE_READY;
+	pthread_mutex_unlock(&lock);
+	return ready;
+}
+
 void starpu_vir0_devices_release(void)
 {
 	starpu_vir0_jit_release();

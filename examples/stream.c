@@ -293,6 +293,12 @@ int main(int argc, char **argv)
 	struct data r = copy_data(&d, o.elements);
 	struct handles h;
 	register_all(&h, &d, &o);
+	/* The OpenCL workers take VIR0 tasks once their megakernel is built:
+	 * wait for it, so both kinds of worker share the stream from its
+	 * first task. */
+	if (starpu_opencl_worker_get_count() > 0)
+		printf("vir0-stream: OpenCL interpreter ready on %u of %u OpenCL devices\n",
+		       starpu_vir0_opencl_wait(), starpu_opencl_worker_get_count());
 
 	double start = starpu_timing_now();
 	for (uint32_t round = 0; round < o.rounds; round++)

@@ -53,6 +53,14 @@ void starpu_vir0_program_hash(const starpu_vir0_program *program, char text[33])
 void starpu_vir0_vector_data_register(starpu_data_handle_t *handle, int home_node,
 				      uintptr_t ptr, uint32_t nx, size_t elemsize);
 
+/* Wait until the megakernel of every StarPU OpenCL device is built or has
+ * failed (it builds in a background thread from the first program load,
+ * started here if it was not; seconds on PoCL, up to a minute on NVIDIA
+ * without its compute cache). Until then VIR0 tasks run on CPU workers;
+ * an application that wants its OpenCL workers from the first task waits
+ * here first. The number of OpenCL devices ready for VIR0 tasks. */
+unsigned starpu_vir0_opencl_wait(void);
+
 /* The one codelet of every VIR0 task (variable number of buffers). */
 struct starpu_codelet *starpu_vir0_codelet(void);
 

@@ -189,6 +189,21 @@ START_TEST(examples_opencl_only)
 }
 END_TEST
 
+/* starpu_vir0_opencl_wait starts the megakernel's build when no program
+ * load did, and returns once it is done: the device is ready after it,
+ * and a run without OpenCL workers has none to wait for. */
+START_TEST(opencl_wait_counts_ready_devices)
+{
+	fixture_starpu_start(1, 1);
+	ck_assert_uint_eq(starpu_vir0_opencl_wait(), 1);
+	ck_assert(starpu_vir0_opencl_ready(starpu_worker_get_devid(fixture_starpu_worker_of(STARPU_OPENCL_WORKER))));
+	fixture_starpu_stop();
+	fixture_starpu_start(1, 0);
+	ck_assert_uint_eq(starpu_vir0_opencl_wait(), 0);
+	fixture_starpu_stop();
+}
+END_TEST
+
 START_TEST(examples_on_each_worker)
 {
 	fixture_starpu_start(1, 1);
@@ -771,6 +786,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, fill_refusals);
 	tcase_add_test(tc, examples_cpu_only);
 	tcase_add_test(tc, examples_opencl_only);
+	tcase_add_test(tc, opencl_wait_counts_ready_devices);
 	tcase_add_test(tc, examples_on_each_worker);
 	tcase_add_test(tc, partitioned_opencl);
 	tcase_add_test(tc, partitioned_cpu);

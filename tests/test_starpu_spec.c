@@ -7,7 +7,6 @@
  * differences are large, and rounds go on until the verdict (bounded). */
 #include <check.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "fixture_starpu.h"
 #include "speculation.h"
@@ -144,9 +143,7 @@ END_TEST
 START_TEST(burst_races_the_jit_within_the_run)
 {
 	starpu_vir0_program *slow = spec_load(spec_slow_add);
-	int devid = starpu_worker_get_devid(fixture_starpu_worker_of(STARPU_OPENCL_WORKER));
-	while (!starpu_vir0_opencl_ready(devid))
-		usleep(10000);
+	ck_assert_uint_eq(starpu_vir0_opencl_wait(), 1);
 	struct starpu_vir0_shape shape;
 	ck_assert_uint_eq(spec_round(slow, slow, N, BURST, &shape), 0);
 	struct starpu_vir0_speculation_view jit;

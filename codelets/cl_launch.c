@@ -98,6 +98,13 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	return VIR0_OK;
 }
 
+/* Frees a ring image that a buffer used in place, once it is gone. */
+static void CL_CALLBACK free_words(cl_mem mem, void *words)
+{
+	(void)mem;
+	free(words);
+}
+
 int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 	      struct vir0_error *err)
@@ -111,10 +118,24 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 			return status;
 	}
 	cl_int code;
-	cl_mem mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+	/* A CPU device's buffer can be the image itself, with no copy of
+	 * every slot's words and state: the buffer frees the words once
+	 * released and run. Read back (ring_out), they stay the caller's. */
+	int in_place = !dev->is_gpu && !ring_out;
+	cl_mem_flags flags = in_place ? CL_MEM_USE_HOST_PTR : CL_MEM_COPY_HOST_PTR;
+	cl_mem mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | flags,
 				    (size_t)ring->nwords * 4, ring->words, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateBuffer", code, "a ring of %u slots", ring->nslots);
+	if (in_place) {
+		code = clSetMemObjectDestructorCallback(mem, free_words, ring->words);
+		if (code != CL_SUCCESS) {
+			clReleaseMemObject(mem);
+			return vir0_cl_fail(err, "clSetMemObjectDestructorCallback", code,
+					    "a ring of %u slots", ring->nslots);
+		}
+		ring->words = NULL;
+	}
 	/* The slots' state is the tail of the same buffer, zero like the
 	 * image. */
 	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
@@ -141,8 +162,7 @@ static int enqueue_ring(vir0_cl_device *dev, cl_command_queue queue,
 	cl_uint nfills = 0;
 	int status = VIR0_OK;
 	if (!cl_ring_zero_in_kernel(dev, slots, ring))
-		status = cl_ring_zero_outputs(queue, slots, ring->nslots, nwait, wait, &fills,
-					      &nfills, err);
+		status = cl_ring_zero_outputs(queue, slots, ring, nwait, wait, &fills, &nfills, err);
 	if (status == VIR0_OK) {
 		pthread_mutex_lock(&dev->lock);
 		vir0_cl_persistent_stop(dev);

@@ -7,9 +7,10 @@
 /* Copy `ring` to a device buffer and enqueue the megakernel on it after
  * the `nwait` events: a pooled buffer (which takes ring->words over)
  * where the device uses them, unless *ring_out is wanted or every pooled
- * buffer is busy; else a
- * buffer of its own, and *ring_out (when not NULL) receives it,
- * retained, to read the slots' statuses back. Lock held. */
+ * buffer is busy; else a buffer of its own (on a CPU device, without
+ * ring_out, ring->words itself, which the buffer takes over), and
+ * *ring_out (when not NULL) receives it, retained, to read the slots'
+ * statuses back. Lock held. */
 int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 	      struct vir0_error *err);

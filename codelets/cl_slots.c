@@ -83,6 +83,7 @@ static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
 		if (status)
 			return status;
 	}
+	ring->outputs += buffer->is_output && b->size;
 	desc[0] = index;
 	desc[1] = (uint32_t)b->offset;
 	desc[2] = (uint32_t)((uint64_t)b->offset >> 32);
@@ -146,10 +147,23 @@ static int plan(const vir0_cl_device *dev, const vir0_cl_program *p, const uint3
 	return VIR0_OK;
 }
 
-static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *s, uint32_t slot,
+/* 1 when slot `slot` runs the program of the slot before over the same
+ * grid: that slot's plan holds for it (plan() reads nothing else), and
+ * a batch of many slots of one program plans once. */
+static int same_plan(const struct vir0_cl_slot *slots, uint32_t slot)
+{
+	if (!slot)
+		return 0;
+	const struct vir0_cl_slot *s = &slots[slot], *before = &slots[slot - 1];
+	return before->program == s->program &&
+	       !memcmp(before->groups, s->groups, sizeof(s->groups));
+}
+
+static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *slots, uint32_t slot,
 		      cl_mem fixed, struct cl_ring *ring, uint32_t *desc_at,
 		      struct vir0_error *err)
 {
+	const struct vir0_cl_slot *s = &slots[slot];
 	const vir0_cl_program *p = s->program;
 	uint32_t *w = ring->words + slot * VIR0_CL_SLOT_WORDS;
 	uint32_t *arg = w + 4;
@@ -175,7 +189,15 @@ static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *s, u
 			return status;
 	}
 	*desc_at += CL_DESC_WORDS * p->nbuffers;
-	return plan(dev, p, s->groups, slot, arg, ring, err);
+	if (!same_plan(slots, slot))
+		return plan(dev, p, s->groups, slot, arg, ring, err);
+	const uint32_t *planned = arg - VIR0_CL_SLOT_WORDS;
+	arg[RUN_NE] = planned[RUN_NE];
+	arg[RUN_PER_CHUNK] = planned[RUN_PER_CHUNK];
+	arg[RUN_NCHUNKS] = planned[RUN_NCHUNKS];
+	arg[RUN_WG_BYTES] = planned[RUN_WG_BYTES];
+	ring->chunks += planned[RUN_NCHUNKS];
+	return VIR0_OK;
 }
 
 int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
@@ -219,12 +241,15 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
 		int status = VIR0_OK;
 		/* A batch launch takes slots in any order: the slots after a
-		 * fence wait for it (megakernel_ring.cl run_batch). */
-		ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
+		 * fence wait for it (megakernel_ring.cl run_batch). Before any
+		 * fence the word stays zero, untouched, as calloc left it: no
+		 * write to every slot's state pages. */
+		if (fence)
+			ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
 		if (!slots[s].program && slots[s].opcode == VIR0_CL_OP_BATCH_FENCE)
 			fence = s + 1;
 		if (slots[s].program) {
-			status = encode_run(dev, &slots[s], s, fixed_mem, ring, &desc_at, err);
+			status = encode_run(dev, slots, s, fixed_mem, ring, &desc_at, err);
 		} else {
 			w[1] = slots[s].opcode;
 			w[2] = slots[s].tenant;
@@ -267,24 +292,21 @@ int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot 
 }
 
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
-			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event **fills,
-			 cl_uint *count, struct vir0_error *err)
+			 const struct cl_ring *ring, cl_uint nwait, const cl_event *wait,
+			 cl_event **fills, cl_uint *count, struct vir0_error *err)
 {
 	static const cl_uchar zero = 0;
-	size_t outputs = 0;
 	*fills = NULL;
 	*count = 0;
-	for (uint32_t s = 0; s < nslots; s++)
-		for (uint32_t i = 0; slots[s].program && i < slots[s].program->nbuffers; i++)
-			outputs += slots[s].program->buffers[i].is_output && slots[s].bindings[i].size;
-	if (!outputs)
+	if (!ring->outputs)
 		return VIR0_OK;
-	cl_event *events = calloc(outputs, sizeof(*events));
+	cl_event *events = calloc(ring->outputs, sizeof(*events));
 	if (!events)
-		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %zu events", outputs);
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u events",
+				     ring->outputs);
 	cl_uint n = 0;
 	int status = VIR0_OK;
-	for (uint32_t s = 0; s < nslots && status == VIR0_OK; s++) {
+	for (uint32_t s = 0; s < ring->nslots && status == VIR0_OK; s++) {
 		const vir0_cl_program *p = slots[s].program;
 		for (uint32_t i = 0; p && i < p->nbuffers && status == VIR0_OK; i++) {
 			const struct vir0_cl_binding *b = &slots[s].bindings[i];

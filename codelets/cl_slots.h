@@ -19,6 +19,7 @@ struct cl_ring {
 	size_t scratch_words;     /* per work-item, the most any slot needs */
 	size_t wgmem_bytes;       /* __local bytes, the most any slot needs */
 	uint64_t chunks;          /* work items to share out, all slots together */
+	uint32_t outputs;         /* is_output bindings with bytes: the zero fills */
 };
 
 /* Encode `slots`. `fixed_mem` (or NULL) is memory index 0 whatever the
@@ -43,12 +44,13 @@ size_t cl_slot_output_bytes(const struct vir0_cl_slot *slot);
 int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 			   struct cl_ring *ring);
 
-/* Enqueue the zero fill of every is_output binding (fmt §9.1) after the
- * `nwait` events: *fills gets an event per fill, *count of them (none
- * and NULL when no slot has an output); release them and free *fills. */
+/* Enqueue the zero fill of every is_output binding (fmt §9.1) of the
+ * `slots` encoded in `ring` after the `nwait` events: *fills gets an
+ * event per fill, *count of them (none and NULL when no slot has an
+ * output); release them and free *fills. */
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
-			 uint32_t nslots, cl_uint nwait, const cl_event *wait, cl_event **fills,
-			 cl_uint *count, struct vir0_error *err);
+			 const struct cl_ring *ring, cl_uint nwait, const cl_event *wait,
+			 cl_event **fills, cl_uint *count, struct vir0_error *err);
 
 /* VIR0_OK, or VIR0_EIO naming the first slot that ended in FAULT. */
 int cl_ring_check(const struct cl_ring *ring, const uint32_t *slot_words,

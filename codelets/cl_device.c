@@ -1,9 +1,11 @@
 /* cl_device.c - one device's resident state: the megakernel built once
  * from the embedded sources, its shape (work-group size, lanes per
  * work-item, work-groups per launch) from what the device reports, the
- * control words and the scratch. */
+ * control words and the scratch. The megakernel's binary is kept in the
+ * disk cache the JIT uses (cl_binary_cache.c). */
 #include "cl_engine.h"
 
+#include "cl_binary_cache.h"
 #include "cl_env.h"
 #include "cl_error.h"
 #include "cl_launch.h"
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* GPUs: 128 work-items x 4 lanes (the H100 probe's best), at most 64
  * lanes each. CPUs (PoCL): one work-item per work-group with many lanes,
@@ -54,24 +57,83 @@ static char *build_log(const vir0_cl_device *dev)
 	return log;
 }
 
-static int build_with(vir0_cl_device *dev, const char *options, struct vir0_error *err)
+static const char *const sources[] = {
+	vir0_cl_ops_source, vir0_cl_megakernel_source, vir0_cl_megakernel_interp_source,
+	vir0_cl_megakernel_ring_source,
+};
+#define NSOURCES (sizeof(sources) / sizeof(sources[0]))
+
+#define CACHE_KEY_FORMAT "vir0 opencl megakernel\ndevice %s\ndriver %s\noptions %s\n" \
+	"source %016llx%016llx\n"
+
+/* The text that names the megakernel's disk cache entry: device, driver,
+ * the exact build options and the XXH3-128 of the embedded sources.
+ * malloc'd. */
+static char *cache_key(const vir0_cl_device *dev, const char *options)
 {
-	const char *sources[] = { vir0_cl_ops_source, vir0_cl_megakernel_source,
-				  vir0_cl_megakernel_interp_source,
-				  vir0_cl_megakernel_ring_source };
-	cl_int code;
+	XXH3_state_t *state = XXH3_createState();
+	if (!state)
+		return NULL;
+	XXH3_128bits_reset(state);
+	for (size_t i = 0; i < NSOURCES; i++) /* each with its NUL, as a separator */
+		XXH3_128bits_update(state, sources[i], strlen(sources[i]) + 1);
+	XXH128_hash_t h = XXH3_128bits_digest(state);
+	XXH3_freeState(state);
+	int len = snprintf(NULL, 0, CACHE_KEY_FORMAT, dev->name, dev->driver, options,
+			   (unsigned long long)h.high64, (unsigned long long)h.low64);
+	char *key = len < 0 ? NULL : malloc((size_t)len + 1);
+	if (key)
+		snprintf(key, (size_t)len + 1, CACHE_KEY_FORMAT, dev->name, dev->driver, options,
+			 (unsigned long long)h.high64, (unsigned long long)h.low64);
+	return key;
+}
+
+/* dev->program from the cache entry at `path`, if it is sound and the
+ * driver takes its binary: 0, else -1, a corrupt or refused entry reported
+ * on stderr (the caller builds from source and rewrites it). */
+static int load_cached(vir0_cl_device *dev, const char *options, const char *path,
+		       const char *key)
+{
+	unsigned char *binary = NULL;
+	size_t size = 0;
+	char why[256];
+	int found = vir0_cl_binary_cache_read(path, key, &binary, &size, why, sizeof(why));
+	if (found == VIR0_CL_BINARY_CACHE_CORRUPT)
+		fprintf(stderr, "vir0: the megakernel's cache entry %s is corrupt (%s): "
+			"rebuilding it\n", path, why);
+	if (found != VIR0_CL_BINARY_CACHE_FOUND)
+		return -1;
+	cl_int code, binary_status;
+	const unsigned char *image = binary;
+	dev->program = clCreateProgramWithBinary(dev->context, 1, &dev->device, &size, &image,
+						 &binary_status, &code);
+	free(binary);
+	if (code == CL_SUCCESS)
+		code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
+	if (code == CL_SUCCESS)
+		return 0;
+	fprintf(stderr, "vir0: %s does not load the megakernel's cache entry %s (%s): "
+		"rebuilding it\n", dev->name, path, vir0_cl_error_name(code));
 	if (dev->program)
 		clReleaseProgram(dev->program);
-	dev->program = clCreateProgramWithSource(dev->context, 4, sources, NULL, &code);
+	dev->program = NULL;
+	return -1;
+}
+
+/* dev->program from the embedded sources. `show_log`: print the build log
+ * even when it builds (NVIDIA's register use with -cl-nv-verbose in
+ * VIR0_CL_BUILD_OPTIONS). */
+static int build_from_source(vir0_cl_device *dev, const char *options, int show_log,
+			     struct vir0_error *err)
+{
+	cl_int code;
+	dev->program = clCreateProgramWithSource(dev->context, NSOURCES, (const char **)sources,
+						 NULL, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateProgramWithSource", code,
 				    "creating the megakernel program for %s", dev->name);
-	uint64_t start = cl_now_ns();
 	code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
-	dev->build_ms = (double)(cl_now_ns() - start) / 1e6;
-	/* VIR0_CL_BUILD_LOG=1 shows a successful build's log too (NVIDIA's
-	 * register use with -cl-nv-verbose in VIR0_CL_BUILD_OPTIONS). */
-	if (code != CL_SUCCESS || vir0_env_u32("VIR0_CL_BUILD_LOG", 0, 0, 1)) {
+	if (code != CL_SUCCESS || show_log) {
 		char *log = build_log(dev);
 		if (log)
 			fprintf(stderr, "vir0: megakernel build log for %s (%s):\n%s\n", dev->name,
@@ -84,6 +146,47 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
 		if (status)
 			return status;
 	}
+	return VIR0_OK;
+}
+
+/* The built program's binary into the cache; a failure is reported, the
+ * program stays usable. */
+static void store_binary(const vir0_cl_device *dev, const char *path, const char *key)
+{
+	size_t size;
+	struct vir0_error err;
+	unsigned char *binary = vir0_cl_program_binary(dev->program, dev->device, &size);
+	if (!binary)
+		return; /* the driver keeps no binary: nothing to cache */
+	if (vir0_cl_binary_cache_write(path, key, binary, size, &err))
+		fprintf(stderr, "vir0: %s\n", err.message);
+	free(binary);
+}
+
+/* The megakernel with `options`: from the disk cache in `cache_dir` (NULL:
+ * none) when it holds a sound entry, else from source (then written
+ * back). VIR0_CL_BUILD_LOG=1 skips the read, a binary having no compiler
+ * log to show. */
+static int build_with(vir0_cl_device *dev, const char *options, const char *cache_dir,
+		      struct vir0_error *err)
+{
+	int show_log = vir0_env_u32("VIR0_CL_BUILD_LOG", 0, 0, 1);
+	char *key = cache_dir ? cache_key(dev, options) : NULL;
+	char *path = key ? vir0_cl_binary_cache_path(cache_dir, key) : NULL;
+	if (dev->program)
+		clReleaseProgram(dev->program);
+	dev->program = NULL;
+	uint64_t start = cl_now_ns();
+	dev->from_cache = path && !show_log && load_cached(dev, options, path, key) == 0;
+	int status = dev->from_cache ? VIR0_OK : build_from_source(dev, options, show_log, err);
+	dev->build_ms = (double)(cl_now_ns() - start) / 1e6;
+	if (status == VIR0_OK && path && !dev->from_cache)
+		store_binary(dev, path, key);
+	free(key);
+	free(path);
+	if (status)
+		return status;
+	cl_int code;
 	dev->kernel = clCreateKernel(dev->program, "vir0_megakernel", &code);
 	dev->args_set = 0; /* a new kernel has no argument set */
 	if (code != CL_SUCCESS)
@@ -92,12 +195,15 @@ static int build_with(vir0_cl_device *dev, const char *options, struct vir0_erro
 }
 
 /* On NVIDIA the device- and system-wide fences are PTX (megakernel.cl);
- * a driver that refuses the asm gets mem_fence, with a warning. */
+ * a driver that refuses the asm gets mem_fence, with a warning. Both go
+ * through the disk cache of program binaries (cl_binary_cache.c), in the
+ * JIT's directory: a cold build takes seconds on PoCL, about a minute on
+ * the H200. */
 static int build(vir0_cl_device *dev, struct vir0_error *err)
 {
 	/* The caller's own options (VIR0_CL_BUILD_OPTIONS) go after ours. */
 	const char *extra = getenv("VIR0_CL_BUILD_OPTIONS");
-	char options[640];
+	char options[640], why[400];
 	int n = snprintf(options, sizeof(options),
 			 "-DVIR0_WG=%u -DVIR0_LANES=%u -DVIR0_MASK_WORDS=%u "
 			 "-cl-fp32-correctly-rounded-divide-sqrt %s",
@@ -105,15 +211,22 @@ static int build(vir0_cl_device *dev, struct vir0_error *err)
 	if (n < 0 || (size_t)n + sizeof(" -DVIR0_PTX_FENCES") > sizeof(options))
 		return vir0_error_at(err, VIR0_EARG, 0, "VIR0_CL_BUILD_OPTIONS is %zu characters "
 				     "long; the megakernel takes at most 480 extra", strlen(extra));
+	char *cache_dir = vir0_cl_binary_cache_dir(NULL, why, sizeof(why));
+	if (!cache_dir && why[0])
+		fprintf(stderr, "vir0: no disk cache for the megakernel: %s\n", why);
+	int status = VIR0_OK;
 	if (dev->is_nvidia) {
 		snprintf(options + n, sizeof(options) - (size_t)n, " -DVIR0_PTX_FENCES");
-		if (build_with(dev, options, err) == VIR0_OK)
-			return VIR0_OK;
-		fprintf(stderr, "vir0: %s refused the megakernel's PTX fences; using mem_fence, "
-			"whose scope may not cover the device\n", dev->name);
+		status = build_with(dev, options, cache_dir, err);
+		if (status != VIR0_OK)
+			fprintf(stderr, "vir0: %s refused the megakernel's PTX fences; using "
+				"mem_fence, whose scope may not cover the device\n", dev->name);
 		options[n] = '\0';
 	}
-	return build_with(dev, options, err);
+	if (!dev->is_nvidia || status != VIR0_OK)
+		status = build_with(dev, options, cache_dir, err);
+	free(cache_dir);
+	return status;
 }
 
 static void describe_shape(vir0_cl_device *dev)
@@ -259,8 +372,9 @@ const char *vir0_cl_mode_name(enum vir0_cl_mode mode)
 void vir0_cl_device_describe(const vir0_cl_device *dev, char *text, size_t size)
 {
 	snprintf(text, size, "%s (driver %s), mode %s, %u work-groups of %u work-items x %u lanes, "
-		 "built in %.0f ms", dev->name, dev->driver, vir0_cl_mode_name(dev->mode),
-		 dev->groups, dev->wg, dev->lanes, dev->build_ms);
+		 "built in %.0f ms from %s", dev->name, dev->driver, vir0_cl_mode_name(dev->mode),
+		 dev->groups, dev->wg, dev->lanes, dev->build_ms,
+		 dev->from_cache ? "the disk cache" : "source");
 }
 
 int vir0_cl_control_read(vir0_cl_device *dev, cl_command_queue queue, uint32_t first,

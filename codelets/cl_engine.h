@@ -105,7 +105,8 @@ struct vir0_cl_device {
 	size_t local_budget;         /* __local bytes for Workgroup memory */
 	size_t zero_in_kernel;       /* most output bytes a launch's claimer zeroes itself */
 	uint32_t idle_spins;
-	double build_ms;             /* the megakernel's clBuildProgram */
+	double build_ms;             /* the megakernel's build (with the cache read) */
+	int from_cache;              /* ... from the disk cache's binary */
 	int ring_pool;               /* batch launches use the ring buffers below */
 	cl_mem control;
 	/* program store */

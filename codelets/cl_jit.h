@@ -1,7 +1,7 @@
 /* cl_jit.h - inside the OpenCL JIT: the JIT object (one per context and
  * device), its kernels, and the parts that share them: requests and the
- * build thread (cl_jit.c), building a kernel (cl_jit_build.c), the disk
- * cache (cl_jit_disk.c) and launches (cl_jit_launch.c). */
+ * build thread (cl_jit.c), building a kernel (cl_jit_build.c), its disk
+ * cache entries (cl_jit_disk.c) and launches (cl_jit_launch.c). */
 #ifndef VIR0_CL_JIT_H
 #define VIR0_CL_JIT_H
 
@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 
+#include "cl_binary_cache.h"
 #include "emit_opencl.h"
 
 struct vir0_cl_jit_kernel {
@@ -60,32 +61,16 @@ int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k);
 /* Report `message` through the JIT's report callback. */
 void vir0_cl_jit_report(struct vir0_cl_jit *jit, const char *message);
 
-/* ---- disk cache (cl_jit_disk.c) ---------------------------------------- */
+/* ---- disk cache (cl_jit_disk.c; the files: cl_binary_cache.c) -------- */
 
 /* The directory to use: config's, else from the environment
- * ($VIR0_HOME, $STARPU_HOME/.starpu/vir0, $HOME/.vir0, each + /opencl-jit),
- * created if missing. NULL when disabled or impossible (reported). */
+ * (vir0_cl_binary_cache_dir). NULL when disabled or impossible (the
+ * latter reported). */
 char *vir0_cl_jit_cache_dir(struct vir0_cl_jit *jit, const char *configured);
 
 /* The text that names a kernel's cache entry: emitter version, device,
  * driver, build options, program hash, hash of the full source.
  * malloc'd. */
 char *vir0_cl_jit_cache_key(const struct vir0_cl_jit *jit, const struct vir0_cl_jit_kernel *k);
-/* The entry's path for `key`, malloc'd. */
-char *vir0_cl_jit_cache_path(const struct vir0_cl_jit *jit, const char *key);
-
-enum vir0_cl_jit_entry {
-	VIR0_CL_JIT_ENTRY_FOUND = 0,
-	VIR0_CL_JIT_ENTRY_MISSING = 1,   /* no file, or one for another key */
-	VIR0_CL_JIT_ENTRY_CORRUPT = 2,   /* truncated, bad header or checksum */
-};
-
-/* Read the entry at `path` for `key`: FOUND with *binary (malloc'd) and
- * *size, or why not (CORRUPT fills `why`). */
-int vir0_cl_jit_cache_read(const char *path, const char *key, unsigned char **binary,
-			   size_t *size, char *why, size_t why_size);
-/* Write an entry (temporary file, then rename). 0 or a VIR0_E* code. */
-int vir0_cl_jit_cache_write(const char *path, const char *key, const unsigned char *binary,
-			    size_t size, struct vir0_error *err);
 
 #endif

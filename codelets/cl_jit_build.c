@@ -111,21 +111,15 @@ static int build_from_source(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel 
 static void store_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
 			 const char *path, const char *key)
 {
-	size_t size = 0;
+	size_t size;
 	struct vir0_error err;
-	if (clGetProgramInfo(k->program, CL_PROGRAM_BINARY_SIZES, sizeof(size), &size, NULL) !=
-	    CL_SUCCESS || size == 0)
-		return; /* the driver keeps no binary: nothing to cache */
-	unsigned char *binary = malloc(size);
+	unsigned char *binary = vir0_cl_program_binary(k->program, jit->device, &size);
 	if (!binary)
-		return;
-	if (clGetProgramInfo(k->program, CL_PROGRAM_BINARIES, sizeof(binary), &binary, NULL) ==
-	    CL_SUCCESS) {
-		if (vir0_cl_jit_cache_write(path, key, binary, size, &err))
-			vir0_cl_jit_report(jit, err.message);
-		else
-			count(jit, &jit->stats.disk_writes);
-	}
+		return; /* the driver keeps no binary: nothing to cache */
+	if (vir0_cl_binary_cache_write(path, key, binary, size, &err))
+		vir0_cl_jit_report(jit, err.message);
+	else
+		count(jit, &jit->stats.disk_writes);
 	free(binary);
 }
 
@@ -136,15 +130,15 @@ static int try_cache(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k, cons
 	unsigned char *binary = NULL;
 	size_t size = 0;
 	char why[256], message[512];
-	int found = vir0_cl_jit_cache_read(path, key, &binary, &size, why, sizeof(why));
-	if (found == VIR0_CL_JIT_ENTRY_CORRUPT) {
+	int found = vir0_cl_binary_cache_read(path, key, &binary, &size, why, sizeof(why));
+	if (found == VIR0_CL_BINARY_CACHE_CORRUPT) {
 		count(jit, &jit->stats.disk_corrupt);
 		snprintf(message, sizeof(message), "JIT cache entry %s is corrupt (%s): rebuilding it",
 			 path, why);
 		vir0_cl_jit_report(jit, message);
 		return -1;
 	}
-	if (found != VIR0_CL_JIT_ENTRY_FOUND)
+	if (found != VIR0_CL_BINARY_CACHE_FOUND)
 		return -1;
 	int rc = build_from_binary(jit, k, binary, size);
 	free(binary);
@@ -193,7 +187,7 @@ int vir0_cl_jit_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k)
 	int rc = -1;
 	if (jit->cache_dir) {
 		key = vir0_cl_jit_cache_key(jit, k);
-		path = key ? vir0_cl_jit_cache_path(jit, key) : NULL;
+		path = key ? vir0_cl_binary_cache_path(jit->cache_dir, key) : NULL;
 	}
 	int fits = device_fits(jit, k) == VIR0_OK; /* else k->error says why */
 	if (fits && path && try_cache(jit, k, path, key) == 0) {

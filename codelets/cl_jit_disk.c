@@ -1,127 +1,23 @@
-/* cl_jit_disk.c - the JIT's on-disk cache of program binaries. One file per
- * (program, device, driver, emitter, options), named by the XXH3-128 of
- * the key text; it holds a header, the key text and the binary:
- *
- *   bytes 0-7    magic "VIR0JITB"
- *   bytes 8-11   format version (1), little-endian
- *   bytes 12-15  key length
- *   bytes 16-23  binary length
- *   bytes 24-31  XXH64 of the key and the binary
- *
- * A file of the wrong size, magic or checksum is corrupt (reported and
- * rebuilt); a file for another key (a hash collision) is a miss. Writers
- * write a temporary file and rename it, so readers never see half a file
- * from a live writer; a crash or a full disk can still leave a short file,
- * which the size check catches. */
+/* cl_jit_disk.c - what the JIT puts in the disk cache of program binaries
+ * (cl_binary_cache.c holds the files): its directory and the key text of
+ * a kernel's entry. */
 #include "cl_jit.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
-#include "error.h"
-
-#define MAGIC "VIR0JITB"
-#define FORMAT_VERSION 1u
-#define HEADER_SIZE 32u
-#define SUBDIR "/opencl-jit"
 #define KEY_FORMAT "vir0 opencl jit\nemitter %u\ndevice %s\ndriver %s\noptions %s\n" \
 	"program %s\nsource %016llx%016llx\n"
 
-static void put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p)
-{
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t checksum(const char *key, size_t key_len, const unsigned char *binary,
-			 size_t size)
-{
-	XXH64_state_t *state = XXH64_createState();
-	uint64_t sum;
-	if (!state)
-		return 0;
-	XXH64_reset(state, 0);
-	XXH64_update(state, key, key_len);
-	XXH64_update(state, binary, size);
-	sum = XXH64_digest(state);
-	XXH64_freeState(state);
-	return sum;
-}
-
-/* mkdir -p */
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
 char *vir0_cl_jit_cache_dir(struct vir0_cl_jit *jit, const char *configured)
 {
-	const char *base = NULL, *suffix = SUBDIR;
-	char message[512];
-	if (configured) {
-		if (!*configured)
-			return NULL;
-		base = configured;
-		suffix = "";
-	} else if (getenv("VIR0_HOME") && *getenv("VIR0_HOME")) {
-		base = getenv("VIR0_HOME");
-	} else if (getenv("STARPU_HOME") && *getenv("STARPU_HOME")) {
-		base = getenv("STARPU_HOME");
-		suffix = "/.starpu/vir0" SUBDIR;
-	} else if (getenv("HOME") && *getenv("HOME")) {
-		base = getenv("HOME");
-		suffix = "/.vir0" SUBDIR;
-	} else {
-		vir0_cl_jit_report(jit, "no JIT disk cache: set VIR0_HOME, STARPU_HOME or HOME");
-		return NULL;
-	}
-	size_t len = strlen(base) + strlen(suffix) + 1;
-	char *dir = malloc(len);
-	if (!dir)
-		return NULL;
-	snprintf(dir, len, "%s%s", base, suffix);
-	if (make_dirs(dir)) {
-		snprintf(message, sizeof(message), "no JIT disk cache: cannot create %s (%s); "
-			 "fix its permissions or set VIR0_HOME", dir, strerror(errno));
+	char why[400], message[512];
+	char *dir = vir0_cl_binary_cache_dir(configured, why, sizeof(why));
+	if (!dir && why[0]) {
+		snprintf(message, sizeof(message), "no JIT disk cache: %s", why);
 		vir0_cl_jit_report(jit, message);
-		free(dir);
-		return NULL;
 	}
 	return dir;
 }
@@ -140,107 +36,4 @@ char *vir0_cl_jit_cache_key(const struct vir0_cl_jit *jit, const struct vir0_cl_
 			 jit->device_name, jit->driver_version, jit->options, hash,
 			 (unsigned long long)source.high64, (unsigned long long)source.low64);
 	return key;
-}
-
-char *vir0_cl_jit_cache_path(const struct vir0_cl_jit *jit, const char *key)
-{
-	XXH128_hash_t h = XXH3_128bits(key, strlen(key));
-	size_t len = strlen(jit->cache_dir) + 48;
-	char *path = malloc(len);
-	if (path)
-		snprintf(path, len, "%s/%016llx%016llx.bin", jit->cache_dir,
-			 (unsigned long long)h.high64, (unsigned long long)h.low64);
-	return path;
-}
-
-static unsigned char *read_all(FILE *f, size_t *size)
-{
-	size_t capacity = 65536, len = 0, n;
-	unsigned char *data = malloc(capacity);
-	while (data && (n = fread(data + len, 1, capacity - len, f)) > 0) {
-		len += n;
-		if (len == capacity) {
-			unsigned char *grown = capacity > SIZE_MAX / 2 ? NULL : realloc(data, capacity * 2);
-			if (!grown) {
-				free(data);
-				return NULL;
-			}
-			data = grown;
-			capacity *= 2;
-		}
-	}
-	*size = len;
-	return data;
-}
-
-int vir0_cl_jit_cache_read(const char *path, const char *key, unsigned char **binary,
-			   size_t *size, char *why, size_t why_size)
-{
-	FILE *f = fopen(path, "rb");
-	size_t len, key_len = strlen(key);
-	int rc = VIR0_CL_JIT_ENTRY_CORRUPT;
-	if (!f)
-		return VIR0_CL_JIT_ENTRY_MISSING;
-	unsigned char *data = read_all(f, &len);
-	fclose(f);
-	if (!data) {
-		snprintf(why, why_size, "cannot read it (out of memory)");
-		return VIR0_CL_JIT_ENTRY_CORRUPT;
-	}
-	if (len < HEADER_SIZE || memcmp(data, MAGIC, 8) || get32(data + 8) != FORMAT_VERSION) {
-		snprintf(why, why_size, "bad header (%zu bytes)", len);
-	} else if ((uint64_t)len != HEADER_SIZE + (uint64_t)get32(data + 12) + get64(data + 16)) {
-		snprintf(why, why_size, "truncated or overlong: %zu bytes, the header says %llu",
-			 len, (unsigned long long)(HEADER_SIZE + (uint64_t)get32(data + 12) +
-						   get64(data + 16)));
-	} else if (checksum((const char *)data + HEADER_SIZE, get32(data + 12),
-			    data + HEADER_SIZE + get32(data + 12), (size_t)get64(data + 16)) !=
-		   get64(data + 24)) {
-		snprintf(why, why_size, "checksum mismatch");
-	} else if (get32(data + 12) != key_len || memcmp(data + HEADER_SIZE, key, key_len)) {
-		rc = VIR0_CL_JIT_ENTRY_MISSING;
-	} else {
-		*size = (size_t)get64(data + 16);
-		*binary = malloc(*size ? *size : 1);
-		if (*binary) {
-			memcpy(*binary, data + HEADER_SIZE + key_len, *size);
-			rc = VIR0_CL_JIT_ENTRY_FOUND;
-		} else {
-			snprintf(why, why_size, "cannot read it (out of memory)");
-		}
-	}
-	free(data);
-	return rc;
-}
-
-int vir0_cl_jit_cache_write(const char *path, const char *key, const unsigned char *binary,
-			    size_t size, struct vir0_error *err)
-{
-	unsigned char header[HEADER_SIZE];
-	size_t key_len = strlen(key), tmp_len = strlen(path) + 48;
-	char *tmp = malloc(tmp_len);
-	if (!tmp)
-		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory writing the JIT cache");
-	/* Unique per process and thread, in the same directory for rename. */
-	snprintf(tmp, tmp_len, "%s.tmp.%ld.%p", path, (long)getpid(), (void *)&header);
-	memcpy(header, MAGIC, 8);
-	put32(header + 8, FORMAT_VERSION);
-	put32(header + 12, (uint32_t)key_len);
-	put64(header + 16, size);
-	put64(header + 24, checksum(key, key_len, binary, size));
-	FILE *f = fopen(tmp, "wb");
-	int ok = f && fwrite(header, 1, HEADER_SIZE, f) == HEADER_SIZE &&
-		 fwrite(key, 1, key_len, f) == key_len && fwrite(binary, 1, size, f) == size;
-	if (f && fclose(f))
-		ok = 0;
-	if (!ok || rename(tmp, path)) {
-		int saved = errno;
-		unlink(tmp);
-		free(tmp);
-		return vir0_error_at(err, VIR0_EIO, 0, "cannot write the JIT cache entry %s (%s): "
-				     "check the disk and the directory's permissions", path,
-				     strerror(saved));
-	}
-	free(tmp);
-	return VIR0_OK;
 }

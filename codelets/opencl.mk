@@ -20,6 +20,7 @@ libvir0_opencl_la_SOURCES = \
 	codelets/cl_env.c codelets/cl_env.h \
 	codelets/cl_platform.c codelets/cl_platform.h \
 	codelets/cl_device.c \
+	codelets/cl_binary_cache.c codelets/cl_binary_cache.h \
 	codelets/cl_store.c \
 	codelets/cl_arena.c \
 	codelets/cl_slots.c codelets/cl_slots.h \
@@ -47,8 +48,9 @@ endif
 if HAVE_OPENCL
 VIR0_CL_TEST_CFLAGS = $(VIR0_TEST_CFLAGS) $(OPENCL_CFLAGS)
 VIR0_CL_TEST_LIBS = libvir0_opencl.la $(VIR0_TEST_LIBS) $(OPENCL_LIBS)
-check_PROGRAMS += tests/test_opencl_engine tests/test_opencl_slots
-TESTS += tests/test_opencl_engine tests/test_opencl_slots
+check_PROGRAMS += tests/test_opencl_engine tests/test_opencl_slots \
+	tests/test_opencl_binary_cache
+TESTS += tests/test_opencl_engine tests/test_opencl_slots tests/test_opencl_binary_cache
 tests_test_opencl_engine_SOURCES = tests/test_opencl_engine.c
 tests_test_opencl_engine_CFLAGS = $(VIR0_CL_TEST_CFLAGS)
 tests_test_opencl_engine_LDADD = tests/libprogen.la tests/libfixtures_examples.la \
@@ -56,4 +58,8 @@ tests_test_opencl_engine_LDADD = tests/libprogen.la tests/libfixtures_examples.l
 tests_test_opencl_slots_SOURCES = tests/test_opencl_slots.c
 tests_test_opencl_slots_CFLAGS = $(VIR0_CL_TEST_CFLAGS)
 tests_test_opencl_slots_LDADD = tests/libfixtures_examples.la $(VIR0_CL_TEST_LIBS)
+tests_test_opencl_binary_cache_SOURCES = tests/test_opencl_binary_cache.c
+tests_test_opencl_binary_cache_CFLAGS = $(VIR0_CL_TEST_CFLAGS)
+tests_test_opencl_binary_cache_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/codelets
+tests_test_opencl_binary_cache_LDADD = tests/libfixtures_examples.la $(VIR0_CL_TEST_LIBS)
 endif

@@ -1,0 +1,41 @@
+/* cl_binary_cache.h - the on-disk cache of OpenCL program binaries shared
+ * by the JIT's kernels (cl_jit_build.c) and the megakernel (cl_device.c):
+ * where it lives, one entry file per key text, read with corruption
+ * checks and written atomically. Each user makes its own key text. */
+#ifndef VIR0_CL_BINARY_CACHE_H
+#define VIR0_CL_BINARY_CACHE_H
+
+#include "vir0_opencl.h"
+
+#include <stddef.h>
+
+/* The directory to use: `configured` when not NULL ("" disables the
+ * cache), else from the environment ($VIR0_HOME, $STARPU_HOME/.starpu/vir0,
+ * $HOME/.vir0, each + /opencl-jit), created if missing. malloc'd; NULL when
+ * disabled or impossible, the latter saying why in `why` (else why[0] is
+ * '\0'). */
+char *vir0_cl_binary_cache_dir(const char *configured, char *why, size_t why_size);
+
+/* The entry's path in `dir` for `key`, malloc'd. */
+char *vir0_cl_binary_cache_path(const char *dir, const char *key);
+
+enum vir0_cl_binary_cache_entry {
+	VIR0_CL_BINARY_CACHE_FOUND = 0,
+	VIR0_CL_BINARY_CACHE_MISSING = 1,   /* no file, or one for another key */
+	VIR0_CL_BINARY_CACHE_CORRUPT = 2,   /* truncated, bad header or checksum */
+};
+
+/* Read the entry at `path` for `key`: FOUND with *binary (malloc'd) and
+ * *size, or why not (CORRUPT fills `why`). */
+int vir0_cl_binary_cache_read(const char *path, const char *key, unsigned char **binary,
+			      size_t *size, char *why, size_t why_size);
+
+/* Write an entry (temporary file, then rename). 0 or a VIR0_E* code. */
+int vir0_cl_binary_cache_write(const char *path, const char *key, const unsigned char *binary,
+			       size_t size, struct vir0_error *err);
+
+/* A built program's binary for `device` (CL_PROGRAM_BINARIES, malloc'd)
+ * and its *size, or NULL when the driver keeps none or memory ran out. */
+unsigned char *vir0_cl_program_binary(cl_program program, cl_device_id device, size_t *size);
+
+#endif

@@ -269,8 +269,8 @@ static void describe_shape(vir0_cl_device *dev)
 	dev->idle_spins = vir0_env_u32("VIR0_CL_IDLE_SPINS", dev->is_gpu ? GPU_IDLE_SPINS : 256,
 					  0, 1u << 30);
 	/* Ring images go to pooled buffers by a write command on a GPU, where
-	 * a buffer per launch is a device allocation; on a CPU device that
-	 * buffer is a malloc and a copy, cheaper than one more command. */
+	 * a buffer per launch is a device allocation; on a CPU device the
+	 * buffer uses the ring image in place, cheaper than one more command. */
 	dev->ring_pool = vir0_env_u32("VIR0_CL_RING_POOL", dev->is_gpu, 0, 1);
 	/* In words. */
 	dev->store_limit = (size_t)vir0_env_u32("VIR0_CL_STORE_MAX_MB", 64, 1, 4095) << 18;

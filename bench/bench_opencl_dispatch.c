@@ -305,6 +305,19 @@ static double round_trip(struct bcl *b, vir0_cl_device *dev, const struct vir0_c
 	return bench_median(trips, ROUND_TRIPS);
 }
 
+/* Median microseconds of a clFinish with nothing queued. */
+static double idle_finish_us(struct bcl *b)
+{
+	double trips[ROUND_TRIPS];
+	bcl_check(clFinish(b->queue), "clFinish");
+	for (int r = 0; r < ROUND_TRIPS; r++) {
+		double start = bench_now();
+		bcl_check(clFinish(b->queue), "clFinish");
+		trips[r] = bench_now() - start;
+	}
+	return bench_median(trips, ROUND_TRIPS) * 1e6;
+}
+
 static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseline base)
 {
 	struct vir0_error err;
@@ -355,6 +368,8 @@ static void resident_mode(struct bcl *b, const vir0_program *tiny, struct baseli
 	printf("  %-50s %10.2f us (median of %d); empty launch / this: %.2f%s\n",
 	       "resident: one tiny slot, publish to done", tiny_us, ROUND_TRIPS,
 	       base.empty_us / tiny_us, tiny_counts);
+	printf("  %-50s %10.2f us (median of %d; a program's slot waits for the caller's queue)\n",
+	       "clFinish of an idle queue", idle_finish_us(b), ROUND_TRIPS);
 	fflush(stdout);
 
 	double ring[MANY_REPEATS];

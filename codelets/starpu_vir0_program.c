@@ -8,6 +8,7 @@
 #include "starpu_vir0_devices.h"
 #include "starpu_vir0_variant_code.h"
 
+#include "cpu_engine.h"
 #include "error.h"
 
 #include <errno.h>
@@ -18,6 +19,8 @@
 static void program_free(starpu_vir0_program *p)
 {
 	starpu_vir0_variants_free(p->variants);
+	for (int w = 0; w < STARPU_NMAXWORKERS; w++)
+		vir0_cpu_prepared_free(p->cpu[w]);
 	pthread_mutex_destroy(&p->variants_lock);
 	vir0_bytecode_free(p->bc);
 	vir0_program_free(p->program);

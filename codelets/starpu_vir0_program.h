@@ -1,8 +1,9 @@
 /* starpu_vir0_program.h - what a loaded program holds (starpu_vir0.h's
  * opaque starpu_vir0_program): the decoded program, its bytecode lowered
  * and verified once, its hash, which declaration each task handle binds
- * to, per OpenCL device the entry of the device's program store, and its
- * speculative variants once asked for (starpu_vir0_variant_code.h). */
+ * to, per OpenCL device the entry of the device's program store, per
+ * worker the CPU engine's prepared dispatch, and its speculative variants
+ * once asked for (starpu_vir0_variant_code.h). */
 #ifndef STARPU_VIR0_PROGRAM_H
 #define STARPU_VIR0_PROGRAM_H
 
@@ -31,6 +32,8 @@ struct starpu_vir0_code {
 	struct starpu_vir0_program_cl *cl;
 };
 
+struct vir0_cpu_prepared;
+
 struct starpu_vir0_variants;
 
 struct starpu_vir0_program {
@@ -42,6 +45,10 @@ struct starpu_vir0_program {
 	uint32_t nbound;                /* non-Workgroup buffers: handles per task */
 	uint32_t *bound;                /* declaration index of handle k */
 	struct starpu_vir0_program_cl cl[STARPU_MAXOPENCLDEVS];
+	/* Per StarPU worker, the CPU engine's prepared dispatch of the
+	 * worker's last shape (vir0_cpu_run_prepared); only that worker's
+	 * thread touches its entry. */
+	struct vir0_cpu_prepared *cpu[STARPU_NMAXWORKERS];
 	pthread_mutex_t variants_lock;  /* makes `variants` once */
 	struct starpu_vir0_variants *variants;
 };

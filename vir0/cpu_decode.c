@@ -727,6 +727,11 @@ int vir0_cpu_decode(const struct vir0_bytecode *bc, const struct vir0_buffer_vie
 	find_index_patterns(code, &linear);
 	find_outputs_written_whole(code, bc, views, &linear);
 	find_loop_exits(code, bc);
+	/* Each decode its own number, whoever keeps it (this thread's memo,
+	 * or a caller's prepared dispatch): the engine keys on it what it
+	 * derives from the decode. */
+	static uint64_t generations;
+	code->generation = __atomic_add_fetch(&generations, 1, __ATOMIC_RELAXED);
 out:
 	free(dropped);
 	free(new_index);
@@ -845,8 +850,6 @@ int vir0_cpu_decode_reused(const struct vir0_bytecode *bc, const struct vir0_buf
 		m->lengths[i] = views[i].length;
 	}
 	memcpy(m->groups, groups, sizeof(m->groups));
-	static uint64_t generations;
-	m->code.generation = __atomic_add_fetch(&generations, 1, __ATOMIC_RELAXED);
 	if (memo_key_made)
 		pthread_setspecific(memo_key, m);
 	m->valid = 1;

@@ -1,9 +1,10 @@
-/* cpu_engine.c - vir0_run_cpu and vir0_cpu_run_bytecode: the dispatch of
- * fmt §9.1 on the vectorised interpreter. The lanes of the grid are cut
- * into blocks (cpu_block.c); OpenMP threads share out the blocks, or the
- * workgroups when blocks must keep to one workgroup (Workgroup memory,
- * barriers). Outputs are zero-filled first, except those the decoder
- * proves the run writes whole. doc/cpu-engine.md explains the choices. */
+/* cpu_engine.c - vir0_run_cpu, vir0_cpu_run_bytecode and
+ * vir0_cpu_run_prepared: the dispatch of fmt §9.1 on the vectorised
+ * interpreter. The lanes of the grid are cut into blocks (cpu_block.c);
+ * OpenMP threads share out the blocks, or the workgroups when blocks must
+ * keep to one workgroup (Workgroup memory, barriers). Outputs are
+ * zero-filled first, except those the decoder proves the run writes
+ * whole. doc/cpu-engine.md explains the choices. */
 #include "cpu_engine.h"
 
 #include "cpu_block.h"
@@ -26,7 +27,7 @@
 /* How a dispatch is cut up: it depends only on the decode (which is
  * keyed on the bytecode and the grid) and the program's Workgroup
  * buffers (which the bytecode declares too), so the calling thread keeps
- * the last one (kept.plan). */
+ * the last one (kept.plan), and a prepared dispatch its own. */
 struct cpu_plan {
 	size_t workgroup_bytes;           /* offsets in the KEEP_OFFSETS piece */
 	uint64_t nlanes;                  /* in the whole grid */
@@ -40,23 +41,32 @@ struct cpu_plan {
 	int packed;
 };
 
-struct cpu_dispatch {
-	struct vir0_cpu_code *code;       /* the thread's: vir0_cpu_decode_reused */
-	const vir0_program *program;
-	struct vir0_buffer_view *views;   /* Workgroup views unbound */
-	size_t *workgroup_offsets;
-	struct cpu_plan plan;
-	int status;                       /* the first failure */
-	uint64_t failed_group;
-	uint32_t failed_pc[2];
-};
-
 /* What one thread owns: its Workgroup memory and its block states. */
 struct cpu_worker {
 	struct vir0_buffer_view *views;   /* Workgroup views bound to workgroup_memory */
 	uint8_t *workgroup_memory;
 	struct vir0_cpu_block *blocks;
 	uint32_t *lanes;
+};
+
+/* A prepared dispatch's own memory for the calling thread: its views
+ * bound to its Workgroup memory, its block states, which a run that
+ * ended leaves fit for the next (blocks_ready). */
+struct cpu_own_worker {
+	struct cpu_worker worker;
+	int blocks_ready;
+};
+
+struct cpu_dispatch {
+	struct vir0_cpu_code *code;       /* the thread's (vir0_cpu_decode_reused) or a prepared one's */
+	const vir0_program *program;
+	struct vir0_buffer_view *views;   /* Workgroup views unbound, unless own's */
+	size_t *workgroup_offsets;
+	struct cpu_own_worker *own;       /* NULL: the thread's kept memory */
+	struct cpu_plan plan;
+	int status;                       /* the first failure */
+	uint64_t failed_group;
+	uint32_t failed_pc[2];
 };
 
 static void fail(struct cpu_dispatch *d, int status, uint64_t group, uint32_t pc0,
@@ -172,26 +182,20 @@ static void worker_free(struct cpu_worker *w, const struct cpu_dispatch *d)
 	kept_trim(0, KEEP_DISPATCH_VIEWS);
 }
 
-static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
+/* Point the worker's views and blocks into its memory, and zero its
+ * lane state and fill the decode's constants unless `ready` says a run
+ * of this decode left them. The views are d->views' when they are the
+ * worker's own (a prepared dispatch's). */
+static void worker_set_up(struct cpu_worker *w, const struct cpu_dispatch *d, int ready)
 {
 	const vir0_program *program = d->program;
 	size_t nblocks = d->plan.worker_blocks;
-	memset(w, 0, sizeof(*w));
-	w->views = kept_piece(KEEP_VIEWS, program->nbuffers * sizeof(*w->views));
-	w->workgroup_memory = kept_piece(KEEP_WORKGROUP, d->plan.workgroup_bytes);
-	w->blocks = kept_piece(KEEP_BLOCKS, nblocks * sizeof(*w->blocks));
-	w->lanes = kept_piece(KEEP_LANES, nblocks * d->plan.block_lane_bytes);
-	if (!w->views || !w->workgroup_memory || !w->blocks || !w->lanes) {
-		kept_trim(0, KEEP_DISPATCH_VIEWS);
-		return VIR0_ENOMEM;
-	}
 	/* Zeroed once: the zero register must read 0, and no lane ever
 	 * reads a register the program has not written first. */
-	int ready = d->code->generation && kept.blocks_ready == d->code->generation;
 	if (!ready)
 		memset(w->lanes, 0, nblocks * d->plan.block_lane_bytes);
-	kept.blocks_ready = d->code->generation;
-	memcpy(w->views, d->views, program->nbuffers * sizeof(*w->views));
+	if (w->views != d->views)
+		memcpy(w->views, d->views, program->nbuffers * sizeof(*w->views));
 	for (uint32_t i = 0; i < program->nbuffers; i++)
 		if (program->buffers[i].access == VIR0_ACCESS_WORKGROUP)
 			w->views[i].data = w->workgroup_memory + d->workgroup_offsets[i];
@@ -203,6 +207,22 @@ static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
 		if (!ready)
 			vir0_cpu_fill_registers(d->code, w->blocks[k].regs);
 	}
+}
+
+static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
+{
+	size_t nblocks = d->plan.worker_blocks;
+	memset(w, 0, sizeof(*w));
+	w->views = kept_piece(KEEP_VIEWS, d->program->nbuffers * sizeof(*w->views));
+	w->workgroup_memory = kept_piece(KEEP_WORKGROUP, d->plan.workgroup_bytes);
+	w->blocks = kept_piece(KEEP_BLOCKS, nblocks * sizeof(*w->blocks));
+	w->lanes = kept_piece(KEEP_LANES, nblocks * d->plan.block_lane_bytes);
+	if (!w->views || !w->workgroup_memory || !w->blocks || !w->lanes) {
+		kept_trim(0, KEEP_DISPATCH_VIEWS);
+		return VIR0_ENOMEM;
+	}
+	worker_set_up(w, d, d->code->generation && kept.blocks_ready == d->code->generation);
+	kept.blocks_ready = d->code->generation;
 	return VIR0_OK;
 }
 
@@ -271,6 +291,13 @@ static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task
 	}
 }
 
+/* Every task on the calling thread, until one fails. */
+static void run_tasks_on(struct cpu_worker *w, struct cpu_dispatch *d)
+{
+	for (uint64_t t = 0; t < d->plan.ntasks && d->status == VIR0_OK; t++)
+		run_task(w, d, t);
+}
+
 static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 {
 	if (threads <= 1) {
@@ -280,8 +307,7 @@ static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 			fail(d, status, 0, 0, 0);
 			return;
 		}
-		for (uint64_t t = 0; t < d->plan.ntasks && d->status == VIR0_OK; t++)
-			run_task(&w, d, t);
+		run_tasks_on(&w, d);
 		worker_free(&w, d);
 		return;
 	}
@@ -362,15 +388,10 @@ static void set_width(struct vir0_cpu_code *code, int packed, uint64_t nlanes)
 }
 
 /* Cut the grid into tasks and size what each thread keeps; lay out the
- * Workgroup buffers. The thread's last plan serves while the decode is
- * the same: a plan that failed was not kept, so bad input fails again. */
-static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
+ * Workgroup buffers. */
+static int make_plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
 {
 	struct vir0_cpu_code *code = d->code;
-	if (code->generation && kept.planned == code->generation) {
-		d->plan = kept.plan;
-		return VIR0_OK;
-	}
 	d->plan.workgroup_bytes = vir0_workgroup_layout(d->program, d->workgroup_offsets);
 	const uint32_t *size = d->program->workgroup_size;
 	uint64_t ngroups = 0, lanes = (uint64_t)size[0] * size[1] * size[2];
@@ -402,9 +423,24 @@ static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_erro
 				     "of lane state per thread, more than the CPU engine's %zu; use "
 				     "a smaller workgroup_size", (unsigned long long)lanes,
 				     per_thread, (size_t)VIR0_CPU_MAX_THREAD_BYTES);
-	kept.plan = d->plan;
-	kept.planned = code->generation;
 	return VIR0_OK;
+}
+
+/* make_plan, through the thread's last plan while the decode is the
+ * same: a plan that failed was not kept, so bad input fails again. */
+static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
+{
+	uint64_t generation = d->code->generation;
+	if (generation && kept.planned == generation) {
+		d->plan = kept.plan;
+		return VIR0_OK;
+	}
+	int status = make_plan(d, grid, err);
+	if (status == VIR0_OK) {
+		kept.plan = d->plan;
+		kept.planned = generation;
+	}
+	return status;
 }
 
 static int report(const struct cpu_dispatch *d, struct vir0_error *err)
@@ -500,6 +536,48 @@ static uint64_t outputs_written_whole(const struct cpu_dispatch *d,
 	return whole;
 }
 
+/* The checks of every dispatch past the bytecode's: the grid (the
+ * default one when `groups` is NULL) into `grid`, the bindings against
+ * the declarations into d->views. */
+static int check_dispatch(struct cpu_dispatch *d, const uint32_t groups[3], uint32_t grid[3],
+			  struct vir0_binding *bindings, uint32_t nbindings,
+			  struct vir0_error *err)
+{
+	int status = VIR0_OK;
+	if (groups)
+		memcpy(grid, groups, 3 * sizeof(*grid));
+	else if ((status = vir0_default_grid(d->program, bindings, grid, err)))
+		return status;
+	return vir0_dispatch_check(d->program, grid, bindings, nbindings, d->views, err);
+}
+
+/* A checked, decoded and planned dispatch: the outputs the run does not
+ * write whole are zero-filled, then it runs. A failed run leaves every
+ * output as the zero-fill would have (perhaps partly written), never the
+ * caller's old bytes. */
+static int run_checked(struct cpu_dispatch *d, const struct vir0_bytecode *bc,
+		       struct vir0_binding *bindings, unsigned threads, struct vir0_error *err)
+{
+	uint64_t whole = outputs_written_whole(d, bindings);
+	zero_outputs(d->program, bindings, whole, 0);
+	if (d->own) {
+		/* The calling thread alone, on the prepared dispatch's memory. */
+		d->code->shared_atomics = 0;
+		if (!d->own->blocks_ready)
+			worker_set_up(&d->own->worker, d, 0);
+		run_tasks_on(&d->own->worker, d);
+		d->own->blocks_ready = d->status == VIR0_OK;
+	} else {
+		unsigned used = thread_count(bc, d, threads);
+		d->code->shared_atomics = used > 1;
+		run_tasks(d, used);
+	}
+	int status = report(d, err);
+	if (status != VIR0_OK && whole)
+		zero_outputs(d->program, bindings, whole, 1);
+	return status;
+}
+
 int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
 			  const uint32_t groups[3], struct vir0_binding *bindings,
 			  uint32_t nbindings, unsigned threads, struct vir0_error *err)
@@ -507,49 +585,195 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	int status = check_bytecode(program, bc, err);
 	if (status)
 		return status;
-	uint32_t grid[3];
-	if (groups)
-		memcpy(grid, groups, sizeof(grid));
-	else if ((status = vir0_default_grid(program, bindings, grid, err)))
-		return status;
-
-	/* vir0_dispatch_check writes every view, plan every offset (or kept
-	 * them from the last call). */
+	/* check_dispatch writes every view, plan every offset (or kept them
+	 * from the last call). */
 	struct cpu_dispatch d = { .program = program };
 	d.views = kept_piece(KEEP_DISPATCH_VIEWS, program->nbuffers * sizeof(*d.views));
 	d.workgroup_offsets = kept_piece(KEEP_OFFSETS,
 					 program->nbuffers * sizeof(*d.workgroup_offsets));
-	/* The engine zero-fills the outputs itself, once the decoder has said
-	 * which ones the run writes whole. */
+	uint32_t grid[3];
 	if (!d.views || !d.workgroup_offsets)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
-	int prepared = 0;
-	uint64_t whole = 0;
+	else
+		status = check_dispatch(&d, groups, grid, bindings, nbindings, err);
 	if (status == VIR0_OK) {
-		status = vir0_dispatch_check(program, grid, bindings, nbindings, d.views, err);
-		prepared = status == VIR0_OK;
+		if (vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
+			status = vir0_error_at(err, VIR0_ENOMEM, 0,
+					       "out of memory for %u decoded instructions",
+					       bc->ninsns);
+		else
+			status = plan(&d, grid, err);
+		if (status)
+			zero_outputs(program, bindings, 0, 0);
+		else
+			status = run_checked(&d, bc, bindings, threads, err);
 	}
-	if (status == VIR0_OK && vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
-		status = vir0_error_at(err, VIR0_ENOMEM, 0,
-				       "out of memory for %u decoded instructions", bc->ninsns);
-	if (status == VIR0_OK)
-		status = plan(&d, grid, err);
-	if (status == VIR0_OK)
-		whole = outputs_written_whole(&d, bindings);
-	if (prepared)
-		zero_outputs(program, bindings, whole, 0);
-	if (status == VIR0_OK) {
-		unsigned used = thread_count(bc, &d, threads);
-		d.code->shared_atomics = used > 1;
-		run_tasks(&d, used);
-		status = report(&d, err);
-	}
-	/* A failed run leaves every output as the zero-fill would have
-	 * (perhaps partly written), never the caller's old bytes. */
-	if (status != VIR0_OK && whole)
-		zero_outputs(program, bindings, whole, 1);
 	kept_trim(KEEP_DISPATCH_VIEWS, KEEP_PIECES);
 	return status;
+}
+
+/* A dispatch checked once: a worker runs one program on one shape task
+ * after task, and the bytecode's agreement with the program, the grid,
+ * the bindings' lengths against the declarations, the decode and the plan
+ * follow from the program, the bytecode, the grid and the binding sizes
+ * alone. So a call that brings the same ones (the program and bytecode
+ * by address: the caller frees *prepared before either goes, so neither
+ * address can come back holding another) checks only each binding's size
+ * and pointer, which is what vir0_dispatch_check would find wrong with
+ * them: a tiny StarPU task's CPU implementation went 2715 -> 1750
+ * instructions (doc/cpu-engine.md). */
+struct vir0_cpu_prepared {
+	const vir0_program *program;
+	const struct vir0_bytecode *bc;
+	int grid_given;                   /* 0: the default grid of these sizes */
+	uint32_t grid[3];
+	size_t *sizes;                    /* of each binding, in bytes */
+	struct vir0_buffer_view *views;   /* lengths checked; data bound per call */
+	size_t *workgroup_offsets;
+	struct vir0_cpu_code code;
+	struct cpu_plan plan;
+	/* Of a dispatch whose worker memory is small (KEEP_BYTES, as the
+	 * thread keeps): the calling thread's worker, so that a call sets up
+	 * and trims nothing. NULL: the thread's kept memory serves. */
+	struct cpu_own_worker *own;
+};
+
+void vir0_cpu_prepared_free(struct vir0_cpu_prepared *prepared)
+{
+	if (!prepared)
+		return;
+	if (prepared->own)
+		free(prepared->own->worker.workgroup_memory);
+	free(prepared->own);
+	vir0_cpu_code_free(&prepared->code);
+	free(prepared->sizes);
+	free(prepared->views);
+	free(prepared->workgroup_offsets);
+	free(prepared);
+}
+
+/* 1 when the call is the one `p` was prepared for and its bindings pass
+ * what vir0_dispatch_check checks of a binding of a checked size; binds
+ * the views to them. */
+static int prepared_holds(struct vir0_cpu_prepared *p, const vir0_program *program,
+			  const struct vir0_bytecode *bc, const uint32_t groups[3],
+			  const struct vir0_binding *bindings, uint32_t nbindings)
+{
+	if (p->program != program || p->bc != bc || nbindings != program->nbuffers ||
+	    (nbindings && !bindings) ||
+	    (groups ? !p->grid_given || memcmp(groups, p->grid, sizeof(p->grid)) : p->grid_given))
+		return 0;
+	for (uint32_t i = 0; i < nbindings; i++) {
+		const struct vir0_binding *b = &bindings[i];
+		if (b->size != p->sizes[i])
+			return 0;
+		if (p->views[i].access == VIR0_ACCESS_WORKGROUP) {
+			if (b->data)
+				return 0;
+			continue;
+		}
+		if (b->size && !b->data)
+			return 0;
+		p->views[i].data = b->data;
+	}
+	return 1;
+}
+
+/* The prepared dispatch's own worker, in one allocation (Workgroup
+ * memory, blocks, lane state), or NULL when it would be larger than a
+ * thread keeps, or out of memory: then the thread's memory serves. */
+static struct cpu_own_worker *own_worker(struct vir0_cpu_prepared *p)
+{
+	size_t nblocks = p->plan.worker_blocks;
+	size_t workgroup = round_up(p->plan.workgroup_bytes ? p->plan.workgroup_bytes : 1);
+	size_t blocks = round_up(nblocks * sizeof(struct vir0_cpu_block));
+	size_t lanes = round_up(nblocks * p->plan.block_lane_bytes);
+	if (workgroup + blocks + lanes > KEEP_BYTES)
+		return NULL;
+	struct cpu_own_worker *own = calloc(1, sizeof(*own));
+	uint8_t *memory = aligned_alloc(VIR0_CPU_ALIGN, workgroup + blocks + lanes);
+	if (!own || !memory) {
+		free(own);
+		free(memory);
+		return NULL;
+	}
+	own->worker = (struct cpu_worker){
+		.views = p->views,
+		.workgroup_memory = memory,
+		.blocks = (struct vir0_cpu_block *)(memory + workgroup),
+		.lanes = (uint32_t *)(memory + workgroup + blocks),
+	};
+	return own;
+}
+
+/* Check, decode and plan the call into a new *prepared; on failure the
+ * outputs are as vir0_cpu_run_bytecode leaves them and *prepared is NULL. */
+static int prepare(struct vir0_cpu_prepared **prepared, const vir0_program *program,
+		   const struct vir0_bytecode *bc, const uint32_t groups[3],
+		   struct vir0_binding *bindings, uint32_t nbindings, struct vir0_error *err)
+{
+	vir0_cpu_prepared_free(*prepared);
+	*prepared = NULL;
+	int status = check_bytecode(program, bc, err);
+	if (status)
+		return status;
+	size_t n = program->nbuffers;
+	struct vir0_cpu_prepared *p = calloc(1, sizeof(*p));
+	if (p) {
+		p->sizes = malloc(n * sizeof(*p->sizes) + 1);
+		p->views = malloc(n * sizeof(*p->views) + 1);
+		p->workgroup_offsets = malloc(n * sizeof(*p->workgroup_offsets) + 1);
+	}
+	if (!p || !p->sizes || !p->views || !p->workgroup_offsets) {
+		vir0_cpu_prepared_free(p);
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
+	}
+	p->program = program;
+	p->bc = bc;
+	p->grid_given = groups != NULL;
+	struct cpu_dispatch d = { .program = program, .views = p->views,
+				  .workgroup_offsets = p->workgroup_offsets, .code = &p->code };
+	status = check_dispatch(&d, groups, p->grid, bindings, nbindings, err);
+	if (status) {
+		vir0_cpu_prepared_free(p);
+		return status;
+	}
+	if (vir0_cpu_decode(bc, p->views, p->grid, &p->code))
+		status = vir0_error_at(err, VIR0_ENOMEM, 0,
+				       "out of memory for %u decoded instructions", bc->ninsns);
+	else
+		status = make_plan(&d, p->grid, err);
+	if (status) {
+		zero_outputs(program, bindings, 0, 0);
+		vir0_cpu_prepared_free(p);
+		return status;
+	}
+	p->plan = d.plan;
+	for (uint32_t i = 0; i < n; i++)
+		p->sizes[i] = bindings[i].size;
+	p->own = own_worker(p);
+	*prepared = p;
+	return VIR0_OK;
+}
+
+int vir0_cpu_run_prepared(struct vir0_cpu_prepared **prepared, const vir0_program *program,
+			  const struct vir0_bytecode *bc, const uint32_t groups[3],
+			  struct vir0_binding *bindings, uint32_t nbindings,
+			  struct vir0_error *err)
+{
+	if (!prepared)
+		return vir0_error_at(err, VIR0_EARG, 0, "prepared must not be NULL");
+	struct vir0_cpu_prepared *p = *prepared;
+	if (!p || !prepared_holds(p, program, bc, groups, bindings, nbindings)) {
+		int status = prepare(prepared, program, bc, groups, bindings, nbindings, err);
+		if (status)
+			return status;
+		p = *prepared;
+	}
+	struct cpu_dispatch d = { .code = &p->code, .program = program, .views = p->views,
+				  .workgroup_offsets = p->workgroup_offsets, .own = p->own,
+				  .plan = p->plan };
+	return run_checked(&d, bc, bindings, 1, err);
 }
 
 int vir0_run_cpu(const vir0_program *program, const uint32_t groups[3],

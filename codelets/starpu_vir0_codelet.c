@@ -33,12 +33,14 @@ static struct starpu_codelet codelet = {
 	.can_execute = can_execute,
 	.cpu_funcs = { starpu_vir0_cpu_run, starpu_vir0_cpu_run_variant },
 	.cpu_funcs_name = { "starpu_vir0_cpu_run", "starpu_vir0_cpu_run_variant" },
-	.opencl_funcs = { starpu_vir0_opencl_run, starpu_vir0_opencl_run_variant },
+	.opencl_funcs = { starpu_vir0_opencl_run, starpu_vir0_opencl_run_variant,
+			  starpu_vir0_opencl_run },
 	/* The variant slot enqueues without waiting too, except for PAIR
 	 * runs, which wait for each side to time it: an asynchronous
 	 * implementation may block, StarPU's marker after it then finds the
-	 * queue done. */
-	.opencl_flags = { STARPU_OPENCL_ASYNC, STARPU_OPENCL_ASYNC },
+	 * queue done. Index 2 (STARPU_VIR0_IMPL_RESIDENT) runs only where
+	 * starpu_vir0_opencl_run waits for the resident kernel itself. */
+	.opencl_flags = { STARPU_OPENCL_ASYNC, STARPU_OPENCL_ASYNC, 0 },
 	.nbuffers = STARPU_VARIABLE_NBUFFERS,
 	.model = &model,
 	.name = "vir0",
@@ -127,6 +129,15 @@ static int waits_for_build(unsigned workerid, const struct starpu_task *task)
 	return starpu_sched_ctx_contains_type_of_worker(STARPU_CPU_WORKER, ctx) != 0;
 }
 
+/* Where index 0 is fixed on an OpenCL worker, its synchronous twin runs
+ * instead when the task's slot goes to the device's resident kernel. */
+static int runs_resident(unsigned workerid, const struct starpu_task *task,
+			 const struct starpu_vir0_task_args *args)
+{
+	return starpu_vir0_devices_resident(starpu_worker_get_devid((int)workerid)) &&
+	       starpu_vir0_task_data_in_arena(task, args->nhandles);
+}
+
 /* Implementation 1 runs only where every variant of the plan is READY:
  * never waits for a compiler or a megakernel build. */
 static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nimpl)
@@ -140,10 +151,13 @@ static int can_execute(unsigned workerid, struct starpu_task *task, unsigned nim
 			return 0;
 		break;
 	case STARPU_OPENCL_WORKER:
+		if (args->impl_opencl == STARPU_VIR0_IMPL_INTERPRETER &&
+		    (nimpl == STARPU_VIR0_IMPL_INTERPRETER || nimpl == STARPU_VIR0_IMPL_RESIDENT))
+			return !waits_for_build(workerid, task) &&
+			       (nimpl == STARPU_VIR0_IMPL_RESIDENT) ==
+			       runs_resident(workerid, task, args);
 		if (nimpl != args->impl_opencl)
 			return 0;
-		if (nimpl == STARPU_VIR0_IMPL_INTERPRETER)
-			return !waits_for_build(workerid, task);
 		break;
 	default: return 0;
 	}

@@ -106,9 +106,9 @@ void starpu_vir0_cl_bindings(struct starpu_vir0_cl_bindings *b,
  * saying which buffer. */
 void *starpu_vir0_cl_read_back(cl_command_queue queue, const struct vir0_cl_binding *b,
 			       uint32_t decl, struct vir0_error *err);
-/* 1 when the running task's `nhandles` handles are all VIR0 vectors, whose
- * OpenCL copies live in the device arena a resident kernel addresses. */
-int starpu_vir0_task_data_in_arena(uint32_t nhandles);
+/* 1 when `task`'s `nhandles` handles are all VIR0 vectors, whose OpenCL
+ * copies live in the device arena a resident kernel addresses. */
+int starpu_vir0_task_data_in_arena(const struct starpu_task *task, uint32_t nhandles);
 
 /* Report a failure no VIR0 task should meet after its insert-time checks
  * (out of memory, a broken OpenCL runtime) and abort: a StarPU 1.3

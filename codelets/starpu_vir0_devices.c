@@ -25,6 +25,7 @@ struct device {
 	/* Written under the lock; read without it by starpu_vir0_devices_state,
 	 * which can_execute asks for every VIR0 task on an OpenCL worker. */
 	_Atomic(enum starpu_vir0_device_state) state;
+	int resident_mode;         /* READY in a persistent mode; set before state */
 	cl_context context;        /* StarPU's context the state was built on */
 	vir0_cl_device *dev;       /* READY */
 	cl_command_queue resident; /* READY: the queue resident launches go on */
@@ -77,6 +78,7 @@ static void build_one(int devid, cl_context context, cl_device_id id)
 	d->dev = dev;
 	d->resident = resident;
 	d->generation = ++generations;
+	d->resident_mode = dev && vir0_cl_device_mode(dev) != VIR0_CL_MODE_BATCH;
 	d->state = status == VIR0_OK ? STARPU_VIR0_DEVICE_READY : STARPU_VIR0_DEVICE_FAILED;
 	d->error = err;
 	pthread_cond_broadcast(&changed);
@@ -109,6 +111,7 @@ static void close_device(struct device *d)
 	d->resident = NULL;
 	d->generation = 0;
 	d->error = (struct vir0_error){ 0 };
+	d->resident_mode = 0;
 	d->state = STARPU_VIR0_DEVICE_NONE;
 }
 
@@ -214,6 +217,12 @@ enum starpu_vir0_device_state starpu_vir0_devices_state(int devid)
 	if (devid < 0 || devid >= STARPU_MAXOPENCLDEVS)
 		return STARPU_VIR0_DEVICE_NONE;
 	return atomic_load_explicit(&devices[devid].state, memory_order_acquire);
+}
+
+int starpu_vir0_devices_resident(int devid)
+{
+	return starpu_vir0_devices_state(devid) == STARPU_VIR0_DEVICE_READY &&
+	       devices[devid].resident_mode;
 }
 
 int starpu_vir0_opencl_ready(int devid)

@@ -31,6 +31,10 @@ enum starpu_vir0_device_state {
 };
 enum starpu_vir0_device_state starpu_vir0_devices_state(int devid);
 
+/* 1 when OpenCL device `devid`'s megakernel is READY in a persistent
+ * mode (its slots go to a resident kernel). Lock-free: can_execute asks. */
+int starpu_vir0_devices_resident(int devid);
+
 /* Give back arena memory allocated on `devid`'s state of `generation`;
  * nothing when that state was closed or rebuilt since (its arena went
  * with it): StarPU frees cached data buffers late in starpu_shutdown. */

@@ -47,9 +47,8 @@ static const vir0_cl_program *store_entry(const struct starpu_vir0_code *code, i
  * (a few microseconds) on a queue of its own; StarPU's marker behind it
  * finds nothing left to wait for. vir0_cl_run_slots still launches when
  * a binding fell outside the arena (a vector too large for it). */
-int starpu_vir0_task_data_in_arena(uint32_t nhandles)
+int starpu_vir0_task_data_in_arena(const struct starpu_task *task, uint32_t nhandles)
 {
-	struct starpu_task *task = starpu_task_get_current();
 	for (uint32_t k = 0; k < nhandles; k++)
 		if (!starpu_vir0_vector_is(STARPU_TASK_GET_HANDLE(task, k)))
 			return 0;
@@ -178,7 +177,7 @@ void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
 	starpu_vir0_cl_bindings(&bindings, program, args->nhandles, buffers);
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
 	starpu_vir0_opencl_interpret(&code, devid, queue, args->shape.groups, bindings.at,
-				     starpu_vir0_task_data_in_arena(args->nhandles));
+				     starpu_vir0_task_data_in_arena(starpu_task_get_current(), args->nhandles));
 	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 }

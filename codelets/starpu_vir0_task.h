@@ -12,6 +12,14 @@
 enum starpu_vir0_impl {
 	STARPU_VIR0_IMPL_INTERPRETER = 0, /* conservative: CPU interpreter / megakernel */
 	STARPU_VIR0_IMPL_VARIANT = 1,     /* speculative: rewritten bytecode / JIT kernel */
+	/* The megakernel as index 0 runs it, but synchronous (no
+	 * STARPU_OPENCL_ASYNC): where the task's data are all VIR0 vectors on
+	 * a device that keeps the megakernel resident, its slot is done when
+	 * the function returns, and StarPU's marker behind an asynchronous
+	 * task would wait for the resident kernel's idle exit (NVIDIA, PoCL),
+	 * leaving it every other task. can_execute picks it in place of index
+	 * 0; the policy never fixes it. OpenCL only. */
+	STARPU_VIR0_IMPL_RESIDENT = 2,
 };
 
 /* A VIR0 task's shape: what makes two tasks comparable for timing. */

@@ -222,7 +222,8 @@ void starpu_vir0_opencl_run_variant(void *buffers[], void *cl_arg)
 									      : sample.plan.baseline;
 		struct starpu_vir0_variant_run run = resolve(program, id, devid);
 		enqueue(&run, devid, queue, args->shape.groups, bindings.at,
-			starpu_vir0_task_data_in_arena(args->nhandles));
+			starpu_vir0_task_data_in_arena(starpu_task_get_current(),
+							      args->nhandles));
 	}
 	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));

@@ -9,6 +9,7 @@
 #include "fixture_starpu.h"
 #include "starpu_vir0.h"
 #include "starpu_vir0_devices.h"
+#include "starpu_vir0_task.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -206,6 +207,59 @@ START_TEST(published_to_the_resident_kernel)
 }
 END_TEST
 
+/* Which implementation StarPU ran: index 0 (asynchronous) in batch mode,
+ * its synchronous twin STARPU_VIR0_IMPL_RESIDENT where the slot goes to
+ * the resident kernel (StarPU's marker behind an asynchronous one would
+ * wait for the kernel's idle exit); the results match either way. */
+static void check_implementation(unsigned expected)
+{
+	starpu_vir0_program *program = load_saxpy();
+	ck_assert_uint_eq(starpu_vir0_opencl_wait(), 1);
+	float alpha = 2.0f, x[256], y[256];
+	for (unsigned i = 0; i < 256; i++) {
+		x[i] = (float)i;
+		y[i] = 1.0f;
+	}
+	starpu_data_handle_t h[3];
+	starpu_vir0_vector_data_register(&h[0], STARPU_MAIN_RAM, (uintptr_t)&alpha, 1, 4);
+	starpu_vir0_vector_data_register(&h[1], STARPU_MAIN_RAM, (uintptr_t)x, 256, 4);
+	starpu_vir0_vector_data_register(&h[2], STARPU_MAIN_RAM, (uintptr_t)y, 256, 4);
+	const enum starpu_data_access_mode modes[3] = { STARPU_R, STARPU_R, STARPU_RW };
+	struct starpu_task *task = starpu_task_create();
+	task->destroy = 0;
+	task->detach = 0;
+	struct vir0_error err;
+	ck_assert_msg(starpu_vir0_task_fill(task, program, NULL, h, modes, 3, &err) == 0, "%s",
+		      err.message);
+	ck_assert_int_eq(starpu_task_submit(task), 0);
+	ck_assert_int_eq(starpu_task_wait(task), 0);
+	ck_assert_uint_eq(starpu_task_get_implementation(task), expected);
+	starpu_task_destroy(task);
+	for (int i = 0; i < 3; i++)
+		starpu_data_unregister(h[i]);
+	for (unsigned i = 0; i < 256; i++)
+		ck_assert_msg(y[i] == 2.0f * (float)i + 1.0f, "y[%u] = %g", i, (double)y[i]);
+	starpu_vir0_program_release(program);
+}
+
+START_TEST(resident_tasks_run_synchronously)
+{
+	setenv("VIR0_CL_MODE", "persistent", 1);
+	fixture_starpu_start(0, 1);
+	check_implementation(STARPU_VIR0_IMPL_RESIDENT);
+	fixture_starpu_stop();
+}
+END_TEST
+
+START_TEST(batch_tasks_run_asynchronously)
+{
+	setenv("VIR0_CL_MODE", "batch", 1);
+	fixture_starpu_start(0, 1);
+	check_implementation(STARPU_VIR0_IMPL_INTERPRETER);
+	fixture_starpu_stop();
+}
+END_TEST
+
 START_TEST(resident_kernel_beside_a_foreign_codelet)
 {
 	setenv("VIR0_CL_MODE", "persistent", 1);
@@ -282,6 +336,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, vir0_vectors_live_in_the_arena);
 	tcase_add_test(tc, launched_in_batch_mode);
 	tcase_add_test(tc, published_to_the_resident_kernel);
+	tcase_add_test(tc, resident_tasks_run_synchronously);
+	tcase_add_test(tc, batch_tasks_run_asynchronously);
 	tcase_add_test(tc, resident_kernel_beside_a_foreign_codelet);
 	tcase_add_test(tc, resident_outputs_start_at_zero);
 	tcase_add_test(tc, vector_larger_than_the_arena);

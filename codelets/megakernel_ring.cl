@@ -354,11 +354,12 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 		zero_outputs(l, nb);
 		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE);
 	}
-	/* A batch launch's slot of one chunk is run by its claimer alone, so
-	 * tiny slots run side by side, one per work-group, instead of every
-	 * work-group taking turns on each. (The resident kernel's claimer is
-	 * the poller: there helpers take even a single chunk.) */
-	int solo = runs && !l->persistent && l->copy[4 + ARG_NCHUNKS] == 1u;
+	/* A slot of one chunk is run by its claimer alone: in a batch, tiny
+	 * slots run side by side, one per work-group, instead of every
+	 * work-group taking turns on each; in the resident kernel the poller
+	 * that claimed it runs it at once, without copying it back from the
+	 * state or racing every helper for its one chunk. */
+	int solo = runs && l->copy[4 + ARG_NCHUNKS] == 1u;
 	if (lid == 0) {
 		DEVICE_FENCE();
 		if (runs) {

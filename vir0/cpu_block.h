@@ -131,10 +131,11 @@ struct vir0_cpu_code {
 	 * written whole"), so the engine may leave out its zero-fill when no
 	 * other binding overlaps it. */
 	uint64_t outputs_written_whole;
-	/* Nonzero, and never the same for two decodes of the process, when
-	 * the code came from vir0_cpu_decode_reused: the engine keys what it
-	 * derives from one decode (the plan, block states set up for it) on
-	 * this. 0: not kept, derive it again. */
+	/* Nonzero, and never the same for two decodes of the process
+	 * (vir0_cpu_decode numbers each one, whoever keeps it: the thread's
+	 * vir0_cpu_decode_reused or a prepared dispatch): the engine keys
+	 * what it derives from one decode (the plan, block states set up for
+	 * it) on this. 0: no finished decode, nothing to key on. */
 	uint64_t generation;
 };
 

@@ -1,13 +1,15 @@
-/* cpu_engine.c - vir0_run_cpu, vir0_cpu_run_bytecode and
- * vir0_cpu_run_prepared: the dispatch of fmt §9.1 on the vectorised
- * interpreter. The lanes of the grid are cut into blocks (cpu_block.c);
- * OpenMP threads share out the blocks, or the workgroups when blocks must
- * keep to one workgroup (Workgroup memory, barriers). Outputs are
- * zero-filled first, except those the decoder proves the run writes
- * whole. doc/cpu-engine.md explains the choices. */
+/* cpu_engine.c - vir0_run_cpu and vir0_cpu_run_bytecode: the dispatch
+ * of fmt §9.1 on the vectorised interpreter, and the checks, plan and run
+ * that vir0_cpu_run_prepared (cpu_prepared.c) shares (cpu_run.h). The
+ * lanes of the grid are cut into blocks (cpu_block.c); OpenMP threads
+ * share out the blocks, or the workgroups when blocks must keep to one
+ * workgroup (Workgroup memory, barriers). Outputs are zero-filled first,
+ * except those the decoder proves the run writes whole.
+ * doc/cpu-engine.md explains the choices. */
 #include "cpu_engine.h"
 
 #include "cpu_block.h"
+#include "cpu_run.h"
 #include "dispatch.h"
 #include "error.h"
 
@@ -24,52 +26,7 @@
  * to doing it. */
 #define VIR0_CPU_CHUNK_LANES 4096u
 
-/* How a dispatch is cut up: it depends only on the decode (which is
- * keyed on the bytecode and the grid) and the program's Workgroup
- * buffers (which the bytecode declares too), so the calling thread keeps
- * the last one (kept.plan), and a prepared dispatch its own. */
-struct cpu_plan {
-	size_t workgroup_bytes;           /* offsets in the KEEP_OFFSETS piece */
-	uint64_t nlanes;                  /* in the whole grid */
-	uint64_t ntasks;                  /* blocks (packed) or workgroups */
-	uint64_t chunk;                   /* tasks per OpenMP chunk */
-	uint32_t blocks_per_group;
-	uint32_t worker_blocks;           /* block states one thread keeps */
-	size_t block_lane_bytes;          /* registers and mask stack of one block */
-	/* Lanes of several workgroups may share a block: the program has no
-	 * barrier and no Workgroup memory. */
-	int packed;
-};
-
-/* What one thread owns: its Workgroup memory and its block states. */
-struct cpu_worker {
-	struct vir0_buffer_view *views;   /* Workgroup views bound to workgroup_memory */
-	uint8_t *workgroup_memory;
-	struct vir0_cpu_block *blocks;
-	uint32_t *lanes;
-};
-
-/* A prepared dispatch's own memory for the calling thread: its views
- * bound to its Workgroup memory, its block states, which a run that
- * ended leaves fit for the next (blocks_ready). */
-struct cpu_own_worker {
-	struct cpu_worker worker;
-	int blocks_ready;
-};
-
-struct cpu_dispatch {
-	struct vir0_cpu_code *code;       /* the thread's (vir0_cpu_decode_reused) or a prepared one's */
-	const vir0_program *program;
-	struct vir0_buffer_view *views;   /* Workgroup views unbound, unless own's */
-	size_t *workgroup_offsets;
-	struct cpu_own_worker *own;       /* NULL: the thread's kept memory */
-	struct cpu_plan plan;
-	int status;                       /* the first failure */
-	uint64_t failed_group;
-	uint32_t failed_pc[2];
-};
-
-static void fail(struct cpu_dispatch *d, int status, uint64_t group, uint32_t pc0,
+static void fail(struct vir0_cpu_dispatch *d, int status, uint64_t group, uint32_t pc0,
 		 uint32_t pc1)
 {
 	int ok = VIR0_OK;
@@ -81,19 +38,13 @@ static void fail(struct cpu_dispatch *d, int status, uint64_t group, uint32_t pc
 	}
 }
 
-static size_t round_up(size_t size)
-{
-	return (size + VIR0_CPU_ALIGN - 1) / VIR0_CPU_ALIGN * VIR0_CPU_ALIGN;
-}
-
 /* Each thread keeps its workers' memory from one dispatch to the next,
- * up to KEEP_BYTES a piece: the lane arrays of even a small program are
- * over 1 KiB, and allocating them per call made glibc consolidate its
- * free lists every time, a fifth of a 64-invocation dispatch. The calling
- * thread keeps the dispatch's views and Workgroup offsets the same way
- * (two callocs and frees were a sixth of a vector add task's run through
- * StarPU). Freed when the thread exits. */
-#define KEEP_BYTES ((size_t)1 << 20)
+ * up to VIR0_CPU_KEEP_BYTES a piece: the lane arrays of even a small
+ * program are over 1 KiB, and allocating them per call made glibc
+ * consolidate its free lists every time, a fifth of a 64-invocation
+ * dispatch. The calling thread keeps the dispatch's views and Workgroup
+ * offsets the same way (two callocs and frees were a sixth of a vector
+ * add task's run through StarPU). Freed when the thread exits. */
 enum {
 	KEEP_VIEWS, KEEP_WORKGROUP, KEEP_BLOCKS, KEEP_LANES,  /* a worker's */
 	KEEP_DISPATCH_VIEWS, KEEP_OFFSETS,                    /* the caller's */
@@ -111,7 +62,7 @@ struct kept_memory {
 	void *piece[KEEP_PIECES];
 	size_t bytes[KEEP_PIECES];
 	uint64_t planned;
-	struct cpu_plan plan;
+	struct vir0_cpu_plan plan;
 	uint64_t blocks_ready;
 };
 
@@ -154,7 +105,7 @@ static inline void *kept_piece(int which, size_t bytes)
 
 static void *kept_grow(int which, size_t bytes)
 {
-	bytes = round_up(bytes ? bytes : 1);
+	bytes = vir0_cpu_round_up(bytes ? bytes : 1);
 	kept_release(which);
 	pthread_once(&kept_once, kept_key_create);
 	if (kept_key_made)
@@ -168,13 +119,13 @@ static void *kept_grow(int which, size_t bytes)
 static void kept_trim(int first, int end)
 {
 	for (int k = first; k < end; k++)
-		if (kept.bytes[k] > KEEP_BYTES)
+		if (kept.bytes[k] > VIR0_CPU_KEEP_BYTES)
 			kept_release(k);
 }
 
 /* The worker's memory goes back to the thread; pieces too large to keep
  * are freed. */
-static void worker_free(struct cpu_worker *w, const struct cpu_dispatch *d)
+static void worker_free(struct vir0_cpu_worker *w, const struct vir0_cpu_dispatch *d)
 {
 	(void)w;
 	if (__atomic_load_n(&d->status, __ATOMIC_RELAXED) != VIR0_OK)
@@ -186,7 +137,8 @@ static void worker_free(struct cpu_worker *w, const struct cpu_dispatch *d)
  * lane state and fill the decode's constants unless `ready` says a run
  * of this decode left them. The views are d->views' when they are the
  * worker's own (a prepared dispatch's). */
-static void worker_set_up(struct cpu_worker *w, const struct cpu_dispatch *d, int ready)
+static void worker_set_up(struct vir0_cpu_worker *w, const struct vir0_cpu_dispatch *d,
+			  int ready)
 {
 	const vir0_program *program = d->program;
 	size_t nblocks = d->plan.worker_blocks;
@@ -209,7 +161,7 @@ static void worker_set_up(struct cpu_worker *w, const struct cpu_dispatch *d, in
 	}
 }
 
-static int worker_init(struct cpu_worker *w, const struct cpu_dispatch *d)
+static int worker_init(struct vir0_cpu_worker *w, const struct vir0_cpu_dispatch *d)
 {
 	size_t nblocks = d->plan.worker_blocks;
 	memset(w, 0, sizeof(*w));
@@ -234,7 +186,8 @@ static uint32_t lanes_from(uint64_t first, uint64_t end, uint32_t width)
 /* Barriers: every block of the workgroup runs up to the barrier (or to its
  * end) before any goes on, so all of the workgroup's writes before the
  * barrier are done when any lane reads after it (fmt §9.12). */
-static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t group)
+static void run_lockstep(struct vir0_cpu_worker *w, struct vir0_cpu_dispatch *d,
+			 uint64_t group)
 {
 	const struct vir0_cpu_code *code = d->code;
 	uint64_t base = group * code->workgroup_lanes;
@@ -268,7 +221,7 @@ static void run_lockstep(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t 
 	}
 }
 
-static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task)
+static void run_task(struct vir0_cpu_worker *w, struct vir0_cpu_dispatch *d, uint64_t task)
 {
 	const struct vir0_cpu_code *code = d->code;
 	if (d->plan.packed) {
@@ -292,16 +245,16 @@ static void run_task(struct cpu_worker *w, struct cpu_dispatch *d, uint64_t task
 }
 
 /* Every task on the calling thread, until one fails. */
-static void run_tasks_on(struct cpu_worker *w, struct cpu_dispatch *d)
+static void run_tasks_on(struct vir0_cpu_worker *w, struct vir0_cpu_dispatch *d)
 {
 	for (uint64_t t = 0; t < d->plan.ntasks && d->status == VIR0_OK; t++)
 		run_task(w, d, t);
 }
 
-static void run_tasks(struct cpu_dispatch *d, unsigned threads)
+static void run_tasks(struct vir0_cpu_dispatch *d, unsigned threads)
 {
 	if (threads <= 1) {
-		struct cpu_worker w;
+		struct vir0_cpu_worker w;
 		int status = worker_init(&w, d);
 		if (status) {
 			fail(d, status, 0, 0, 0);
@@ -314,7 +267,7 @@ static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 	uint64_t chunk = d->plan.chunk;
 #pragma omp parallel num_threads(threads)
 	{
-		struct cpu_worker w;
+		struct vir0_cpu_worker w;
 		int ready = worker_init(&w, d);
 		if (ready)
 			fail(d, ready, 0, 0, 0);
@@ -331,7 +284,8 @@ static void run_tasks(struct cpu_dispatch *d, unsigned threads)
 
 /* Real atomics need 4-byte aligned elements; with a caller buffer that is
  * not aligned, one thread runs and plain read-modify-writes suffice. */
-static int atomics_aligned(const struct vir0_bytecode *bc, const struct cpu_dispatch *d)
+static int atomics_aligned(const struct vir0_bytecode *bc,
+			   const struct vir0_cpu_dispatch *d)
 {
 	if (!(bc->flags & VIR0_BC_HAS_ATOMICS))
 		return 1;
@@ -342,8 +296,8 @@ static int atomics_aligned(const struct vir0_bytecode *bc, const struct cpu_disp
 	return 1;
 }
 
-static unsigned thread_count(const struct vir0_bytecode *bc, const struct cpu_dispatch *d,
-			     unsigned threads)
+static unsigned thread_count(const struct vir0_bytecode *bc,
+			     const struct vir0_cpu_dispatch *d, unsigned threads)
 {
 	if (threads == 0) {
 		long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -387,9 +341,8 @@ static void set_width(struct vir0_cpu_code *code, int packed, uint64_t nlanes)
 		code->insns[i].width = (uint16_t)width;
 }
 
-/* Cut the grid into tasks and size what each thread keeps; lay out the
- * Workgroup buffers. */
-static int make_plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
+int vir0_cpu_make_plan(struct vir0_cpu_dispatch *d, const uint32_t grid[3],
+		       struct vir0_error *err)
 {
 	struct vir0_cpu_code *code = d->code;
 	d->plan.workgroup_bytes = vir0_workgroup_layout(d->program, d->workgroup_offsets);
@@ -426,16 +379,17 @@ static int make_plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0
 	return VIR0_OK;
 }
 
-/* make_plan, through the thread's last plan while the decode is the
- * same: a plan that failed was not kept, so bad input fails again. */
-static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
+/* vir0_cpu_make_plan, through the thread's last plan while the decode
+ * is the same: a plan that failed was not kept, so bad input fails
+ * again. */
+static int plan(struct vir0_cpu_dispatch *d, const uint32_t grid[3], struct vir0_error *err)
 {
 	uint64_t generation = d->code->generation;
 	if (generation && kept.planned == generation) {
 		d->plan = kept.plan;
 		return VIR0_OK;
 	}
-	int status = make_plan(d, grid, err);
+	int status = vir0_cpu_make_plan(d, grid, err);
 	if (status == VIR0_OK) {
 		kept.plan = d->plan;
 		kept.planned = generation;
@@ -443,7 +397,7 @@ static int plan(struct cpu_dispatch *d, const uint32_t grid[3], struct vir0_erro
 	return status;
 }
 
-static int report(const struct cpu_dispatch *d, struct vir0_error *err)
+static int report(const struct vir0_cpu_dispatch *d, struct vir0_error *err)
 {
 	if (d->status == VIR0_ENOMEM)
 		return vir0_error_at(err, VIR0_ENOMEM, 0,
@@ -490,8 +444,8 @@ static int lowered_from(const vir0_program *program, const struct vir0_bytecode 
 	return 1;
 }
 
-static int check_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
-			  struct vir0_error *err)
+int vir0_cpu_check_bytecode(const vir0_program *program, const struct vir0_bytecode *bc,
+			    struct vir0_error *err)
 {
 	if (!program || !bc)
 		return vir0_error_at(err, VIR0_EARG, 0, "program and bytecode must not be NULL");
@@ -502,10 +456,8 @@ static int check_bytecode(const vir0_program *program, const struct vir0_bytecod
 	return VIR0_OK;
 }
 
-/* Zero-fill (fmt §9.1) the is_output buffers that are (in_whole = 1) or
- * are not (in_whole = 0) in `whole` (bit b: buffer b). */
-static void zero_outputs(const vir0_program *program, struct vir0_binding *bindings,
-			 uint64_t whole, int in_whole)
+void vir0_cpu_zero_outputs(const vir0_program *program, struct vir0_binding *bindings,
+			   uint64_t whole, int in_whole)
 {
 	for (uint32_t b = 0; b < program->nbuffers; b++) {
 		int bit = b < 64 && (whole >> b & 1);
@@ -518,7 +470,7 @@ static void zero_outputs(const vir0_program *program, struct vir0_binding *bindi
  * (code->outputs_written_whole, proved by the decoder), less those whose
  * memory another binding shares: through that one the program could read
  * the zeros the fill would have left. */
-static uint64_t outputs_written_whole(const struct cpu_dispatch *d,
+static uint64_t outputs_written_whole(const struct vir0_cpu_dispatch *d,
 				      const struct vir0_binding *bindings)
 {
 	uint64_t whole = d->code->outputs_written_whole;
@@ -536,12 +488,9 @@ static uint64_t outputs_written_whole(const struct cpu_dispatch *d,
 	return whole;
 }
 
-/* The checks of every dispatch past the bytecode's: the grid (the
- * default one when `groups` is NULL) into `grid`, the bindings against
- * the declarations into d->views. */
-static int check_dispatch(struct cpu_dispatch *d, const uint32_t groups[3], uint32_t grid[3],
-			  struct vir0_binding *bindings, uint32_t nbindings,
-			  struct vir0_error *err)
+int vir0_cpu_check_dispatch(struct vir0_cpu_dispatch *d, const uint32_t groups[3],
+			    uint32_t grid[3], struct vir0_binding *bindings, uint32_t nbindings,
+			    struct vir0_error *err)
 {
 	int status = VIR0_OK;
 	if (groups)
@@ -551,15 +500,14 @@ static int check_dispatch(struct cpu_dispatch *d, const uint32_t groups[3], uint
 	return vir0_dispatch_check(d->program, grid, bindings, nbindings, d->views, err);
 }
 
-/* A checked, decoded and planned dispatch: the outputs the run does not
- * write whole are zero-filled, then it runs. A failed run leaves every
- * output as the zero-fill would have (perhaps partly written), never the
- * caller's old bytes. */
-static int run_checked(struct cpu_dispatch *d, const struct vir0_bytecode *bc,
-		       struct vir0_binding *bindings, unsigned threads, struct vir0_error *err)
+/* The outputs the run does not write whole are zero-filled, then it
+ * runs. A failed run leaves every output as the zero-fill would have
+ * (perhaps partly written), never the caller's old bytes. */
+int vir0_cpu_run_checked(struct vir0_cpu_dispatch *d, const struct vir0_bytecode *bc,
+			 struct vir0_binding *bindings, unsigned threads, struct vir0_error *err)
 {
 	uint64_t whole = outputs_written_whole(d, bindings);
-	zero_outputs(d->program, bindings, whole, 0);
+	vir0_cpu_zero_outputs(d->program, bindings, whole, 0);
 	if (d->own) {
 		/* The calling thread alone, on the prepared dispatch's memory. */
 		d->code->shared_atomics = 0;
@@ -574,7 +522,7 @@ static int run_checked(struct cpu_dispatch *d, const struct vir0_bytecode *bc,
 	}
 	int status = report(d, err);
 	if (status != VIR0_OK && whole)
-		zero_outputs(d->program, bindings, whole, 1);
+		vir0_cpu_zero_outputs(d->program, bindings, whole, 1);
 	return status;
 }
 
@@ -582,12 +530,12 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 			  const uint32_t groups[3], struct vir0_binding *bindings,
 			  uint32_t nbindings, unsigned threads, struct vir0_error *err)
 {
-	int status = check_bytecode(program, bc, err);
+	int status = vir0_cpu_check_bytecode(program, bc, err);
 	if (status)
 		return status;
-	/* check_dispatch writes every view, plan every offset (or kept them
+	/* vir0_cpu_check_dispatch writes every view, plan every offset (or kept them
 	 * from the last call). */
-	struct cpu_dispatch d = { .program = program };
+	struct vir0_cpu_dispatch d = { .program = program };
 	d.views = kept_piece(KEEP_DISPATCH_VIEWS, program->nbuffers * sizeof(*d.views));
 	d.workgroup_offsets = kept_piece(KEEP_OFFSETS,
 					 program->nbuffers * sizeof(*d.workgroup_offsets));
@@ -595,7 +543,7 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 	if (!d.views || !d.workgroup_offsets)
 		status = vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
 	else
-		status = check_dispatch(&d, groups, grid, bindings, nbindings, err);
+		status = vir0_cpu_check_dispatch(&d, groups, grid, bindings, nbindings, err);
 	if (status == VIR0_OK) {
 		if (vir0_cpu_decode_reused(bc, d.views, grid, &d.code))
 			status = vir0_error_at(err, VIR0_ENOMEM, 0,
@@ -604,176 +552,12 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 		else
 			status = plan(&d, grid, err);
 		if (status)
-			zero_outputs(program, bindings, 0, 0);
+			vir0_cpu_zero_outputs(program, bindings, 0, 0);
 		else
-			status = run_checked(&d, bc, bindings, threads, err);
+			status = vir0_cpu_run_checked(&d, bc, bindings, threads, err);
 	}
 	kept_trim(KEEP_DISPATCH_VIEWS, KEEP_PIECES);
 	return status;
-}
-
-/* A dispatch checked once: a worker runs one program on one shape task
- * after task, and the bytecode's agreement with the program, the grid,
- * the bindings' lengths against the declarations, the decode and the plan
- * follow from the program, the bytecode, the grid and the binding sizes
- * alone. So a call that brings the same ones (the program and bytecode
- * by address: the caller frees *prepared before either goes, so neither
- * address can come back holding another) checks only each binding's size
- * and pointer, which is what vir0_dispatch_check would find wrong with
- * them: a tiny StarPU task's CPU implementation went 2715 -> 1750
- * instructions (doc/cpu-engine.md). */
-struct vir0_cpu_prepared {
-	const vir0_program *program;
-	const struct vir0_bytecode *bc;
-	int grid_given;                   /* 0: the default grid of these sizes */
-	uint32_t grid[3];
-	size_t *sizes;                    /* of each binding, in bytes */
-	struct vir0_buffer_view *views;   /* lengths checked; data bound per call */
-	size_t *workgroup_offsets;
-	struct vir0_cpu_code code;
-	struct cpu_plan plan;
-	/* Of a dispatch whose worker memory is small (KEEP_BYTES, as the
-	 * thread keeps): the calling thread's worker, so that a call sets up
-	 * and trims nothing. NULL: the thread's kept memory serves. */
-	struct cpu_own_worker *own;
-};
-
-void vir0_cpu_prepared_free(struct vir0_cpu_prepared *prepared)
-{
-	if (!prepared)
-		return;
-	if (prepared->own)
-		free(prepared->own->worker.workgroup_memory);
-	free(prepared->own);
-	vir0_cpu_code_free(&prepared->code);
-	free(prepared->sizes);
-	free(prepared->views);
-	free(prepared->workgroup_offsets);
-	free(prepared);
-}
-
-/* 1 when the call is the one `p` was prepared for and its bindings pass
- * what vir0_dispatch_check checks of a binding of a checked size; binds
- * the views to them. */
-static int prepared_holds(struct vir0_cpu_prepared *p, const vir0_program *program,
-			  const struct vir0_bytecode *bc, const uint32_t groups[3],
-			  const struct vir0_binding *bindings, uint32_t nbindings)
-{
-	if (p->program != program || p->bc != bc || nbindings != program->nbuffers ||
-	    (nbindings && !bindings) ||
-	    (groups ? !p->grid_given || memcmp(groups, p->grid, sizeof(p->grid)) : p->grid_given))
-		return 0;
-	for (uint32_t i = 0; i < nbindings; i++) {
-		const struct vir0_binding *b = &bindings[i];
-		if (b->size != p->sizes[i])
-			return 0;
-		if (p->views[i].access == VIR0_ACCESS_WORKGROUP) {
-			if (b->data)
-				return 0;
-			continue;
-		}
-		if (b->size && !b->data)
-			return 0;
-		p->views[i].data = b->data;
-	}
-	return 1;
-}
-
-/* The prepared dispatch's own worker, in one allocation (Workgroup
- * memory, blocks, lane state), or NULL when it would be larger than a
- * thread keeps, or out of memory: then the thread's memory serves. */
-static struct cpu_own_worker *own_worker(struct vir0_cpu_prepared *p)
-{
-	size_t nblocks = p->plan.worker_blocks;
-	size_t workgroup = round_up(p->plan.workgroup_bytes ? p->plan.workgroup_bytes : 1);
-	size_t blocks = round_up(nblocks * sizeof(struct vir0_cpu_block));
-	size_t lanes = round_up(nblocks * p->plan.block_lane_bytes);
-	if (workgroup + blocks + lanes > KEEP_BYTES)
-		return NULL;
-	struct cpu_own_worker *own = calloc(1, sizeof(*own));
-	uint8_t *memory = aligned_alloc(VIR0_CPU_ALIGN, workgroup + blocks + lanes);
-	if (!own || !memory) {
-		free(own);
-		free(memory);
-		return NULL;
-	}
-	own->worker = (struct cpu_worker){
-		.views = p->views,
-		.workgroup_memory = memory,
-		.blocks = (struct vir0_cpu_block *)(memory + workgroup),
-		.lanes = (uint32_t *)(memory + workgroup + blocks),
-	};
-	return own;
-}
-
-/* Check, decode and plan the call into a new *prepared; on failure the
- * outputs are as vir0_cpu_run_bytecode leaves them and *prepared is NULL. */
-static int prepare(struct vir0_cpu_prepared **prepared, const vir0_program *program,
-		   const struct vir0_bytecode *bc, const uint32_t groups[3],
-		   struct vir0_binding *bindings, uint32_t nbindings, struct vir0_error *err)
-{
-	vir0_cpu_prepared_free(*prepared);
-	*prepared = NULL;
-	int status = check_bytecode(program, bc, err);
-	if (status)
-		return status;
-	size_t n = program->nbuffers;
-	struct vir0_cpu_prepared *p = calloc(1, sizeof(*p));
-	if (p) {
-		p->sizes = malloc(n * sizeof(*p->sizes) + 1);
-		p->views = malloc(n * sizeof(*p->views) + 1);
-		p->workgroup_offsets = malloc(n * sizeof(*p->workgroup_offsets) + 1);
-	}
-	if (!p || !p->sizes || !p->views || !p->workgroup_offsets) {
-		vir0_cpu_prepared_free(p);
-		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for the buffer views");
-	}
-	p->program = program;
-	p->bc = bc;
-	p->grid_given = groups != NULL;
-	struct cpu_dispatch d = { .program = program, .views = p->views,
-				  .workgroup_offsets = p->workgroup_offsets, .code = &p->code };
-	status = check_dispatch(&d, groups, p->grid, bindings, nbindings, err);
-	if (status) {
-		vir0_cpu_prepared_free(p);
-		return status;
-	}
-	if (vir0_cpu_decode(bc, p->views, p->grid, &p->code))
-		status = vir0_error_at(err, VIR0_ENOMEM, 0,
-				       "out of memory for %u decoded instructions", bc->ninsns);
-	else
-		status = make_plan(&d, p->grid, err);
-	if (status) {
-		zero_outputs(program, bindings, 0, 0);
-		vir0_cpu_prepared_free(p);
-		return status;
-	}
-	p->plan = d.plan;
-	for (uint32_t i = 0; i < n; i++)
-		p->sizes[i] = bindings[i].size;
-	p->own = own_worker(p);
-	*prepared = p;
-	return VIR0_OK;
-}
-
-int vir0_cpu_run_prepared(struct vir0_cpu_prepared **prepared, const vir0_program *program,
-			  const struct vir0_bytecode *bc, const uint32_t groups[3],
-			  struct vir0_binding *bindings, uint32_t nbindings,
-			  struct vir0_error *err)
-{
-	if (!prepared)
-		return vir0_error_at(err, VIR0_EARG, 0, "prepared must not be NULL");
-	struct vir0_cpu_prepared *p = *prepared;
-	if (!p || !prepared_holds(p, program, bc, groups, bindings, nbindings)) {
-		int status = prepare(prepared, program, bc, groups, bindings, nbindings, err);
-		if (status)
-			return status;
-		p = *prepared;
-	}
-	struct cpu_dispatch d = { .code = &p->code, .program = program, .views = p->views,
-				  .workgroup_offsets = p->workgroup_offsets, .own = p->own,
-				  .plan = p->plan };
-	return run_checked(&d, bc, bindings, 1, err);
 }
 
 int vir0_run_cpu(const vir0_program *program, const uint32_t groups[3],

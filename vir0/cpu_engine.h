@@ -18,7 +18,7 @@ int vir0_cpu_run_bytecode(const vir0_program *program, const struct vir0_bytecod
 
 /* What one dispatch shape of one program has been checked and decoded
  * into: the bytecode's agreement with the program, the grid, the
- * bindings' sizes, the decode and the plan (cpu_engine.c). */
+ * bindings' sizes, the decode and the plan (cpu_prepared.c). */
 struct vir0_cpu_prepared;
 
 /* vir0_cpu_run_bytecode on the calling thread alone, for a caller that

@@ -98,6 +98,74 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	return VIR0_OK;
 }
 
+/* Enqueue one command of cl_ring_upload after *last, which becomes its
+ * event. */
+static int upload_step(cl_command_queue queue, cl_mem mem, const uint32_t *words, size_t at,
+		       size_t bytes, cl_bool blocking, cl_event *last, struct vir0_error *err)
+{
+	static const cl_uint zero = 0;
+	cl_event ev;
+	cl_uint nwait = *last != NULL;
+	const cl_event *wait = nwait ? last : NULL;
+	cl_int code = words ? clEnqueueWriteBuffer(queue, mem, blocking, at, bytes, words + at / 4,
+						   nwait, wait, &ev)
+			    : clEnqueueFillBuffer(queue, mem, &zero, sizeof(zero), at, bytes, nwait,
+						  wait, &ev);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, words ? "clEnqueueWriteBuffer" : "clEnqueueFillBuffer",
+				    code, "%zu bytes of a ring at byte %zu", bytes, at);
+	if (*last)
+		clReleaseEvent(*last);
+	*last = ev;
+	return VIR0_OK;
+}
+
+int cl_ring_upload(cl_command_queue queue, cl_mem mem, const struct cl_ring *ring, int copy,
+		   cl_bool blocking, cl_event *last, struct vir0_error *err)
+{
+	size_t fill_at = (size_t)ring->state_at * 4, fill_end = fill_at + (size_t)ring->fill_words * 4;
+	size_t end = (size_t)ring->nwords * 4;
+	int status = VIR0_OK;
+	*last = NULL;
+	if (!ring->fill_words)
+		fill_at = fill_end = end;
+	if (copy)
+		status = upload_step(queue, mem, ring->words, 0, fill_at, blocking, last, err);
+	if (status == VIR0_OK && fill_end > fill_at)
+		status = upload_step(queue, mem, NULL, fill_at, fill_end - fill_at, CL_FALSE, last,
+				     err);
+	if (status == VIR0_OK && copy && end > fill_end)
+		status = upload_step(queue, mem, ring->words, fill_end, end - fill_end, blocking, last,
+				     err);
+	if (status != VIR0_OK && *last) {
+		clWaitForEvents(1, last);
+		clReleaseEvent(*last);
+		*last = NULL;
+	}
+	return status;
+}
+
+int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
+		    const struct cl_ring *ring, uint32_t groups, cl_uint nwait,
+		    const cl_event *wait, cl_event upload, cl_event *done,
+		    struct vir0_error *err)
+{
+	if (!upload)
+		return cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
+					nwait, wait, done, err);
+	/* The queue may be out of order: the kernel waits for both. */
+	cl_event *after = malloc(((size_t)nwait + 1) * sizeof(*after));
+	if (!after)
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u events", nwait + 1);
+	for (cl_uint i = 0; i < nwait; i++)
+		after[i] = wait[i];
+	after[nwait] = upload;
+	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
+				      nwait + 1, after, done, err);
+	free(after);
+	return status;
+}
+
 /* Frees a ring image that a buffer used in place, once it is gone. */
 static void CL_CALLBACK free_words(cl_mem mem, void *words)
 {
@@ -120,11 +188,15 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	cl_int code;
 	/* A CPU device's buffer can be the image itself, with no copy of
 	 * every slot's words and state: the buffer frees the words once
-	 * released and run. Read back (ring_out), they stay the caller's. */
+	 * released and run. Read back (ring_out), they stay the caller's.
+	 * An image with unset state is copied by cl_ring_upload, which
+	 * leaves that state out. */
 	int in_place = !dev->is_gpu && !ring_out;
-	cl_mem_flags flags = in_place ? CL_MEM_USE_HOST_PTR : CL_MEM_COPY_HOST_PTR;
+	int copy = !in_place && ring->fill_words;
+	cl_mem_flags flags = in_place ? CL_MEM_USE_HOST_PTR
+				      : copy ? 0 : CL_MEM_COPY_HOST_PTR;
 	cl_mem mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE | flags,
-				    (size_t)ring->nwords * 4, ring->words, &code);
+				    (size_t)ring->nwords * 4, copy ? NULL : ring->words, &code);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, "clCreateBuffer", code, "a ring of %u slots", ring->nslots);
 	if (in_place) {
@@ -136,10 +208,15 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 		}
 		ring->words = NULL;
 	}
-	/* The slots' state is the tail of the same buffer, zero like the
-	 * image. */
-	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
-				      nwait, wait, done, err);
+	/* The slots' state is the tail of the same buffer; the words are
+	 * the caller's once the copy returns. */
+	cl_event upload;
+	int status = cl_ring_upload(queue, mem, ring, copy, CL_TRUE, &upload, err);
+	if (status == VIR0_OK)
+		status = cl_launch_after(dev, queue, mem, ring, groups, nwait, wait, upload, done,
+					 err);
+	if (upload)
+		clReleaseEvent(upload);
 	if (status == VIR0_OK && ring_out) {
 		clRetainMemObject(mem);
 		*ring_out = mem;
@@ -183,7 +260,7 @@ int vir0_cl_enqueue(vir0_cl_device *dev, cl_command_queue queue,
 	if (!dev || !queue)
 		return vir0_error_at(err, VIR0_EARG, 0, "device and queue must not be NULL");
 	struct cl_ring ring;
-	int status = cl_ring_encode(dev, slots, nslots, NULL, &ring, err);
+	int status = cl_ring_encode_batch(dev, slots, nslots, &ring, err);
 	if (status)
 		return status;
 	status = enqueue_ring(dev, queue, slots, &ring, nwait, wait, done, NULL, err);
@@ -196,7 +273,7 @@ int vir0_cl_run_batch(vir0_cl_device *dev, cl_command_queue queue,
 		      const struct vir0_cl_slot *slots, uint32_t nslots, struct vir0_error *err)
 {
 	struct cl_ring ring;
-	int status = cl_ring_encode(dev, slots, nslots, NULL, &ring, err);
+	int status = cl_ring_encode_batch(dev, slots, nslots, &ring, err);
 	if (status)
 		return status;
 	cl_mem mem = NULL;

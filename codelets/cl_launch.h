@@ -21,6 +21,20 @@ int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_r
 			uint32_t groups, cl_uint nwait, const cl_event *wait, cl_event *done,
 			int *launched, struct vir0_error *err);
 
+/* Enqueue onto `mem` what it lacks of `ring`: its words, when `copy`
+ * (blocking or not), and the zero fill of the state the image left unset
+ * (ring->fill_words), each command after the one before; *last gets the
+ * last one's event (NULL when none), to release. */
+int cl_ring_upload(cl_command_queue queue, cl_mem mem, const struct cl_ring *ring, int copy,
+		   cl_bool blocking, cl_event *last, struct vir0_error *err);
+
+/* cl_launch_kernel on the ring in `mem` after the `nwait` events and
+ * `upload` (or NULL). */
+int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
+		    const struct cl_ring *ring, uint32_t groups, cl_uint nwait,
+		    const cl_event *wait, cl_event upload, cl_event *done,
+		    struct vir0_error *err);
+
 /* Wait for the pooled buffers' last launches and release them. */
 void cl_ring_pool_free(vir0_cl_device *dev);
 

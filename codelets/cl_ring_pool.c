@@ -3,7 +3,9 @@
  * (clCreateBuffer with CL_MEM_COPY_HOST_PTR, then released) is a device
  * allocation and a synchronous copy on every task; here the image goes
  * by an asynchronous write into a buffer whose last launch has finished,
- * and the host words stay alive until the next launch that reuses it. */
+ * and the host words stay alive until the next launch that reuses it.
+ * A large all-zero state is filled on the device, not copied
+ * (cl_ring_encode_batch). */
 #include "cl_launch.h"
 
 #include "cl_error.h"
@@ -73,32 +75,20 @@ int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_r
 	struct cl_ring_buffer *b = ring_buffer_take(dev, bytes, err, &status);
 	if (!b)
 		return status;
-	/* The kernel waits for the caller's events and the write (the queue
-	 * may be out of order). */
-	cl_event *after = malloc(((size_t)nwait + 1) * sizeof(*after));
-	if (!after)
-		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u events", nwait + 1);
-	for (cl_uint i = 0; i < nwait; i++)
-		after[i] = wait[i];
-	cl_int code = clEnqueueWriteBuffer(queue, b->mem, CL_FALSE, 0, bytes, ring->words, 0, NULL,
-					   &after[nwait]);
-	if (code != CL_SUCCESS) {
-		free(after);
-		return vir0_cl_fail(err, "clEnqueueWriteBuffer", code, "a ring of %u slots",
-				    ring->nslots);
-	}
-	/* The write reads these words until it has run: they live with the
-	 * buffer until its next use. */
+	cl_event upload;
+	status = cl_ring_upload(queue, b->mem, ring, 1, CL_FALSE, &upload, err);
+	if (status)
+		return status;
+	/* The writes read these words until they have run: they live with
+	 * the buffer until its next use. */
 	free(b->words);
 	b->words = ring->words;
 	ring->words = NULL;
 	if (b->busy)
 		clReleaseEvent(b->busy);
-	b->busy = after[nwait];
+	b->busy = upload;
 	cl_event ran;
-	status = cl_launch_kernel(dev, queue, &b->mem, 0, b->mem, ring->state_at, ring, groups, 0,
-				  nwait + 1, after, &ran, err);
-	free(after);
+	status = cl_launch_after(dev, queue, b->mem, ring, groups, nwait, wait, upload, &ran, err);
 	if (status)
 		return status;
 	clReleaseEvent(b->busy);

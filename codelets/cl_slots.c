@@ -58,6 +58,7 @@ static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
 					     "engine allocates; pass {NULL, 0, 0}", slot, i);
 		desc[0] = CL_DESC_LOCAL;
 		desc[1] = (uint32_t)p->workgroup_offsets[i];
+		desc[2] = 0;
 		desc[3] = buffer->count;
 		return VIR0_OK;
 	}
@@ -182,6 +183,7 @@ static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *slot
 	arg[RUN_PROGRAM] = p->offset;
 	memcpy(&arg[RUN_GROUPS], s->groups, 3 * sizeof(uint32_t));
 	arg[RUN_DESC] = *desc_at;
+	arg[RUN_ZERO] = arg[RUN_GENERATION] = arg[RUN_FAULT] = 0;
 	for (uint32_t i = 0; i < p->nbuffers; i++) {
 		int status = describe_binding(ring, p, &s->bindings[i], slot, i, fixed,
 					      ring->words + *desc_at + CL_DESC_WORDS * i, err);
@@ -200,19 +202,24 @@ static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *slot
 	return VIR0_OK;
 }
 
-int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
-		   uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring,
-		   struct vir0_error *err)
+/* cl_ring_encode, and with `fill`, cl_ring_encode_batch. The image is not
+ * calloc'd: the loop writes every word of the slots and descriptors, and
+ * the state is zeroed here, but for the part left to the device. */
+static int encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots, uint32_t nslots,
+		  cl_mem fixed_mem, int fill, struct cl_ring *ring, struct vir0_error *err)
 {
 	memset(ring, 0, sizeof(*ring));
 	if (!nslots || !slots)
 		return vir0_error_at(err, VIR0_EARG, 0, "no slots given; pass at least one");
 	uint64_t words = (uint64_t)nslots * VIR0_CL_SLOT_WORDS;
-	uint32_t most = 0;
+	uint32_t most = 0, zero_slots = nslots; /* slots up to the first fence */
 	for (uint32_t s = 0; s < nslots; s++) {
 		const vir0_cl_program *p = slots[s].program;
-		if (!p)
+		if (!p) {
+			if (slots[s].opcode == VIR0_CL_OP_BATCH_FENCE && zero_slots == nslots)
+				zero_slots = s + 1;
 			continue;
+		}
 		if (p->nbuffers > CL_MAX_DESC)
 			return vir0_error_at(err, VIR0_ELIMIT, 0, "slot %u: a program with %u buffers; "
 					     "the megakernel binds at most %u per slot", s,
@@ -226,13 +233,17 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 	if (words > UINT32_MAX / 4)
 		return vir0_error_at(err, VIR0_ELIMIT, 0, "%u slots take more than 4 GiB of ring; "
 				     "split the batch", nslots);
-	ring->words = calloc(words, sizeof(uint32_t));
+	ring->words = malloc(words * sizeof(uint32_t));
 	if (!ring->words)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a ring of %u slots",
 				     nslots);
 	ring->nslots = nslots;
 	ring->nwords = (uint32_t)words;
 	ring->state_at = (uint32_t)state_at;
+	if (fill && (uint64_t)zero_slots * ring->state_stride * 4 >= CL_RING_FILL_MIN)
+		ring->fill_words = zero_slots * ring->state_stride;
+	uint32_t zero_at = ring->state_at + ring->fill_words;
+	memset(ring->words + zero_at, 0, (size_t)(ring->nwords - zero_at) * 4);
 	if (fixed_mem)
 		ring->mems[ring->nmems++] = fixed_mem;
 	uint32_t desc_at = nslots * VIR0_CL_SLOT_WORDS;
@@ -241,9 +252,8 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
 		int status = VIR0_OK;
 		/* A batch launch takes slots in any order: the slots after a
-		 * fence wait for it (megakernel_ring.cl run_batch). Before any
-		 * fence the word stays zero, untouched, as calloc left it: no
-		 * write to every slot's state pages. */
+		 * fence wait for it (megakernel_ring.cl run_batch). Their
+		 * state lies past the unset part. */
 		if (fence)
 			ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
 		if (!slots[s].program && slots[s].opcode == VIR0_CL_OP_BATCH_FENCE)
@@ -264,6 +274,19 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		w[0] = VIR0_CL_SLOT_PUBLISHED;
 	}
 	return VIR0_OK;
+}
+
+int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+		   uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring,
+		   struct vir0_error *err)
+{
+	return encode(dev, slots, nslots, fixed_mem, 0, ring, err);
+}
+
+int cl_ring_encode_batch(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			 uint32_t nslots, struct cl_ring *ring, struct vir0_error *err)
+{
+	return encode(dev, slots, nslots, NULL, 1, ring, err);
 }
 
 void cl_ring_free(struct cl_ring *ring)

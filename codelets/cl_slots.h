@@ -14,6 +14,8 @@ struct cl_ring {
 	uint32_t nwords;          /* all of it */
 	uint32_t state_at;        /* words before the state: slots and descriptors */
 	uint32_t state_stride;    /* state words per slot (CL_STATE_HEAD + descriptors) */
+	uint32_t fill_words;      /* state words from state_at the image leaves unset, for the
+				   * launch to zero on the device (cl_ring_encode_batch) */
 	cl_mem mems[VIR0_CL_MAX_MEMS];
 	uint32_t nmems;
 	size_t scratch_words;     /* per work-item, the most any slot needs */
@@ -29,6 +31,20 @@ int cl_ring_encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
 		   uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring,
 		   struct vir0_error *err);
 void cl_ring_free(struct cl_ring *ring);
+
+/* Bytes of all-zero state a batch ring leaves to a fill on the device
+ * from this size on: below it, the fill command costs more than
+ * zeroing and copying the words. */
+#define CL_RING_FILL_MIN (256u * 1024u)
+
+/* cl_ring_encode for a batch launch: the state starts zero but for the
+ * fence words of the slots after the first BATCH_FENCE, and the state of
+ * the slots up to that fence (all of it without one), when it is
+ * CL_RING_FILL_MIN bytes or more, stays unset in the image
+ * (ring->fill_words): no host pages written for it, none copied; the
+ * launch zeroes it on the device (cl_ring_upload). */
+int cl_ring_encode_batch(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			 uint32_t nslots, struct cl_ring *ring, struct vir0_error *err);
 
 /* Bytes of the is_output bindings of a RUN_VIR0 slot (fmt §9.1 zeroes
  * them before the slot runs). */

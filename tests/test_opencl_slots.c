@@ -247,6 +247,70 @@ START_TEST(builtin_opcodes)
 }
 END_TEST
 
+static uint32_t control_word_of(vir0_cl_device *on, cl_command_queue q, uint32_t index)
+{
+	uint32_t word = 0;
+	ck_assert_int_eq(vir0_cl_control_read(on, q, index, 1, &word, NULL), VIR0_OK);
+	return word;
+}
+
+/* Batches of BIG slots, whose all-zero state (1.9 MB) the launch fills
+ * on the device instead of copying it: without a fence, then with two
+ * (the state after the first one holds fence words, which the host
+ * copies), three times each so that a ring's host pages come back, not
+ * zero, as the next one's. Every ATOMIC_ADD slot runs once, and the
+ * COMPARE_SWAP between the fences sees all the adds before them. With
+ * `run_slots`, through vir0_cl_run_slots (the ring read back). */
+static void large_batches(vir0_cl_device *on, cl_command_queue q, int run_slots)
+{
+	enum { BIG = 20000, H = 12000, W = 210 };
+	const uint32_t adds = VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_OP_ATOMIC_ADD;
+	struct vir0_error err = { 0 };
+	struct vir0_cl_slot *s = malloc(BIG * sizeof(*s));
+	ck_assert_ptr_nonnull(s);
+	for (int fenced = 0; fenced < 2; fenced++)
+		for (int round = 0; round < 3; round++) {
+			uint32_t before = control_word_of(on, q, W);
+			uint32_t adds_before = control_word_of(on, q, adds);
+			for (uint32_t i = 0; i < BIG; i++)
+				s[i] = raw(VIR0_CL_OP_ATOMIC_ADD, 1, W, 0);
+			if (fenced) {
+				s[H] = raw(VIR0_CL_OP_BATCH_FENCE, 0, 0, 0);
+				s[H + 1] = raw(VIR0_CL_OP_COMPARE_SWAP, W, before + H, 0);
+				s[H + 2] = raw(VIR0_CL_OP_BATCH_FENCE, 0, 0, 0);
+			}
+			int status = run_slots ? vir0_cl_run_slots(on, q, s, BIG, &err)
+					       : vir0_cl_enqueue(on, q, s, BIG, 0, NULL, NULL, &err);
+			ck_assert_msg(status == VIR0_OK, "%s", err.message);
+			ck_assert_int_eq(clFinish(q), CL_SUCCESS);
+			ck_assert_uint_eq(control_word_of(on, q, adds) - adds_before,
+					  fenced ? BIG - 3 : BIG);
+			ck_assert_uint_eq(control_word_of(on, q, W),
+					  fenced ? BIG - H - 3 : before + BIG);
+		}
+	free(s);
+}
+
+START_TEST(large_batches_fill_their_state)
+{
+	struct vir0_error err = { 0 };
+	large_batches(dev, queue, 0);
+	/* Pooled buffers, and batch mode for run_slots's read back. */
+	setenv("VIR0_CL_RING_POOL", "1", 1);
+	setenv("VIR0_CL_MODE", "batch", 1);
+	vir0_cl_runtime *pooled_rt;
+	int status = vir0_cl_runtime_open(-1, &pooled_rt, &err);
+	unsetenv("VIR0_CL_RING_POOL");
+	unsetenv("VIR0_CL_MODE");
+	ck_assert_msg(status == VIR0_OK, "%s", err.message);
+	vir0_cl_device *pooled = vir0_cl_runtime_device(pooled_rt);
+	cl_command_queue q = vir0_cl_runtime_queue(pooled_rt);
+	large_batches(pooled, q, 0);
+	large_batches(pooled, q, 1);
+	vir0_cl_runtime_close(pooled_rt);
+}
+END_TEST
+
 /* An unknown opcode, an index past the control words and a disabled
  * tenant end in FAULT, which run_slots reports. */
 START_TEST(faults_are_reported)
@@ -566,6 +630,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pooled_ring_buffers);
 	tcase_add_test(tc, build_options_from_the_environment);
 	tcase_add_test(tc, builtin_opcodes);
+	tcase_add_test(tc, large_batches_fill_their_state);
 	tcase_add_test(tc, faults_are_reported);
 	tcase_add_test(tc, resident_rounds);
 	tcase_add_test(tc, runtime_exposes_context);

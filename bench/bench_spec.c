@@ -30,7 +30,14 @@
  * CUDA_CACHE_DISABLE=1 on NVIDIA) and the warm one (the JIT's disk cache
  * from the cold run).
  *
- *   bench_spec [TASKS]          (make bench-spec) */
+ * The strategies run ROUNDS times (default 3), one of each per round in
+ * turn (the race's store emptied each round, race-warm after it): one
+ * run's time swings by tens of percent with StarPU's placement between
+ * the CPU worker and the device, so the table gives each strategy's
+ * median and range, and the race is compared with the oracle and with
+ * the best of the fixed strategies (interpret, speculative, oracle).
+ *
+ *   bench_spec [TASKS [ROUNDS]]          (make bench-spec) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,11 +320,15 @@ static double jit_compile_ms(starpu_vir0_program *program)
 	return ms;
 }
 
+#define MAX_ROUNDS 15
+
 struct strategy {
 	const char *name, *spec, *home, *margin;
 	starpu_vir0_program *compile; /* only measure this program's JIT compile */
-	double seconds;               /* (in ms then) */
-	unsigned wrong;
+	double seconds;               /* the last run's (in ms then) */
+	unsigned wrong;               /* over every run */
+	double runs[MAX_ROUNDS];      /* seconds of each round's run */
+	int nruns;
 };
 
 static double run_strategy(struct strategy *s, unsigned tasks)
@@ -355,7 +366,9 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 		bench_die(s->name, "the run failed");
 	close(fds[0]);
 	s->seconds = r.seconds;
-	s->wrong = r.wrong;
+	s->wrong += r.wrong;
+	if (s->nruns < MAX_ROUNDS)
+		s->runs[s->nruns++] = r.seconds;
 	fprintf(stderr, "bench_spec: %-12s %8.3f %s, %u wrong outputs\n", s->name, s->seconds,
 		s->compile ? "ms" : "s", s->wrong);
 	return s->seconds;
@@ -368,6 +381,9 @@ int main(int argc, char **argv)
 	unsigned tasks = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1200;
 	if (tasks < NSHAPES)
 		bench_die("TASKS", "at least 6");
+	int rounds = argc > 2 ? atoi(argv[2]) : 3;
+	if (rounds < 1 || rounds > MAX_ROUNDS)
+		bench_die("ROUNDS", "from 1 to 15");
 	setenv("STARPU_OPENCL_ON_CPUS", "1", 0);
 	setenv("STARPU_SILENT", "1", 0);
 	setenv("VIR0_SPEC_RECHECK", "0", 0); /* the oracle must not re-race */
@@ -398,17 +414,25 @@ int main(int argc, char **argv)
 	struct strategy calibrate = { .name = "calibrate", .spec = "force-conservative",
 				      .home = dirs[0] };
 	run_strategy(&calibrate, tasks);
-	run_strategy(&interpret, tasks);
-	run_strategy(&speculative, tasks);
-	run_strategy(&race, tasks);
-	unsigned cold_n, warm_n;
-	double cold_ms, warm_ms;
-	jit_compiles(dirs[2], &cold_n, &cold_ms);
-	run_strategy(&warm, tasks);
-	jit_compiles(dirs[2], &warm_n, &warm_ms);
 	run_strategy(&measure, tasks);
 	unsigned adopted = write_oracle(dirs[3], dirs[4]);
-	run_strategy(&oracle, tasks);
+	unsigned cold_n = 0, warm_n = 0;
+	double cold_ms = 0, warm_ms = 0;
+	char race_home[96];
+	race.home = warm.home = race_home;
+	for (int r = 0; r < rounds; r++) {
+		/* An empty store (and JIT disk cache) for each round's cold race. */
+		snprintf(race_home, sizeof race_home, "%s/round%d", dirs[2], r);
+		run_strategy(&interpret, tasks);
+		run_strategy(&speculative, tasks);
+		run_strategy(&race, tasks);
+		if (r == 0)
+			jit_compiles(race_home, &cold_n, &cold_ms);
+		run_strategy(&warm, tasks);
+		if (r == 0)
+			jit_compiles(race_home, &warm_n, &warm_ms);
+		run_strategy(&oracle, tasks);
+	}
 	/* A program no cache knows (a constant from the clock), compiled in a
 	 * fresh VIR0_HOME, then again from the JIT's disk cache there. */
 	char text[sizeof lcg_text + 32];
@@ -428,11 +452,26 @@ int main(int argc, char **argv)
 
 	printf("# bench_spec: %u VIR0 tasks over 6 shapes (vector_add, saxpy, lcg at two sizes), "
 	       "1 CPU worker + %s OpenCL\n", tasks, getenv("STARPU_NOPENCL") ? getenv("STARPU_NOPENCL") : "the");
-	printf("%-12s %10s %10s %8s\n", "strategy", "seconds", "vs oracle", "wrong");
+	printf("%-12s %10s %17s %10s %8s   (%d rounds)\n", "strategy", "median s", "min - max",
+	       "vs oracle", "wrong", rounds);
 	struct strategy *all[] = { &interpret, &speculative, &race, &warm, &oracle };
+	double median[5];
 	for (int i = 0; i < 5; i++)
-		printf("%-12s %10.3f %10.2f %8u\n", all[i]->name, all[i]->seconds,
-		       all[i]->seconds / oracle.seconds, all[i]->wrong);
+		median[i] = bench_median(all[i]->runs, all[i]->nruns);
+	double best_fixed = fmin(median[0], fmin(median[1], median[4]));
+	for (int i = 0; i < 5; i++) {
+		double lo = all[i]->runs[0], hi = lo;
+		for (int r = 1; r < all[i]->nruns; r++) {
+			lo = fmin(lo, all[i]->runs[r]);
+			hi = fmax(hi, all[i]->runs[r]);
+		}
+		printf("%-12s %10.3f %8.3f - %6.3f %10.2f %8u\n", all[i]->name, median[i], lo, hi,
+		       median[i] / median[4], all[i]->wrong);
+	}
+	printf("race / oracle %.2f, race-warm / oracle %.2f (goal: within 10%%); race / best "
+	       "fixed strategy %.2f, race-warm / best fixed %.2f (medians)\n",
+	       median[2] / median[4], median[3] / median[4], median[2] / best_fixed,
+	       median[3] / best_fixed);
 	printf("oracle: %u (shape, arch) pairs adopt a variant other than the original\n", adopted);
 	int pocl_cold = getenv("POCL_KERNEL_CACHE") && !strcmp(getenv("POCL_KERNEL_CACHE"), "0");
 	printf("JIT compile of a fresh lcg program: cold (empty JIT cache%s) %.1f ms, warm (JIT "

@@ -230,7 +230,9 @@ int vir0_cl_binary_cache_write(const char *path, const char *key, const unsigned
 	return VIR0_OK;
 }
 
-unsigned char *vir0_cl_program_binary(cl_program program, cl_device_id device, size_t *size)
+/* A built program's binary for `device`, malloc'd, and its *size; NULL
+ * when the driver keeps none or memory ran out. */
+static unsigned char *program_binary(cl_program program, cl_device_id device, size_t *size)
 {
 	/* The program may be for several devices of its context: one binary
 	 * each, in the order of CL_PROGRAM_DEVICES. */
@@ -265,4 +267,16 @@ unsigned char *vir0_cl_program_binary(cl_program program, cl_device_id device, s
 	free(sizes);
 	free(devices);
 	return binary;
+}
+
+int vir0_cl_binary_cache_store(const char *path, const char *key, cl_program program,
+			       cl_device_id device, struct vir0_error *err)
+{
+	size_t size;
+	unsigned char *binary = program_binary(program, device, &size);
+	if (!binary)
+		return VIR0_CL_BINARY_CACHE_NONE;
+	int status = vir0_cl_binary_cache_write(path, key, binary, size, err);
+	free(binary);
+	return status;
 }

@@ -34,8 +34,12 @@ int vir0_cl_binary_cache_read(const char *path, const char *key, unsigned char *
 int vir0_cl_binary_cache_write(const char *path, const char *key, const unsigned char *binary,
 			       size_t size, struct vir0_error *err);
 
-/* A built program's binary for `device` (CL_PROGRAM_BINARIES, malloc'd)
- * and its *size, or NULL when the driver keeps none or memory ran out. */
-unsigned char *vir0_cl_program_binary(cl_program program, cl_device_id device, size_t *size);
+/* Write the entry of a built program's binary for `device`
+ * (CL_PROGRAM_BINARIES): 0 when written, VIR0_CL_BINARY_CACHE_NONE when
+ * the driver keeps no binary (or memory ran out: nothing to cache), else
+ * a VIR0_E* code with `err`. */
+#define VIR0_CL_BINARY_CACHE_NONE 1
+int vir0_cl_binary_cache_store(const char *path, const char *key, cl_program program,
+			       cl_device_id device, struct vir0_error *err);
 
 #endif

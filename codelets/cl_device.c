@@ -153,14 +153,9 @@ static int build_from_source(vir0_cl_device *dev, const char *options, int show_
  * program stays usable. */
 static void store_binary(const vir0_cl_device *dev, const char *path, const char *key)
 {
-	size_t size;
 	struct vir0_error err;
-	unsigned char *binary = vir0_cl_program_binary(dev->program, dev->device, &size);
-	if (!binary)
-		return; /* the driver keeps no binary: nothing to cache */
-	if (vir0_cl_binary_cache_write(path, key, binary, size, &err))
+	if (vir0_cl_binary_cache_store(path, key, dev->program, dev->device, &err) < 0)
 		fprintf(stderr, "vir0: %s\n", err.message);
-	free(binary);
 }
 
 /* The megakernel with `options`: from the disk cache in `cache_dir` (NULL:

@@ -111,16 +111,12 @@ static int build_from_source(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel 
 static void store_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
 			 const char *path, const char *key)
 {
-	size_t size;
 	struct vir0_error err;
-	unsigned char *binary = vir0_cl_program_binary(k->program, jit->device, &size);
-	if (!binary)
-		return; /* the driver keeps no binary: nothing to cache */
-	if (vir0_cl_binary_cache_write(path, key, binary, size, &err))
+	int status = vir0_cl_binary_cache_store(path, key, k->program, jit->device, &err);
+	if (status < 0)
 		vir0_cl_jit_report(jit, err.message);
-	else
+	else if (status == VIR0_OK)
 		count(jit, &jit->stats.disk_writes);
-	free(binary);
 }
 
 /* Look in the cache; FOUND builds from the binary. */

@@ -162,13 +162,20 @@ START_TEST(first_open_writes_the_next_loads)
 }
 END_TEST
 
+/* A fresh cache's one entry, written by a first open: its path and its
+ * bytes (malloc'd, *size of them). */
+static unsigned char *first_entry(char *path, size_t path_size, long *size)
+{
+	open_run_close(NULL);
+	ck_assert_uint_eq(count_entries(path, path_size), 1);
+	return read_file(path, size);
+}
+
 START_TEST(corrupt_entry_is_reported_and_rebuilt)
 {
 	char path[512];
 	long size;
-	open_run_close(NULL);
-	ck_assert_uint_eq(count_entries(path, sizeof(path)), 1);
-	unsigned char *data = read_file(path, &size);
+	unsigned char *data = first_entry(path, sizeof(path), &size);
 	for (long i = size / 2; i < size / 2 + 16 && i < size; i++)
 		data[i] ^= 0xA5;
 	FILE *f = fopen(path, "wb");
@@ -188,9 +195,7 @@ START_TEST(refused_binary_falls_back_to_source)
 {
 	char path[512];
 	long size;
-	open_run_close(NULL);
-	ck_assert_uint_eq(count_entries(path, sizeof(path)), 1);
-	unsigned char *data = read_file(path, &size);
+	unsigned char *data = first_entry(path, sizeof(path), &size);
 	/* The header (cl_binary_cache.c): key length in bytes 12-15, the key
 	 * from byte 32. */
 	uint32_t key_len = data[12] | data[13] << 8 | data[14] << 16 | (uint32_t)data[15] << 24;

@@ -52,12 +52,24 @@ static const char *declared(const struct vir0_buffer *decl, char text[64])
 	return text;
 }
 
-/* Formats nothing unless the handle is refused: tiny tasks pay for every
- * check on every insert. */
+void starpu_vir0_bind_slot(const struct vir0_buffer *decl, struct starpu_vir0_slot *slot)
+{
+	slot->elemsize = vir0_type_size(&decl->element);
+	slot->count = decl->count;
+	slot->modes = 0;
+	for (unsigned base = 0; base < 16; base++)
+		if (!mode_needed(decl, (enum starpu_data_access_mode)base))
+			slot->modes |= (uint16_t)(1u << base);
+}
+
+/* Handle k checked against its slot; its vector interface in `*vector`.
+ * Reads no declaration field and formats nothing unless the handle is
+ * refused: tiny tasks pay for every check on every insert. */
 static int check_handle(const starpu_vir0_program *program, uint32_t k,
 			starpu_data_handle_t handle, enum starpu_data_access_mode mode,
-			struct vir0_error *err)
+			const struct starpu_vector_interface **vector, struct vir0_error *err)
 {
+	const struct starpu_vir0_slot *slot = &program->slots[k];
 	const struct vir0_buffer *decl = &program->program->buffers[program->bound[k]];
 	char text[64];
 	if (!handle)
@@ -68,46 +80,59 @@ static int check_handle(const starpu_vir0_program *program, uint32_t k,
 				     "vector (interface id %d); register it with "
 				     "starpu_vector_data_register", k, decl->name, declared(decl, text),
 				     (int)starpu_data_get_interface_id(handle));
-	size_t element = vir0_type_size(&decl->element);
-	size_t elemsize = starpu_vector_get_elemsize(handle);
-	if (elemsize != element)
+	/* What starpu_vector_get_elemsize and _nx read, read once. */
+	const struct starpu_vector_interface *v =
+		starpu_data_get_interface_on_node(handle, STARPU_MAIN_RAM);
+	size_t element = slot->elemsize;
+	if (v->elemsize != element)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has "
 				     "%zu-byte elements; the declaration needs %zu-byte %s elements: "
 				     "register the vector with elemsize %zu", k, decl->name,
-				     declared(decl, text), elemsize, element,
+				     declared(decl, text), v->elemsize, element,
 				     vir0_type_kind_name(decl->element.kind), element);
-	uint32_t nx = starpu_vector_get_nx(handle);
-	if (decl->count && nx != decl->count)
+	if (slot->count && v->nx != slot->count)
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) has %u "
 				     "elements; the declaration needs exactly %u: register (or "
 				     "partition) a vector of %u elements", k, decl->name,
-				     declared(decl, text), nx, decl->count, decl->count);
-	const char *needed = mode_needed(decl, mode);
-	if (needed)
+				     declared(decl, text), v->nx, slot->count, slot->count);
+	enum starpu_data_access_mode base = mode & ~PASSING_MODES;
+	if (base >= 16 || !(slot->modes >> base & 1))
 		return vir0_error_at(err, VIR0_EARG, 0, "handle %u (buffer '%s', %s) is given "
 				     "%s; it needs %s (doc/starpu-codelets.md, \"Binding rules\")",
-				     k, decl->name, declared(decl, text), mode_name(mode), needed);
+				     k, decl->name, declared(decl, text), mode_name(mode),
+				     mode_needed(decl, mode));
+	*vector = v;
 	return VIR0_OK;
 }
 
-/* The grid a task runs: the caller's, checked, or the default grid from
- * the handles' lengths (fmt §1.6). */
-static int task_grid(const starpu_vir0_program *program, const uint32_t groups[3],
-		     const starpu_data_handle_t *handles, uint32_t out[3], struct vir0_error *err)
+/* The caller's grid, checked. */
+static int check_grid(const vir0_program *decoded, const uint32_t groups[3],
+		      struct vir0_error *err)
 {
-	const vir0_program *decoded = program->program;
-	if (groups) {
-		for (int a = 0; a < 3; a++)
-			if (!groups[a] ||
-			    (uint64_t)groups[a] * decoded->workgroup_size[a] > ((uint64_t)1 << 32))
-				return vir0_error_at(err, VIR0_EARG, 0, "grid axis %d: %u workgroups "
-						     "of %u invocations is 0 or more than 2^32; pass "
-						     "1 .. 2^32 / %u workgroups (or NULL: the default "
-						     "grid)", a, groups[a], decoded->workgroup_size[a],
-						     decoded->workgroup_size[a]);
-		memcpy(out, groups, 3 * sizeof(uint32_t));
+	for (int a = 0; a < 3; a++)
+		if (!groups[a] ||
+		    (uint64_t)groups[a] * decoded->workgroup_size[a] > ((uint64_t)1 << 32))
+			return vir0_error_at(err, VIR0_EARG, 0, "grid axis %d: %u workgroups "
+					     "of %u invocations is 0 or more than 2^32; pass "
+					     "1 .. 2^32 / %u workgroups (or NULL: the default "
+					     "grid)", a, groups[a], decoded->workgroup_size[a],
+					     decoded->workgroup_size[a]);
+	return VIR0_OK;
+}
+
+/* The default grid (fmt §1.6) of checked handles whose longest length is
+ * `longest`: it depends on nothing else, so vir0_default_grid runs only
+ * when `longest` differs from the last task's. */
+static int default_grid(starpu_vir0_program *program, const starpu_data_handle_t *handles,
+			uint32_t longest, uint32_t out[3], struct vir0_error *err)
+{
+	uint64_t memo = atomic_load_explicit(&program->default_grid, memory_order_relaxed);
+	if (memo && memo >> 32 == longest) {
+		out[0] = (uint32_t)memo;
+		out[1] = out[2] = 1;
 		return VIR0_OK;
 	}
+	const vir0_program *decoded = program->program;
 	/* vir0_default_grid reads only the sizes; a binding with bytes needs
 	 * some pointer, and the data is not on the host here. */
 	static char unread;
@@ -122,11 +147,14 @@ static int task_grid(const starpu_vir0_program *program, const uint32_t groups[3
 			&unread, starpu_data_get_size(handles[k]) };
 	int status = vir0_default_grid(decoded, sizes.at, out, err);
 	starpu_vir0_room_free(sizes.at, sizes.room);
+	if (status == VIR0_OK)
+		atomic_store_explicit(&program->default_grid, (uint64_t)longest << 32 | out[0],
+				      memory_order_relaxed);
 	return status;
 }
 
 /* Check everything, then make the task's arguments (with a program
- * reference). */
+ * reference) in one allocation. */
 static int make_args(starpu_vir0_program *program, const uint32_t groups[3],
 		     const starpu_data_handle_t *handles,
 		     const enum starpu_data_access_mode *modes, unsigned nhandles,
@@ -141,25 +169,35 @@ static int make_args(starpu_vir0_program *program, const uint32_t groups[3],
 				     "bound in declaration order", nhandles, program->nbound);
 	if (nhandles && (!handles || !modes))
 		return vir0_error_at(err, VIR0_EARG, 0, "handles and modes must not be NULL");
+	struct starpu_vir0_shape shape = { .bytes = 0 };
+	uint32_t longest = 0;
 	for (uint32_t k = 0; k < nhandles; k++) {
-		int status = check_handle(program, k, handles[k], modes[k], err);
+		const struct starpu_vector_interface *v = NULL;
+		int status = check_handle(program, k, handles[k], modes[k], &v, err);
 		if (status)
 			return status;
+		shape.bytes += (uint64_t)v->nx * v->elemsize;  /* starpu_data_get_size */
+		if (v->nx > longest)
+			longest = v->nx;
 	}
-	struct starpu_vir0_task_args *args = calloc(1, sizeof(*args));
+	int status = groups ? check_grid(program->program, groups, err)
+			    : default_grid(program, handles, longest, shape.groups, err);
+	if (status)
+		return status;
+	if (groups)
+		memcpy(shape.groups, groups, sizeof(shape.groups));
+	memcpy(shape.program_hash, program->hash.bytes, sizeof(shape.program_hash));
+	struct starpu_vir0_task_args *args = malloc(sizeof(*args));
 	if (!args)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a task's arguments");
-	int status = task_grid(program, groups, handles, args->shape.groups, err);
-	if (status) {
-		free(args);
-		return status;
-	}
-	memcpy(args->shape.program_hash, program->hash.bytes, sizeof(args->shape.program_hash));
-	for (uint32_t k = 0; k < nhandles; k++)
-		args->shape.bytes += starpu_data_get_size(handles[k]);
-	args->magic = STARPU_VIR0_TASK_MAGIC;
-	args->nhandles = nhandles;
-	args->impl_cpu = args->impl_opencl = STARPU_VIR0_IMPL_INTERPRETER;
+	/* malloc, not calloc: glibc's calloc skips the thread cache. */
+	*args = (struct starpu_vir0_task_args){
+		.magic = STARPU_VIR0_TASK_MAGIC,
+		.shape = shape,
+		.nhandles = nhandles,
+		.impl_cpu = STARPU_VIR0_IMPL_INTERPRETER,
+		.impl_opencl = STARPU_VIR0_IMPL_INTERPRETER,
+	};
 	starpu_vir0_program_retain(program);
 	atomic_init(&args->program, program);
 	*out = args;
@@ -250,7 +288,7 @@ static int refuse(struct starpu_task *task, struct vir0_error *err)
 int starpu_vir0_task_submit_built(starpu_vir0_program *program, const uint32_t groups[3],
 				  struct starpu_task *task)
 {
-	struct vir0_error err = { 0 };
+	struct vir0_error err;  /* filled by whatever refuses, read only then */
 	if (!task) {
 		vir0_error_at(&err, VIR0_EARG, 0, "starpu_task_build refused the option list (it "
 			      "printed why); check the arguments of starpu_vir0_task_insert");

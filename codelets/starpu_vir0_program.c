@@ -25,21 +25,25 @@ static void program_free(starpu_vir0_program *p)
 	vir0_bytecode_free(p->bc);
 	vir0_program_free(p->program);
 	free(p->bound);
+	free(p->slots);
 	free(p);
 }
 
 /* Which declaration each handle binds to: the non-Workgroup buffers in
- * declaration order. */
+ * declaration order; and what each handle must be. */
 static int map_handles(starpu_vir0_program *p, struct vir0_error *err)
 {
 	const vir0_program *program = p->program;
 	p->bound = calloc(program->nbuffers + 1, sizeof(*p->bound));
-	if (!p->bound)
+	p->slots = calloc(program->nbuffers + 1, sizeof(*p->slots));
+	if (!p->bound || !p->slots)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u buffer bindings",
 				     program->nbuffers);
 	for (uint32_t i = 0; i < program->nbuffers; i++)
-		if (program->buffers[i].access != VIR0_ACCESS_WORKGROUP)
+		if (program->buffers[i].access != VIR0_ACCESS_WORKGROUP) {
+			starpu_vir0_bind_slot(&program->buffers[i], &p->slots[p->nbound]);
 			p->bound[p->nbound++] = i;
+		}
 	return VIR0_OK;
 }
 
@@ -83,6 +87,7 @@ int starpu_vir0_program_load(const void *bytes, size_t size, starpu_vir0_program
 	if (!p)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a program");
 	atomic_init(&p->refs, 1);
+	atomic_init(&p->default_grid, 0);
 	pthread_mutex_init(&p->variants_lock, NULL);
 	int status;
 	if (size >= 4 && memcmp(bytes, "VIR0", 4) == 0)

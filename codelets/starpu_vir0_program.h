@@ -34,6 +34,15 @@ struct starpu_vir0_code {
 
 struct vir0_cpu_prepared;
 
+/* What a task's handle k must be, worked out from its declaration once at
+ * load (starpu_vir0_bind_slot), so an insert checks it without reading
+ * the declaration again. */
+struct starpu_vir0_slot {
+	size_t elemsize;                /* vir0_type_size of the declared element */
+	uint32_t count;                 /* the declared count; 0: any length */
+	uint16_t modes;                 /* bit b: base access mode b fits (b < 16) */
+};
+
 struct starpu_vir0_variants;
 
 struct starpu_vir0_program {
@@ -44,6 +53,12 @@ struct starpu_vir0_program {
 	char task_name[48];             /* "vir0:" + entry id or hash prefix */
 	uint32_t nbound;                /* non-Workgroup buffers: handles per task */
 	uint32_t *bound;                /* declaration index of handle k */
+	struct starpu_vir0_slot *slots; /* what handle k must be */
+	/* The default grid's G0 (fmt §1.6) for the last longest length
+	 * asked, (length << 32) | G0, 0 when none: tasks of one size pay
+	 * vir0_default_grid once. One word, so threads never see a torn
+	 * pair. */
+	_Atomic uint64_t default_grid;
 	struct starpu_vir0_program_cl cl[STARPU_MAXOPENCLDEVS];
 	/* Per StarPU worker, the CPU engine's prepared dispatch of the
 	 * worker's last shape (vir0_cpu_run_prepared); only that worker's
@@ -52,6 +67,10 @@ struct starpu_vir0_program {
 	pthread_mutex_t variants_lock;  /* makes `variants` once */
 	struct starpu_vir0_variants *variants;
 };
+
+/* Fill `slot` from `decl` (starpu_vir0_bind.c, where the binding rules
+ * live). */
+void starpu_vir0_bind_slot(const struct vir0_buffer *decl, struct starpu_vir0_slot *slot);
 
 /* Take one more reference (a task's). */
 void starpu_vir0_program_retain(starpu_vir0_program *program);

@@ -518,6 +518,42 @@ START_TEST(fill_refusals)
 }
 END_TEST
 
+/* The default grid follows each task's lengths (the program keeps the
+ * last one it worked out): tasks of alternating lengths all cover their
+ * whole output; a grid kept from a shorter task would leave the longer
+ * task's tail zero. */
+START_TEST(default_grid_follows_the_lengths)
+{
+	fixture_starpu_start(1, 0);
+	starpu_vir0_program *add = load_example("vector_add");
+	static const uint32_t lengths[4] = { 100, 300, 64, 300 };
+	uint32_t a[300], b[300], c[4][300];
+	for (uint32_t i = 0; i < 300; i++) {
+		a[i] = i;
+		b[i] = 7u * i;
+	}
+	starpu_data_handle_t h[4][3];
+	for (int t = 0; t < 4; t++) {
+		starpu_vector_data_register(&h[t][0], STARPU_MAIN_RAM, (uintptr_t)a, lengths[t], 4);
+		starpu_vector_data_register(&h[t][1], STARPU_MAIN_RAM, (uintptr_t)b, lengths[t], 4);
+		starpu_vector_data_register(&h[t][2], STARPU_MAIN_RAM, (uintptr_t)c[t], lengths[t], 4);
+		ck_assert_msg(starpu_vir0_task_insert(add, NULL, STARPU_R, h[t][0], STARPU_R, h[t][1],
+						      STARPU_W, h[t][2], 0) == 0,
+			      "%s", starpu_vir0_last_error()->message);
+	}
+	starpu_task_wait_for_all();
+	for (int t = 0; t < 4; t++) {
+		for (int k = 0; k < 3; k++)
+			starpu_data_unregister(h[t][k]);
+		for (uint32_t i = 0; i < lengths[t]; i++)
+			ck_assert_msg(c[t][i] == 8u * i, "task %d (length %u): c[%u] = %u", t,
+				      lengths[t], i, c[t][i]);
+	}
+	starpu_vir0_program_release(add);
+	fixture_starpu_stop();
+}
+END_TEST
+
 /* ---- loading ------------------------------------------------------------ */
 
 START_TEST(load_errors)
@@ -784,6 +820,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, load_forms_and_hash);
 	tcase_add_test(tc, insert_refusals);
 	tcase_add_test(tc, fill_refusals);
+	tcase_add_test(tc, default_grid_follows_the_lengths);
 	tcase_add_test(tc, examples_cpu_only);
 	tcase_add_test(tc, examples_opencl_only);
 	tcase_add_test(tc, opencl_wait_counts_ready_devices);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "cl_error.h"
 #include "error.h"
 
 #define MAGIC "VIR0JITB"
@@ -157,8 +158,10 @@ static unsigned char *read_all(FILE *f, size_t *size)
 	return data;
 }
 
-int vir0_cl_binary_cache_read(const char *path, const char *key, unsigned char **binary,
-			      size_t *size, char *why, size_t why_size)
+/* Read the entry at `path` for `key`: FOUND with *binary (malloc'd) and
+ * *size, or why not (CORRUPT fills `why`). */
+static int read_entry(const char *path, const char *key, unsigned char **binary, size_t *size,
+		      char *why, size_t why_size)
 {
 	FILE *f = fopen(path, "rb");
 	size_t len, key_len = strlen(key);
@@ -195,6 +198,29 @@ int vir0_cl_binary_cache_read(const char *path, const char *key, unsigned char *
 	}
 	free(data);
 	return rc;
+}
+
+int vir0_cl_binary_cache_program(const char *path, const char *key, cl_context context,
+				 cl_device_id device, cl_program *program, char *why,
+				 size_t why_size)
+{
+	unsigned char *binary = NULL;
+	size_t size = 0;
+	*program = NULL;
+	int found = read_entry(path, key, &binary, &size, why, why_size);
+	if (found != VIR0_CL_BINARY_CACHE_FOUND)
+		return found;
+	cl_int code, binary_status;
+	const unsigned char *image = binary;
+	cl_program made = clCreateProgramWithBinary(context, 1, &device, &size, &image,
+						    &binary_status, &code);
+	free(binary);
+	if (code != CL_SUCCESS) {
+		snprintf(why, why_size, "%s", vir0_cl_error_name(code));
+		return VIR0_CL_BINARY_CACHE_REFUSED;
+	}
+	*program = made;
+	return VIR0_CL_BINARY_CACHE_FOUND;
 }
 
 int vir0_cl_binary_cache_write(const char *path, const char *key, const unsigned char *binary,

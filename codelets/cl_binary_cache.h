@@ -23,12 +23,16 @@ enum vir0_cl_binary_cache_entry {
 	VIR0_CL_BINARY_CACHE_FOUND = 0,
 	VIR0_CL_BINARY_CACHE_MISSING = 1,   /* no file, or one for another key */
 	VIR0_CL_BINARY_CACHE_CORRUPT = 2,   /* truncated, bad header or checksum */
+	VIR0_CL_BINARY_CACHE_REFUSED = 3,   /* sound, but the driver refuses the binary */
 };
 
-/* Read the entry at `path` for `key`: FOUND with *binary (malloc'd) and
- * *size, or why not (CORRUPT fills `why`). */
-int vir0_cl_binary_cache_read(const char *path, const char *key, unsigned char **binary,
-			      size_t *size, char *why, size_t why_size);
+/* The entry at `path` for `key` as a program for `device` of `context`,
+ * made from its binary and not built yet: FOUND with *program (the
+ * caller builds it with its options), or why not (CORRUPT and REFUSED
+ * fill `why`: what is wrong, the OpenCL error). */
+int vir0_cl_binary_cache_program(const char *path, const char *key, cl_context context,
+				 cl_device_id device, cl_program *program, char *why,
+				 size_t why_size);
 
 /* Write an entry (temporary file, then rename). 0 or a VIR0_E* code. */
 int vir0_cl_binary_cache_write(const char *path, const char *key, const unsigned char *binary,

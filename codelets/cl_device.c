@@ -94,29 +94,26 @@ static char *cache_key(const vir0_cl_device *dev, const char *options)
 static int load_cached(vir0_cl_device *dev, const char *options, const char *path,
 		       const char *key)
 {
-	unsigned char *binary = NULL;
-	size_t size = 0;
+	cl_program program;
 	char why[256];
-	int found = vir0_cl_binary_cache_read(path, key, &binary, &size, why, sizeof(why));
+	int found = vir0_cl_binary_cache_program(path, key, dev->context, dev->device, &program,
+						 why, sizeof(why));
 	if (found == VIR0_CL_BINARY_CACHE_CORRUPT)
 		fprintf(stderr, "vir0: the megakernel's cache entry %s is corrupt (%s): "
 			"rebuilding it\n", path, why);
-	if (found != VIR0_CL_BINARY_CACHE_FOUND)
+	if (found == VIR0_CL_BINARY_CACHE_MISSING || found == VIR0_CL_BINARY_CACHE_CORRUPT)
 		return -1;
-	cl_int code, binary_status;
-	const unsigned char *image = binary;
-	dev->program = clCreateProgramWithBinary(dev->context, 1, &dev->device, &size, &image,
-						 &binary_status, &code);
-	free(binary);
-	if (code == CL_SUCCESS)
-		code = clBuildProgram(dev->program, 1, &dev->device, options, NULL, NULL);
-	if (code == CL_SUCCESS)
-		return 0;
+	if (found == VIR0_CL_BINARY_CACHE_FOUND) {
+		cl_int code = clBuildProgram(program, 1, &dev->device, options, NULL, NULL);
+		if (code == CL_SUCCESS) {
+			dev->program = program;
+			return 0;
+		}
+		clReleaseProgram(program);
+		snprintf(why, sizeof(why), "%s", vir0_cl_error_name(code));
+	}
 	fprintf(stderr, "vir0: %s does not load the megakernel's cache entry %s (%s): "
-		"rebuilding it\n", dev->name, path, vir0_cl_error_name(code));
-	if (dev->program)
-		clReleaseProgram(dev->program);
-	dev->program = NULL;
+		"rebuilding it\n", dev->name, path, why);
 	return -1;
 }
 

@@ -77,13 +77,8 @@ static int finish_build(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
 }
 
 static int build_from_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
-			     const unsigned char *binary, size_t size)
+			     cl_program program)
 {
-	cl_int status, binary_status;
-	cl_program program = clCreateProgramWithBinary(jit->context, 1, &jit->device, &size,
-						       &binary, &binary_status, &status);
-	if (!program)
-		return -1;
 	if (finish_build(jit, k, program, "a cached binary", 0)) {
 		/* Not the caller's problem: the source build that follows
 		 * decides. */
@@ -123,10 +118,10 @@ static void store_binary(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k,
 static int try_cache(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k, const char *path,
 		     const char *key)
 {
-	unsigned char *binary = NULL;
-	size_t size = 0;
+	cl_program program;
 	char why[256], message[512];
-	int found = vir0_cl_binary_cache_read(path, key, &binary, &size, why, sizeof(why));
+	int found = vir0_cl_binary_cache_program(path, key, jit->context, jit->device, &program,
+						 why, sizeof(why));
 	if (found == VIR0_CL_BINARY_CACHE_CORRUPT) {
 		count(jit, &jit->stats.disk_corrupt);
 		snprintf(message, sizeof(message), "JIT cache entry %s is corrupt (%s): rebuilding it",
@@ -134,10 +129,9 @@ static int try_cache(struct vir0_cl_jit *jit, struct vir0_cl_jit_kernel *k, cons
 		vir0_cl_jit_report(jit, message);
 		return -1;
 	}
-	if (found != VIR0_CL_BINARY_CACHE_FOUND)
+	if (found == VIR0_CL_BINARY_CACHE_MISSING)
 		return -1;
-	int rc = build_from_binary(jit, k, binary, size);
-	free(binary);
+	int rc = found == VIR0_CL_BINARY_CACHE_FOUND ? build_from_binary(jit, k, program) : -1;
 	if (rc) {
 		count(jit, &jit->stats.disk_corrupt);
 		snprintf(message, sizeof(message), "JIT cache entry %s does not load on %s: "

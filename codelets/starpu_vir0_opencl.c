@@ -176,8 +176,9 @@ void starpu_vir0_opencl_run(void *buffers[], void *cl_arg)
 	struct starpu_vir0_cl_bindings bindings;
 	starpu_vir0_cl_bindings(&bindings, program, args->nhandles, buffers);
 	struct starpu_vir0_code code = starpu_vir0_program_code(program);
+	int in_arena = starpu_vir0_task_data_in_arena(starpu_task_get_current(), args->nhandles);
 	starpu_vir0_opencl_interpret(&code, devid, queue, args->shape.groups, bindings.at,
-				     starpu_vir0_task_data_in_arena(starpu_task_get_current(), args->nhandles));
+				     in_arena);
 	starpu_vir0_room_free(bindings.at, bindings.room);
 	starpu_vir0_program_release(starpu_vir0_task_args_take(args));
 }

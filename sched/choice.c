@@ -33,7 +33,8 @@ void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_t
 	/* Fixed on every arch, not only the one the tree will pick: the
 	 * decision below may send the task to either. */
 	for (int arch = 0; arch < STARPU_VIR0_SHAPE_NARCHS; arch++)
-		starpu_vir0_task_fix_implementation(task, starpu_vir0_shape_archtypes[arch], choice.impl[arch]);
+		starpu_vir0_task_fix_implementation(task, starpu_vir0_shape_archtypes[arch],
+						    choice.impl[arch]);
 }
 
 void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid)

@@ -16,6 +16,7 @@
 #include "cl_binary_cache.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,21 @@ char *vir0_cl_binary_cache_dir(const char *configured, char *why, size_t why_siz
 		return NULL;
 	}
 	return dir;
+}
+
+char *vir0_cl_binary_cache_key(const char *format, ...)
+{
+	va_list ap;
+	va_start(ap, format);
+	int len = vsnprintf(NULL, 0, format, ap);
+	va_end(ap);
+	char *key = len < 0 ? NULL : malloc((size_t)len + 1);
+	if (key) {
+		va_start(ap, format);
+		vsnprintf(key, (size_t)len + 1, format, ap);
+		va_end(ap);
+	}
+	return key;
 }
 
 char *vir0_cl_binary_cache_path(const char *dir, const char *key)

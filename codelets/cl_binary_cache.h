@@ -16,6 +16,10 @@
  * '\0'). */
 char *vir0_cl_binary_cache_dir(const char *configured, char *why, size_t why_size);
 
+/* A key text formatted from `format` (each user names what its entries
+ * depend on), malloc'd; NULL when out of memory. */
+char *vir0_cl_binary_cache_key(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 /* The entry's path in `dir` for `key`, malloc'd. */
 char *vir0_cl_binary_cache_path(const char *dir, const char *key);
 

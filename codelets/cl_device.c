@@ -79,13 +79,8 @@ static char *cache_key(const vir0_cl_device *dev, const char *options)
 		XXH3_128bits_update(state, sources[i], strlen(sources[i]) + 1);
 	XXH128_hash_t h = XXH3_128bits_digest(state);
 	XXH3_freeState(state);
-	int len = snprintf(NULL, 0, CACHE_KEY_FORMAT, dev->name, dev->driver, options,
-			   (unsigned long long)h.high64, (unsigned long long)h.low64);
-	char *key = len < 0 ? NULL : malloc((size_t)len + 1);
-	if (key)
-		snprintf(key, (size_t)len + 1, CACHE_KEY_FORMAT, dev->name, dev->driver, options,
-			 (unsigned long long)h.high64, (unsigned long long)h.low64);
-	return key;
+	return vir0_cl_binary_cache_key(CACHE_KEY_FORMAT, dev->name, dev->driver, options,
+					(unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
 /* dev->program from the cache entry at `path`, if it is sound and the

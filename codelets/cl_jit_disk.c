@@ -4,7 +4,6 @@
 #include "cl_jit.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
@@ -27,13 +26,8 @@ char *vir0_cl_jit_cache_key(const struct vir0_cl_jit *jit, const struct vir0_cl_
 	char hash[33];
 	XXH128_hash_t source = XXH3_128bits(k->source, strlen(k->source));
 	vir0_hash_format(&k->hash, hash);
-	int len = snprintf(NULL, 0, KEY_FORMAT, VIR0_EMIT_OPENCL_VERSION, jit->device_name,
-			   jit->driver_version, jit->options, hash,
-			   (unsigned long long)source.high64, (unsigned long long)source.low64);
-	char *key = len < 0 ? NULL : malloc((size_t)len + 1);
-	if (key)
-		snprintf(key, (size_t)len + 1, KEY_FORMAT, VIR0_EMIT_OPENCL_VERSION,
-			 jit->device_name, jit->driver_version, jit->options, hash,
-			 (unsigned long long)source.high64, (unsigned long long)source.low64);
-	return key;
+	return vir0_cl_binary_cache_key(KEY_FORMAT, VIR0_EMIT_OPENCL_VERSION, jit->device_name,
+					jit->driver_version, jit->options, hash,
+					(unsigned long long)source.high64,
+					(unsigned long long)source.low64);
 }

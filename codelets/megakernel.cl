@@ -159,6 +159,18 @@ static int lanes_any(const lanes_t *m)
 	return any != 0;
 }
 
+/* 1 when lanes 0 to n - 1 are all on. */
+static int lanes_all(const lanes_t *m, uint n)
+{
+	for (uint i = 0; i < VIR0_MASK_WORDS; i++) {
+		uint left = n > 64u * i ? n - 64u * i : 0u;
+		ulong want = left >= 64u ? ~(ulong)0 : ((ulong)1 << left) - 1u;
+		if ((m->w[i] & want) != want)
+			return 0;
+	}
+	return 1;
+}
+
 /* a & ~b */
 static lanes_t lanes_but(lanes_t a, const lanes_t *b)
 {

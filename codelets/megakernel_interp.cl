@@ -272,77 +272,140 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 #endif
 }
 
+/* A register-only instruction's result per lane, EXPR over lane e, for
+ * registers in private memory: every lane computes (the operations are
+ * total, an inactive lane's registers are just stale values) before any
+ * lane stores, and when every lane is active the stores are
+ * unconditional. So the lanes' registers are read and written as whole
+ * rows, which compilers turn into vector accesses; a test and branch per
+ * lane kept them scalar (the H200's interpreter spent most of its issue
+ * slots there). */
+#define PRIVATE_LANES(NE, REG, EXPR) { \
+	uint value_[VIR0_LANES]; \
+	for (uint e = 0; e < VIR0_LANES; e++) \
+		value_[e] = (EXPR); \
+	if (lanes_all(&exec, VIR0_LANES)) { \
+		for (uint e = 0; e < VIR0_LANES; e++) \
+			REG(dst, e) = value_[e]; \
+	} else { \
+		for (uint e = 0; e < VIR0_LANES; e++) \
+			if (lane_on(&exec, e)) \
+				REG(dst, e) = value_[e]; \
+	} \
+}
+
+/* The same for registers in the scratch, NE lanes known at run time:
+ * lane by lane, only the active ones. */
+#define SCRATCH_LANES(NE, REG, EXPR) \
+	for (uint e = 0; e < (NE); e++) \
+		if (lane_on(&exec, e)) \
+			REG(dst, e) = (EXPR);
+
+/* A binary operation with type and operator known where it is written,
+ * so the compiler folds vir0_eval_binop's two switches away: the common
+ * ones are dispatched once per instruction instead of once per lane. */
+#define BINOP_CASE(NE, REG, LANES, TYPE, OP) \
+	case (TYPE) << 8 | (OP): \
+		LANES(NE, REG, vir0_eval_binop((OP), (TYPE), REG(a, e), REG(b, e))); \
+		break;
+
+#define BINOP_LANES(NE, REG, LANES) \
+	switch (type << 8 | aux) { \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_ADD) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SUB) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_MUL) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_BIT_AND) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_BIT_XOR) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SHL) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SHR) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_LT) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_I32, VIR0_BIN_LT) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_F32, VIR0_BIN_ADD) \
+	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_F32, VIR0_BIN_MUL) \
+	default: \
+		LANES(NE, REG, vir0_eval_binop(aux, type, REG(a, e), REG(b, e))); \
+		break; \
+	}
+
+/* Element loads of the common element types, with the type known where
+ * written (load_global's switch folds away); the others go through the
+ * switch per lane. A lane loads only when active and in bounds. */
+#define LOAD_LANES(NE, REG, LANES, LOADER, ELEMENT) \
+	LANES(NE, REG, REG(a, e) < length && lane_on(&exec, e) \
+			   ? LOADER(base, (ELEMENT), REG(a, e)) : 0u)
+
+#define LOAD_TYPED(NE, REG, LANES, LOADER) \
+	switch (element) { \
+	case VIR0_TYPE_U32: case VIR0_TYPE_I32: \
+		LOAD_LANES(NE, REG, LANES, LOADER, VIR0_TYPE_U32); \
+		break; \
+	case VIR0_TYPE_F32: \
+		LOAD_LANES(NE, REG, LANES, LOADER, VIR0_TYPE_F32); \
+		break; \
+	default: \
+		LOAD_LANES(NE, REG, LANES, LOADER, element); \
+		break; \
+	}
+
 /* The interpreter loop from instruction 0 to HALT (doc/bytecode.md §7.2),
  * over NE lanes per work-item: REG(r, e) is register r of lane e,
  * PUT(depth, which, &mask) and GET(depth, which) the mask stack. Uses
  * c, lid, mems, wgmem, sh and turn of the enclosing function. Every
  * work-item follows the same pc: IF, ELSE, LOOP and END_LOOP decide their
- * jumps with group_any. */
-#define INTERPRET(NE, REG, PUT, GET) \
+ * jumps with group_any. The chunk's fields the loop reads on every
+ * instruction are kept in locals: through `c` the compiler reloaded them
+ * after each register store. */
+#define INTERPRET(NE, REG, PUT, GET, LANES) \
 	lanes_t exec = lanes_none(), finished = lanes_none(); \
 	for (uint e = 0; e < (NE); e++) { \
 		uint q = e * VIR0_WG + lid; \
 		if (q < c->chunk_lanes && c->first + q < c->total) \
 			lane_set(&exec, e); \
 	} \
+	__global const uint4 *const insns = c->insns; \
+	__global const uint *const prog = c->prog; \
+	__local const uint *const desc = c->desc; \
+	const uint fresh = c->fresh; \
 	uint depth = 0, pc = 0; \
 	for (;;) { \
-		uint4 w = c->insns[pc]; \
+		uint4 w = insns[pc]; \
 		uint op = w.s0 & 0xFFu, type = (w.s0 >> 8) & 0xFFu, dst = w.s0 >> 16; \
 		uint a = w.s1 & 0xFFFFu, b = w.s1 >> 16, cc = w.s2 & 0xFFFFu, aux = w.s2 >> 16; \
 		uint imm = w.s3; \
 		pc++; \
 		switch (op) { \
 		case BC_CONST: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = imm; \
+			LANES(NE, REG, imm); \
 			break; \
 		case BC_MOV: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = REG(a, e); \
+			LANES(NE, REG, REG(a, e)); \
 			break; \
 		case BC_BINOP: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = vir0_eval_binop(aux, type, REG(a, e), REG(b, e)); \
+			BINOP_LANES(NE, REG, LANES) \
 			break; \
 		case BC_UNOP: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = vir0_eval_unop(aux, type, REG(a, e)); \
+			LANES(NE, REG, vir0_eval_unop(aux, type, REG(a, e))); \
 			break; \
 		case BC_CAST: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = vir0_eval_cast(type, aux, REG(a, e)); \
+			LANES(NE, REG, vir0_eval_cast(type, aux, REG(a, e))); \
 			break; \
 		case BC_SELECT: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = REG(a, e) ? REG(b, e) : REG(cc, e); \
+			LANES(NE, REG, REG(a, e) ? REG(b, e) : REG(cc, e)); \
 			break; \
 		case BC_FMA: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = vir0_f32_fma(REG(a, e), REG(b, e), REG(cc, e)); \
+			LANES(NE, REG, vir0_f32_fma(REG(a, e), REG(b, e), REG(cc, e))); \
 			break; \
 		case BC_ID: \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = lane_id(c, c->first + e * VIR0_WG + lid, aux, imm); \
+			LANES(NE, REG, lane_id(c, c->first + e * VIR0_WG + lid, aux, imm)); \
 			break; \
 		case BC_BUF_LEN: { \
-			uint length = c->desc[4u * aux + 3u]; \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) \
-					REG(dst, e) = length; \
+			uint length = desc[4u * aux + 3u]; \
+			LANES(NE, REG, length); \
 			break; \
 		} \
 		case BC_LOAD: { \
-			uint info = c->prog[PH_BUFFERS + aux]; \
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			uint info = prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = desc[4u * aux + 3u]; \
 			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
 				for (uint e = 0; e < (NE); e++) \
 					if (lane_on(&exec, e)) { \
@@ -354,24 +417,15 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 				break; \
 			} \
 			__global const uchar *base = buffer_base(c, aux, mems); \
-			if (c->fresh) { \
-				for (uint e = 0; e < (NE); e++) \
-					if (lane_on(&exec, e)) { \
-						uint i = REG(a, e); \
-						REG(dst, e) = i < length ? load_fresh(base, element, i) : 0u; \
-					} \
-				break; \
-			} \
-			for (uint e = 0; e < (NE); e++) \
-				if (lane_on(&exec, e)) { \
-					uint i = REG(a, e); \
-					REG(dst, e) = i < length ? load_global(base, element, i) : 0u; \
-				} \
+			if (fresh) \
+				LOAD_TYPED(NE, REG, LANES, load_fresh) \
+			else \
+				LOAD_TYPED(NE, REG, LANES, load_global) \
 			break; \
 		} \
 		case BC_STORE: { \
-			uint info = c->prog[PH_BUFFERS + aux]; \
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			uint info = prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = desc[4u * aux + 3u]; \
 			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
 				for (uint e = 0; e < (NE); e++) \
 					if (lane_on(&exec, e) && REG(a, e) < length) \
@@ -386,8 +440,8 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 			break; \
 		} \
 		case BC_ATOMIC: { \
-			uint info = c->prog[PH_BUFFERS + aux]; \
-			uint element = info & 0xFFu, length = c->desc[4u * aux + 3u]; \
+			uint info = prog[PH_BUFFERS + aux]; \
+			uint element = info & 0xFFu, length = desc[4u * aux + 3u]; \
 			if (((info >> 8) & 0xFFu) == ACCESS_WORKGROUP) { \
 				for (uint e = 0; e < (NE); e++) { \
 					if (!lane_on(&exec, e)) \
@@ -520,12 +574,13 @@ static void run_private(const struct chunk *c, __global uchar *const *mems,
 			__local uchar *wgmem, __local struct shared *sh, uint *turn)
 {
 	const uint lid = get_local_id(0);
-	uint regs[FAST_REGS * VIR0_LANES];
+	/* Aligned for the vector accesses of whole rows (PRIVATE_LANES). */
+	uint regs[FAST_REGS * VIR0_LANES] __attribute__((aligned(16)));
 	lanes_t stack[2u * FAST_DEPTH];
 #define PRIVATE_REG(r, e) regs[(r) * VIR0_LANES + (e)]
 #define PRIVATE_PUT(d, which, m) (stack[2u * (d) + (which)] = *(m))
 #define PRIVATE_GET(d, which) stack[2u * (d) + (which)]
-	INTERPRET(VIR0_LANES, PRIVATE_REG, PRIVATE_PUT, PRIVATE_GET)
+	INTERPRET(VIR0_LANES, PRIVATE_REG, PRIVATE_PUT, PRIVATE_GET, PRIVATE_LANES)
 }
 
 static void run_scratch(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
@@ -537,7 +592,7 @@ static void run_scratch(const struct chunk *c, __global uint *regs, __global uch
 #define SCRATCH_REG(r, e) regs[((r) * ne + (e)) * VIR0_WG]
 #define SCRATCH_PUT(d, which, m) stack_put(stack, (d), (which), (m))
 #define SCRATCH_GET(d, which) stack_get(stack, (d), (which))
-	INTERPRET(ne, SCRATCH_REG, SCRATCH_PUT, SCRATCH_GET)
+	INTERPRET(ne, SCRATCH_REG, SCRATCH_PUT, SCRATCH_GET, SCRATCH_LANES)
 }
 
 /* Run the chunk's lanes from instruction 0 to HALT. `regs` is this

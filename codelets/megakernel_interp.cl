@@ -347,6 +347,50 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 		break; \
 	}
 
+/* Loads of 32-bit elements: the word, canonical when a float. */
+static int word_element(uint element)
+{
+	return element == VIR0_TYPE_U32 || element == VIR0_TYPE_I32 || element == VIR0_TYPE_F32;
+}
+
+static uint word_value(uint element, uint word)
+{
+	return element == VIR0_TYPE_F32 ? vir0_f32_canon(word) : word;
+}
+
+/* A global load of 32-bit elements (batch launches: not `fresh`) run
+ * together with the next instruction when that is one too whose index is
+ * not this load's result: every lane's two loads are in flight at once
+ * instead of one after the other (a vector add's two inputs, a saxpy's
+ * alpha and x). Loads have no effect but their registers, so running the
+ * second early is the same as running it next. */
+#define PRIVATE_LOAD_PAIR(NE, REG, ELEMENT, LENGTH, BASE) \
+	if (word_element(ELEMENT)) { \
+		uint4 w2 = insns[pc]; \
+		uint dst2 = w2.s0 >> 16, a2 = w2.s1 & 0xFFFFu, aux2 = w2.s2 >> 16; \
+		uint info2 = prog[PH_BUFFERS + aux2]; \
+		if ((w2.s0 & 0xFFu) == BC_LOAD && a2 != dst && word_element(info2 & 0xFFu) && \
+		    ((info2 >> 8) & 0xFFu) != ACCESS_WORKGROUP) { \
+			__global const uint *words1 = (__global const uint *)(BASE); \
+			__global const uint *words2 = (__global const uint *)buffer_base(c, aux2, mems); \
+			uint length2 = desc[4u * aux2 + 3u], element2 = info2 & 0xFFu; \
+			uint first_[VIR0_LANES], second_[VIR0_LANES]; \
+			for (uint e = 0; e < VIR0_LANES; e++) { \
+				uint i = REG(a, e), j = REG(a2, e); \
+				int on = lane_on(&exec, e); \
+				first_[e] = on && i < (LENGTH) ? words1[i] : 0u; \
+				second_[e] = on && j < length2 ? words2[j] : 0u; \
+			} \
+			PRIVATE_LANES(NE, REG, word_value((ELEMENT), first_[e])) \
+			dst = dst2; \
+			PRIVATE_LANES(NE, REG, word_value(element2, second_[e])) \
+			pc++; \
+			break; \
+		} \
+	}
+
+#define NO_LOAD_PAIR(NE, REG, ELEMENT, LENGTH, BASE)
+
 /* The interpreter loop from instruction 0 to HALT (doc/bytecode.md §7.2),
  * over NE lanes per work-item: REG(r, e) is register r of lane e,
  * PUT(depth, which, &mask) and GET(depth, which) the mask stack. Uses
@@ -355,7 +399,7 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
  * jumps with group_any. The chunk's fields the loop reads on every
  * instruction are kept in locals: through `c` the compiler reloaded them
  * after each register store. */
-#define INTERPRET(NE, REG, PUT, GET, LANES) \
+#define INTERPRET(NE, REG, PUT, GET, LANES, PAIR) \
 	lanes_t exec = lanes_none(), finished = lanes_none(); \
 	for (uint e = 0; e < (NE); e++) { \
 		uint q = e * VIR0_WG + lid; \
@@ -417,10 +461,12 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 				break; \
 			} \
 			__global const uchar *base = buffer_base(c, aux, mems); \
-			if (fresh) \
+			if (fresh) { \
 				LOAD_TYPED(NE, REG, LANES, load_fresh) \
-			else \
-				LOAD_TYPED(NE, REG, LANES, load_global) \
+				break; \
+			} \
+			PAIR(NE, REG, element, length, base) \
+			LOAD_TYPED(NE, REG, LANES, load_global) \
 			break; \
 		} \
 		case BC_STORE: { \
@@ -580,7 +626,8 @@ static void run_private(const struct chunk *c, __global uchar *const *mems,
 #define PRIVATE_REG(r, e) regs[(r) * VIR0_LANES + (e)]
 #define PRIVATE_PUT(d, which, m) (stack[2u * (d) + (which)] = *(m))
 #define PRIVATE_GET(d, which) stack[2u * (d) + (which)]
-	INTERPRET(VIR0_LANES, PRIVATE_REG, PRIVATE_PUT, PRIVATE_GET, PRIVATE_LANES)
+	INTERPRET(VIR0_LANES, PRIVATE_REG, PRIVATE_PUT, PRIVATE_GET, PRIVATE_LANES, \
+		  PRIVATE_LOAD_PAIR)
 }
 
 static void run_scratch(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
@@ -592,7 +639,7 @@ static void run_scratch(const struct chunk *c, __global uint *regs, __global uch
 #define SCRATCH_REG(r, e) regs[((r) * ne + (e)) * VIR0_WG]
 #define SCRATCH_PUT(d, which, m) stack_put(stack, (d), (which), (m))
 #define SCRATCH_GET(d, which) stack_get(stack, (d), (which))
-	INTERPRET(ne, SCRATCH_REG, SCRATCH_PUT, SCRATCH_GET, SCRATCH_LANES)
+	INTERPRET(ne, SCRATCH_REG, SCRATCH_PUT, SCRATCH_GET, SCRATCH_LANES, NO_LOAD_PAIR)
 }
 
 /* Run the chunk's lanes from instruction 0 to HALT. `regs` is this

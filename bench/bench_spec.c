@@ -36,9 +36,13 @@
  * the CPU worker and the device, so the table gives each strategy's
  * median and range, and the race is compared with the oracle and with
  * the best of the fixed strategies (interpret, speculative, oracle).
+ * Each strategy's line also says how many tasks of each shape a run ran
+ * on the CPU worker (mean over its runs; the rest ran on the device).
  *
  *   bench_spec [TASKS [ROUNDS]]          (make bench-spec) */
 #include <math.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,16 @@ struct shape {
 };
 
 static struct shape shapes[NSHAPES];
+
+/* Where each shape's tasks ran in this process's run: [shape][0 CPU, 1 other]. */
+static atomic_uint placed[NSHAPES][2];
+
+/* Task callback, on the worker that ran the task. */
+static void count_placement(void *arg)
+{
+	int cpu = starpu_worker_get_type(starpu_worker_get_id()) == STARPU_CPU_WORKER;
+	atomic_fetch_add(&placed[(intptr_t)arg][!cpu], 1);
+}
 
 static starpu_vir0_program *load(const char *name)
 {
@@ -171,6 +185,8 @@ static double run_workload(unsigned tasks, unsigned *wrong)
 		struct vir0_error err = { 0 };
 		if (starpu_vir0_task_fill(task, s->program, NULL, handles, modes, s->nbuf, &err))
 			bench_die("task fill", err.message);
+		task->callback_func = count_placement;
+		task->callback_arg = (void *)(intptr_t)(t % NSHAPES);
 		if (starpu_task_submit(task))
 			bench_die("submit", "refused");
 	}
@@ -229,7 +245,8 @@ static double record_mean(const struct starpu_vir0_spec_record *r, int candidate
 }
 
 /* The oracle's store: per (shape, adapter) the variant with the fastest
- * measured mean adopted, every other rejected for longer than the run. */
+ * measured mean adopted, every other rejected for longer than the run,
+ * with the measured pairs. */
 static unsigned write_oracle(const char *measured, const char *oracle)
 {
 	struct starpu_vir0_spec_store *in = load_store(measured);
@@ -260,8 +277,8 @@ static unsigned write_oracle(const char *measured, const char *oracle)
 		w.status = is_best ? STARPU_VIR0_SPEC_BASELINE : STARPU_VIR0_SPEC_REJECTED;
 		w.rejections = is_best ? 0 : 40;
 		w.updated = now;
-		w.pairs = w.won = w.mismatches = 0;
-		w.baseline_us = w.candidate_us = 0;
+		/* The measured pairs stay: the oracle run places its tasks
+		 * from the recalled means from the first task, as race-warm. */
 		w.runs = 0;
 		w.tasks = 0;
 		adopted += is_best && strcmp(r->variant, "interp");
@@ -329,6 +346,14 @@ struct strategy {
 	unsigned wrong;               /* over every run */
 	double runs[MAX_ROUNDS];      /* seconds of each round's run */
 	int nruns;
+	unsigned on_cpu[NSHAPES];     /* tasks of each shape run on the CPU, over every run */
+};
+
+/* What a strategy's process sends back. */
+struct outcome {
+	double seconds;
+	unsigned wrong;
+	unsigned on_cpu[NSHAPES];
 };
 
 static double run_strategy(struct strategy *s, unsigned tasks)
@@ -350,16 +375,18 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 	if (pid < 0)
 		bench_die("fork", strerror(errno));
 	if (pid == 0) {
-		struct { double seconds; unsigned wrong; } r = { 0, 0 };
+		struct outcome r = { 0 };
 		if (s->compile)
 			r.seconds = jit_compile_ms(s->compile);
 		else
 			r.seconds = run_workload(tasks, &r.wrong);
+		for (int k = 0; k < NSHAPES; k++)
+			r.on_cpu[k] = atomic_load(&placed[k][0]);
 		starpu_vir0_devices_release();
 		_exit(write(fds[1], &r, sizeof r) == sizeof r ? 0 : 1);
 	}
 	close(fds[1]);
-	struct { double seconds; unsigned wrong; } r;
+	struct outcome r;
 	int status;
 	if (read(fds[0], &r, sizeof r) != sizeof r || waitpid(pid, &status, 0) != pid ||
 	    !WIFEXITED(status) || WEXITSTATUS(status))
@@ -369,8 +396,13 @@ static double run_strategy(struct strategy *s, unsigned tasks)
 	s->wrong += r.wrong;
 	if (s->nruns < MAX_ROUNDS)
 		s->runs[s->nruns++] = r.seconds;
-	fprintf(stderr, "bench_spec: %-12s %8.3f %s, %u wrong outputs\n", s->name, s->seconds,
-		s->compile ? "ms" : "s", s->wrong);
+	for (int k = 0; k < NSHAPES; k++)
+		s->on_cpu[k] += r.on_cpu[k];
+	fprintf(stderr, "bench_spec: %-12s %8.3f %s, %u wrong outputs, on the CPU per shape:",
+		s->name, s->seconds, s->compile ? "ms" : "s", s->wrong);
+	for (int k = 0; k < NSHAPES; k++)
+		fprintf(stderr, " %u", r.on_cpu[k]);
+	fprintf(stderr, "\n");
 	return s->seconds;
 }
 
@@ -452,8 +484,9 @@ int main(int argc, char **argv)
 
 	printf("# bench_spec: %u VIR0 tasks over 6 shapes (vector_add, saxpy, lcg at two sizes), "
 	       "1 CPU worker + %s OpenCL\n", tasks, getenv("STARPU_NOPENCL") ? getenv("STARPU_NOPENCL") : "the");
-	printf("%-12s %10s %17s %10s %8s   (%d rounds)\n", "strategy", "median s", "min - max",
-	       "vs oracle", "wrong", rounds);
+	printf("%-12s %10s %17s %10s %8s   %s (%d rounds)\n", "strategy", "median s",
+	       "min - max", "vs oracle", "wrong",
+	       "tasks a run on the CPU: add 4Ki 64Ki, saxpy 4Ki 64Ki, lcg 1Ki 8Ki", rounds);
 	struct strategy *all[] = { &interpret, &speculative, &race, &warm, &oracle };
 	double median[5];
 	for (int i = 0; i < 5; i++)
@@ -465,8 +498,11 @@ int main(int argc, char **argv)
 			lo = fmin(lo, all[i]->runs[r]);
 			hi = fmax(hi, all[i]->runs[r]);
 		}
-		printf("%-12s %10.3f %8.3f - %6.3f %10.2f %8u\n", all[i]->name, median[i], lo, hi,
+		printf("%-12s %10.3f %8.3f - %6.3f %10.2f %8u  ", all[i]->name, median[i], lo, hi,
 		       median[i] / median[4], all[i]->wrong);
+		for (int k = 0; k < NSHAPES; k++)
+			printf(" %5.1f", (double)all[i]->on_cpu[k] / all[i]->nruns);
+		printf("\n");
 	}
 	printf("race / oracle %.2f, race-warm / oracle %.2f (goal: within 10%%); race / best "
 	       "fixed strategy %.2f, race-warm / best fixed %.2f (medians)\n",

@@ -3,8 +3,9 @@
  * (speculation.h), which gives the task the shape's baseline per arch for
  * the tree's estimates; the interpreter when speculation is off or its
  * shape is not recorded; any other task only counts. The worker is
- * decided afterwards by the modular tree (policy.c), and the plan when a
- * worker pops the task (starpu_vir0_sched_popped). */
+ * decided afterwards by the modular tree (tree.c: an entered task when a
+ * worker pulls it from the fallback queue), and the plan as that worker
+ * takes the task (starpu_vir0_sched_popped, from plan.c). */
 #include "vir0_spec.h"
 
 #include "speculation.h"
@@ -37,8 +38,13 @@ void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_t
 						    choice.impl[arch]);
 }
 
+int starpu_vir0_sched_entered(const struct starpu_task *task)
+{
+	return task->sched_data == &entered;
+}
+
 void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid)
 {
-	if (task->sched_data == &entered)
+	if (starpu_vir0_sched_entered(task))
 		starpu_vir0_speculation_pop(task, workerid);
 }

@@ -1,11 +1,9 @@
 /* policy.c - the vir0-spec scheduling policy: a modular HEFT tree per
  * context (tree.c) with push_task wrapped so that every task meets the
- * choice point (choice.c) before the tree, and pop_task so that a VIR0
- * task is planned for the worker that takes it. A pre-decision component
+ * choice point (choice.c) before the tree. A pre-decision component
  * would not do: the perf-model branch sends uncalibrated tasks past it.
- * Nor would the pre-exec hook for the plan: StarPU 1.3's OpenCL driver
- * runs it for an asynchronous task only once the task heads its pipeline,
- * after the kernel function has been called. */
+ * A VIR0 task is planned for the worker that takes it by the component
+ * above each worker (plan.c). */
 #include "vir0_spec.h"
 
 #include <limits.h>
@@ -70,17 +68,6 @@ static int push_task(struct starpu_task *task)
 	return starpu_sched_tree_push_task(task);
 }
 
-/* StarPU 1.3 runs a popped task as it is: the tree's best-implementation
- * component set its implementation on this worker, the plan may change it
- * (starpu_vir0_sched_popped), nothing checks it again. */
-static struct starpu_task *pop_task(unsigned sched_ctx)
-{
-	struct starpu_task *task = starpu_sched_tree_pop_task(sched_ctx);
-	if (task)
-		starpu_vir0_sched_popped(task, (unsigned)starpu_worker_get_id_check());
-	return task;
-}
-
 int starpu_vir0_sched_counts(unsigned sched_ctx, struct starpu_vir0_sched_counts *out)
 {
 	struct starpu_vir0_sched_ctx *ctx =
@@ -100,7 +87,7 @@ static struct starpu_sched_policy vir0_spec_policy = {
 	.add_workers = starpu_sched_tree_add_workers,
 	.remove_workers = starpu_sched_tree_remove_workers,
 	.push_task = push_task,
-	.pop_task = pop_task,
+	.pop_task = starpu_sched_tree_pop_task,
 	.pre_exec_hook = starpu_sched_component_worker_pre_exec_hook,
 	.post_exec_hook = starpu_sched_component_worker_post_exec_hook,
 #if STARPU_VIR0_STARPU_1_4

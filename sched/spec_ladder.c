@@ -7,6 +7,7 @@
 #include "error.h"
 #include "spec_count.h"
 
+#include <math.h>
 #include <string.h>
 
 int starpu_vir0_spec_shape_init(struct starpu_vir0_spec_shape *shape, unsigned nvariants,
@@ -340,6 +341,17 @@ void starpu_vir0_spec_variant_sum(const struct starpu_vir0_spec_shape *shape, un
 	sum->candidate_us += shape->race.candidate_us;
 }
 
+double starpu_vir0_spec_variant_mean(const struct starpu_vir0_spec_shape *shape, unsigned v)
+{
+	struct starpu_vir0_spec_sum sum;
+	starpu_vir0_spec_variant_sum(shape, v, &sum);
+	const struct starpu_vir0_spec_variant *variant = &shape->variants[v];
+	double n = (double)variant->tasks + (double)sum.pairs;
+	if (n > 0)
+		return (variant->us + sum.candidate_us) / n;
+	return variant->recalled_us > 0 ? variant->recalled_us : NAN;
+}
+
 void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			     const struct starpu_vir0_spec_config *config,
 			     const struct starpu_vir0_spec_store *store, const char *key,
@@ -355,6 +367,8 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 		variant->updated = r->updated;
 		variant->rejections = r->rejections;
 		variant->saved_us = r->saved_us;
+		if (r->pairs)
+			variant->recalled_us = r->candidate_us / (double)r->pairs;
 		if (!variant->compile.done && r->compile_us > 0)
 			variant->compile.us = r->compile_us; /* what it will cost */
 		if (r->runs && r->tasks / r->runs > shape->arrivals.prior_per_run)

@@ -29,6 +29,8 @@ struct starpu_vir0_spec_variant {
 	uint64_t pairs, won;
 	double baseline_us, candidate_us; /* sums over those pairs */
 	double saved_us;            /* median saving per pair at its latest verdict */
+	double recalled_us;         /* its mean as the candidate in earlier runs (the
+				     * store), 0 when unknown */
 	int decided;                /* its status changed in this run */
 	int64_t updated;            /* else: when the store's verdict was set */
 };
@@ -115,10 +117,17 @@ struct starpu_vir0_spec_sum {
 void starpu_vir0_spec_variant_sum(const struct starpu_vir0_spec_shape *shape, unsigned v,
 				  struct starpu_vir0_spec_sum *sum);
 
+/* The mean time of variant `v` in this run (the tasks whose real outputs
+ * it wrote and its pairs as the candidate), else its mean recalled from
+ * the store, else NaN: what a task planned with it is expected to take,
+ * for the policy's placement. */
+double starpu_vir0_spec_variant_mean(const struct starpu_vir0_spec_shape *shape, unsigned v);
+
 /* Start from what the store remembers of this shape on this adapter:
  * its adopted variant becomes the baseline (without racing again),
- * rejected and banned variants keep their status, and the tasks per run
- * of earlier runs inform the expected remaining dispatches. */
+ * rejected and banned variants keep their status, the tasks per run of
+ * earlier runs inform the expected remaining dispatches, and each
+ * variant's mean as the candidate is its mean until this run times it. */
 void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			     const struct starpu_vir0_spec_config *config,
 			     const struct starpu_vir0_spec_store *store, const char *key,

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE /* struct hsearch_data */
 #include "speculation.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include <starpu_sched_component.h> /* STARPU_COMPONENT_MUTEX_LOCK */
@@ -180,6 +181,45 @@ int starpu_vir0_speculation_enter(struct starpu_task *task, const struct starpu_
 	return 0;
 }
 
+/* The mean time of `plan` on the entry's arch (both sides of a pair), or
+ * NaN while a variant of it has not been timed; called with the entry
+ * locked. */
+static double plan_mean(const struct starpu_vir0_spec_entry *e, const struct starpu_vir0_plan *plan)
+{
+	unsigned v = starpu_vir0_spec_entry_index(e, plan->baseline);
+	double us = v == STARPU_VIR0_SPEC_NONE ? NAN : starpu_vir0_spec_variant_mean(&e->ladder, v);
+	if (plan->mode != STARPU_VIR0_PLAN_PAIR)
+		return us;
+	v = starpu_vir0_spec_entry_index(e, plan->candidate);
+	return us + (v == STARPU_VIR0_SPEC_NONE ? NAN : starpu_vir0_spec_variant_mean(&e->ladder, v));
+}
+
+double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid)
+{
+	struct starpu_vir0_spec_state *s = starpu_vir0_spec_state_get();
+	struct starpu_vir0_shape shape;
+	enum starpu_vir0_shape_arch a = starpu_vir0_shape_arch_of(starpu_worker_get_type((int)workerid));
+	if (!s || a == STARPU_VIR0_SHAPE_NARCHS || starpu_vir0_task_shape(task, &shape))
+		return NAN;
+	struct starpu_vir0_spec_entry *e = starpu_vir0_spec_entry_get(s, &shape, a, NULL);
+	if (!e)
+		return NAN;
+	STARPU_COMPONENT_MUTEX_LOCK(&e->lock);
+	struct starpu_vir0_plan plan = baseline_plan(e);
+	double us = plan_mean(e, &plan);
+	/* A race open here counts its candidate once built, the better of
+	 * the two: a race must get tasks on its arch to end, even on an arch
+	 * slower with the baseline (its first pair comes from an unknown
+	 * time, which the placement takes). */
+	unsigned c = e->ladder.candidate;
+	if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
+		double candidate = starpu_vir0_spec_variant_mean(&e->ladder, c);
+		us = isnan(candidate) ? NAN : fmin(us, candidate);
+	}
+	STARPU_COMPONENT_MUTEX_UNLOCK(&e->lock);
+	return us;
+}
+
 int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid)
 {
 	struct starpu_vir0_spec_state *s = starpu_vir0_spec_state_get();
@@ -196,7 +236,12 @@ int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid)
 	STARPU_COMPONENT_MUTEX_LOCK(&e->lock);
 	struct starpu_vir0_plan plan =
 		plan_locked(e, &s->config, task, workerid, &pushed, starpu_vir0_spec_now_us());
+	double us = plan_mean(e, &plan);
 	STARPU_COMPONENT_MUTEX_UNLOCK(&e->lock);
+	/* The worker's expected end counts what runs, not the history of the
+	 * plan pushed (another footprint, or none). */
+	if (!isnan(us))
+		task->predicted = us;
 	if (same_plan(&plan, &pushed) || set_plan(task, type, &plan))
 		return 0;
 	/* The tree chose the implementation for the plan pushed; StarPU 1.3

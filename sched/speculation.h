@@ -38,9 +38,18 @@ int starpu_vir0_speculation_enter(struct starpu_task *task, const struct starpu_
  * entered at push: its arch's ladder counts the task's arrival and plans
  * it, and the plan (and implementation index) is set only when this
  * worker runs it now; otherwise the baseline, or the plan pushed (which
- * the tree gave this worker because it runs it). 0, or VIR0_EARG for a
- * task not entered (the task is left as it is). */
+ * the tree gave this worker because it runs it). task->predicted becomes
+ * the plan's mean where known. 0, or VIR0_EARG for a task not entered
+ * (the task is left as it is). */
 int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid);
+
+/* What `task` (entered at push) is expected to take on worker `workerid`,
+ * in microseconds: the mean measured (or recalled from the store) of its
+ * shape's baseline on the worker's arch, which a pop there runs, or of
+ * the candidate racing it there once built, whichever is less; NaN while
+ * unknown (a built candidate not timed yet included). For placement
+ * (fallback.c). */
+double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid);
 
 /* Where variant `id` of `shape` stands on `arch` (STARPU_CPU_WORKER,
  * STARPU_OPENCL_WORKER), for tests and tools: 0 with *view filled, or

@@ -8,13 +8,18 @@
  * central priority queue that every worker pulls from when idle
  * (fallback.c):
  *
- *   window (prio) -> perfmodel_select -+-> mct -> fifo below i (prio) -+
- *                                      +-> fallback -------------------+-> best impl i -> worker i
+ *   window (prio) -> route -+-> perfmodel_select -+-> mct -> fifo below i (prio) --+
+ *                           |                     +-> fallback -+                  |
+ *                           +-(VIR0, entered)-----> fallback ---+-> best impl i <--+
+ *                                                                   -> plan i -> worker i
  *
  * Calibrated tasks get the perf-model decision (expected length per
  * worker and implementation, transfer time, worker availability); the
  * best-implementation component also picks, on the pulling worker, an
- * implementation still to calibrate. */
+ * implementation still to calibrate. VIR0 tasks the speculation entered
+ * skip the perf-model decision (route.c): they wait in the fallback queue
+ * and are placed when a worker pulls them (fallback.c), then planned for
+ * that worker (plan.c). */
 #include "tree.h"
 
 /* StarPU's defaults for the mct branch (modular-heft's). */
@@ -37,7 +42,7 @@ void starpu_vir0_tree_create(unsigned sched_ctx)
 	struct starpu_sched_component *select =
 		starpu_sched_component_perfmodel_select_create(tree, &select_data);
 	tree->root = window;
-	starpu_sched_component_connect(window, select);
+	starpu_sched_component_connect(window, starpu_vir0_route_create(tree, select, fallback));
 	starpu_sched_component_connect(select, mct);
 	starpu_sched_component_connect(select, fallback);
 
@@ -51,11 +56,13 @@ void starpu_vir0_tree_create(unsigned sched_ctx)
 	for (unsigned workerid = 0; workerid < starpu_worker_get_count(); workerid++) {
 		struct starpu_sched_component *worker =
 			starpu_sched_component_worker_new(sched_ctx, (int)workerid);
+		struct starpu_sched_component *plan = starpu_vir0_plan_create(tree);
 		struct starpu_sched_component *impl =
 			starpu_sched_component_best_implementation_create(tree, NULL);
 		struct starpu_sched_component *below =
 			starpu_sched_component_prio_create(tree, &below_data);
-		starpu_sched_component_connect(impl, worker);
+		starpu_sched_component_connect(plan, worker);
+		starpu_sched_component_connect(impl, plan);
 		/* The worker pulls from its own queue first, then the fallback. */
 		starpu_sched_component_connect(below, impl);
 		starpu_sched_component_connect(fallback, impl);

@@ -42,10 +42,14 @@ struct starpu_vir0_sched_ctx {
  * before the tree decides a worker (sched/choice.c). */
 void starpu_vir0_sched_choose(struct starpu_vir0_sched_ctx *ctx, struct starpu_task *task);
 
-/* A worker of a vir0-spec context popped `task` (pop_task, in StarPU's
- * sched-op state): a task the choice point entered in the speculation
- * gets its plan for that worker (sched/choice.c). */
+/* A worker of a vir0-spec context pulls `task` (the component above it,
+ * sched/plan.c, in StarPU's sched-op state): a task the choice point
+ * entered in the speculation gets its plan for that worker
+ * (sched/choice.c). */
 void starpu_vir0_sched_popped(struct starpu_task *task, unsigned workerid);
+
+/* 1 when the choice point entered `task` in the speculation. */
+int starpu_vir0_sched_entered(const struct starpu_task *task);
 
 /* The counters of context `sched_ctx`: 0, or VIR0_EARG when that context
  * does not run vir0-spec. */

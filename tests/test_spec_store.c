@@ -9,6 +9,7 @@
 #include "spec_store_line.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,12 +376,21 @@ START_TEST(second_run_starts_adopted)
 	starpu_vir0_spec_store_destroy(store);
 	ck_assert_uint_eq(shape.baseline, 1);
 	ck_assert_uint_eq(shape.arrivals.prior_per_run, 100);
+	/* Placement knows the adopted variant's time before this run times
+	 * it: its mean as the candidate; the original never was one. */
+	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 1), 500);
+	ck_assert(isnan(starpu_vir0_spec_variant_mean(&shape, 0)));
 	for (int t = 0; t < 100; t++) {
 		struct starpu_vir0_spec_plan plan;
 		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
 		ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_ONE);
 		ck_assert_uint_eq(plan.variant, 1);
+		if (t == 0) /* this run's times replace the recalled mean */
+			ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, 400, 0,
+								 STARPU_VIR0_SPEC_UNCHECKED, now,
+								 NULL, NULL), 0);
 	}
+	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 1), 400);
 }
 END_TEST
 

@@ -1,0 +1,108 @@
+/* test_spec_place.c - the placement of a VIR0 task at a pull from the
+ * fallback queue (sched/spec_place.c): taken where it ends soonest, left
+ * for an arch that ends it sooner even after its backlog, unknown times
+ * taken (running is how they get known), ties taken, and tasks left to an
+ * arch filling its backlog until the pulling worker takes one. */
+#include "spec_place.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+
+enum { CPU, GPU };
+
+static struct starpu_vir0_place cpu_pulls(double cpu_left, double gpu_left)
+{
+	return (struct starpu_vir0_place){
+		.here = CPU, .workers = { 1, 1 }, .backlog = { cpu_left, gpu_left },
+	};
+}
+
+START_TEST(task_goes_where_it_ends_first)
+{
+	struct starpu_vir0_place place = cpu_pulls(0, 0);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 100, 1000 }), 1);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 0);
+	/* The left task is the GPU's now. */
+	ck_assert_double_eq(place.backlog[GPU], 100);
+	ck_assert_double_eq(place.backlog[CPU], 0);
+	/* A busy GPU does not take what the idle CPU ends first. */
+	place = cpu_pulls(0, 5000);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 1);
+}
+END_TEST
+
+START_TEST(unknown_times_and_ties_are_taken)
+{
+	struct starpu_vir0_place place = cpu_pulls(0, 0);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ NAN, 1 }), 1);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 0, 1 }), 1);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, NAN }), 1);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, -1 }), 1);
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 100, 100 }), 1);
+	/* No GPU worker: nothing to leave it to. */
+	place.workers[GPU] = 0;
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 1 }), 1);
+	/* The pulling worker's own arch out of range: it takes. */
+	place = cpu_pulls(0, 0);
+	place.here = STARPU_VIR0_PLACE_ARCHS;
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 1 }), 1);
+	ck_assert_double_eq(place.backlog[GPU], 0);
+}
+END_TEST
+
+/* The H200's case: lcg interpreted on the CPU 100x slower than the JIT on
+ * the device. The CPU leaves 99 of them to the device and takes the
+ * 100th, which the device would only start after the 99. */
+START_TEST(a_long_queue_for_the_fast_arch_lets_the_slow_one_help)
+{
+	struct starpu_vir0_place place = cpu_pulls(0, 0);
+	int taken = -1;
+	for (int t = 0; t < 200 && taken < 0; t++)
+		if (starpu_vir0_place_take(&place, (double[]){ 100000, 1000 }))
+			taken = t;
+	ck_assert_int_eq(taken, 99);
+	/* Two device workers share the backlog: twice as many left. */
+	place = cpu_pulls(0, 0);
+	place.workers[GPU] = 2;
+	taken = -1;
+	for (int t = 0; t < 400 && taken < 0; t++)
+		if (starpu_vir0_place_take(&place, (double[]){ 100000, 1000 }))
+			taken = t;
+	ck_assert_int_eq(taken, 198);
+}
+END_TEST
+
+/* The device pulls: its own backlog counts against it. */
+START_TEST(own_backlog_counts)
+{
+	struct starpu_vir0_place place = {
+		.here = GPU, .workers = { 1, 1 }, .backlog = { 0, 50000 },
+	};
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 0);
+	ck_assert_double_eq(place.backlog[CPU], 1000);
+	place.backlog[GPU] = 0;
+	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 1);
+}
+END_TEST
+
+static Suite *place_suite(void)
+{
+	Suite *s = suite_create("spec_place");
+	TCase *tc = tcase_create("place");
+	tcase_add_test(tc, task_goes_where_it_ends_first);
+	tcase_add_test(tc, unknown_times_and_ties_are_taken);
+	tcase_add_test(tc, a_long_queue_for_the_fast_arch_lets_the_slow_one_help);
+	tcase_add_test(tc, own_backlog_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(place_suite());
+	srunner_run_all(runner, CK_NORMAL);
+	int failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

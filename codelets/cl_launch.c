@@ -9,6 +9,13 @@
 
 #include <stdlib.h>
 
+/* The kernel's `copy` words past a slot and its descriptors: a batch
+ * work-group's counts of completed slots and one more word
+ * (megakernel_ring.cl, COPY_COUNTS and COPY_STOP). */
+#define COPY_EXTRA_WORDS 34u
+/* The kernel's `mode` argument (megakernel_ring.cl, MODE_*). */
+enum { MODE_BATCH, MODE_RESIDENT, MODE_BATCH_SHARED };
+
 #define SET_ARG(index, size, value) \
 	do { \
 		cl_int set_code = clSetKernelArg(dev->kernel, (index), (size), (value)); \
@@ -50,7 +57,10 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	cl_uint store_words = (cl_uint)dev->store_capacity, control_words = VIR0_CL_CONTROL_WORDS;
 	cl_uint scratch_words = (cl_uint)dev->scratch_item_words;
 	cl_uint wgmem = (cl_uint)(ring->wgmem_bytes > 16 ? ring->wgmem_bytes : 16);
-	cl_uint persist = persistent != 0, spins = dev->idle_spins;
+	/* A batch whose slots all have one chunk: none to share. */
+	cl_uint mode = persistent ? MODE_RESIDENT
+				  : ring->chunks > ring->nslots ? MODE_BATCH_SHARED : MODE_BATCH;
+	cl_uint spins = dev->idle_spins;
 	if (svm) {
 		cl_int code = clSetKernelArgSVMPointer(dev->kernel, ARG_RING, ring_arg);
 		if (code != CL_SUCCESS)
@@ -78,8 +88,9 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		{ ARG_SCRATCH_WORDS, scratch_words, 0 },
 		{ ARG_WGMEM, wgmem, 1 },
 		{ ARG_WGMEM_BYTES, wgmem, 0 },
-		{ ARG_COPY, (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC) * 4, 1 },
-		{ ARG_PERSISTENT, persist, 0 },
+		{ ARG_COPY, (VIR0_CL_SLOT_WORDS + CL_DESC_WORDS * CL_MAX_DESC + COPY_EXTRA_WORDS) * 4,
+		  1 },
+		{ ARG_PERSISTENT, mode, 0 },
 		{ ARG_IDLE_SPINS, spins, 0 },
 	};
 	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {

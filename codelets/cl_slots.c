@@ -16,9 +16,13 @@ static const char *const fault_names[] = {
 	"bad program offset or lane count", "not enough scratch or local memory",
 };
 
-static size_t element_size(uint8_t element)
+/* log2 of an element's size (1, 2 or 4 bytes): bindings are checked
+ * with masks and shifts, not divisions, which were a good part of
+ * encoding a tiny slot. */
+static unsigned element_shift(uint8_t element)
 {
-	return vir0_element_size(element);
+	size_t size = vir0_element_size(element);
+	return size == 4 ? 2 : size == 2 ? 1 : 0;
 }
 
 /* Memory index of `mem` in the table, adding it when new. */
@@ -50,7 +54,8 @@ static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
 			    cl_mem fixed, uint32_t *desc, struct vir0_error *err)
 {
 	const struct vir0_bc_buffer *buffer = &p->buffers[i];
-	size_t element = element_size(buffer->element);
+	unsigned shift = element_shift(buffer->element);
+	size_t element = (size_t)1 << shift;
 	if (buffer->access == VIR0_ACCESS_WORKGROUP) {
 		if (b->mem || b->size)
 			return vir0_error_at(err, VIR0_EARG, 0,
@@ -67,11 +72,11 @@ static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
 				     "slot %u binding %u has %zu bytes; the declaration needs "
 				     "exactly %u elements x %zu bytes = %zu bytes", slot, i, b->size,
 				     buffer->count, element, (size_t)buffer->count * element);
-	if (b->size % element || b->size / element > UINT32_MAX)
+	if (b->size & (element - 1) || b->size >> shift > UINT32_MAX)
 		return vir0_error_at(err, VIR0_EARG, 0,
 				     "slot %u binding %u has %zu bytes, not a whole number (below "
 				     "2^32) of %zu-byte elements", slot, i, b->size, element);
-	if (b->offset % element)
+	if (b->offset & (element - 1))
 		return vir0_error_at(err, VIR0_EARG, 0,
 				     "slot %u binding %u starts at byte %zu, not a multiple of its "
 				     "%zu-byte element; align the offset", slot, i, b->offset, element);
@@ -88,7 +93,7 @@ static int describe_binding(struct cl_ring *ring, const vir0_cl_program *p,
 	desc[0] = index;
 	desc[1] = (uint32_t)b->offset;
 	desc[2] = (uint32_t)((uint64_t)b->offset >> 32);
-	desc[3] = (uint32_t)(b->size / element);
+	desc[3] = (uint32_t)(b->size >> shift);
 	return VIR0_OK;
 }
 
@@ -202,76 +207,110 @@ static int encode_run(const vir0_cl_device *dev, const struct vir0_cl_slot *slot
 	return VIR0_OK;
 }
 
-/* cl_ring_encode, and with `fill`, cl_ring_encode_batch. The image is not
- * calloc'd: the loop writes every word of the slots and descriptors, and
- * the state is zeroed here, but for the part left to the device. */
-static int encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots, uint32_t nslots,
-		  cl_mem fixed_mem, int fill, struct cl_ring *ring, struct vir0_error *err)
+/* Make ring->words (`*capacity` words) hold `need` words. */
+static int ring_grow(struct cl_ring *ring, uint64_t need, uint64_t *capacity,
+		     struct vir0_error *err)
 {
-	memset(ring, 0, sizeof(*ring));
-	if (!nslots || !slots)
-		return vir0_error_at(err, VIR0_EARG, 0, "no slots given; pass at least one");
-	uint64_t words = (uint64_t)nslots * VIR0_CL_SLOT_WORDS;
-	uint32_t most = 0, zero_slots = nslots; /* slots up to the first fence */
-	for (uint32_t s = 0; s < nslots; s++) {
-		const vir0_cl_program *p = slots[s].program;
-		if (!p) {
-			if (slots[s].opcode == VIR0_CL_OP_BATCH_FENCE && zero_slots == nslots)
-				zero_slots = s + 1;
-			continue;
-		}
-		if (p->nbuffers > CL_MAX_DESC)
-			return vir0_error_at(err, VIR0_ELIMIT, 0, "slot %u: a program with %u buffers; "
-					     "the megakernel binds at most %u per slot", s,
-					     p->nbuffers, CL_MAX_DESC);
-		words += (uint64_t)CL_DESC_WORDS * p->nbuffers;
-		most = p->nbuffers > most ? p->nbuffers : most;
-	}
-	uint64_t state_at = words;
-	ring->state_stride = CL_STATE_HEAD + CL_DESC_WORDS * most;
-	words += (uint64_t)nslots * ring->state_stride;
-	if (words > UINT32_MAX / 4)
+	if (need <= *capacity)
+		return VIR0_OK;
+	if (need > UINT32_MAX / 4)
 		return vir0_error_at(err, VIR0_ELIMIT, 0, "%u slots take more than 4 GiB of ring; "
-				     "split the batch", nslots);
-	ring->words = malloc(words * sizeof(uint32_t));
-	if (!ring->words)
+				     "split the batch", ring->nslots);
+	uint64_t more = *capacity + *capacity / 2;
+	more = more < need ? need : more > UINT32_MAX / 4 ? UINT32_MAX / 4 : more;
+	uint32_t *words = realloc(ring->words, more * sizeof(uint32_t));
+	if (!words)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for a ring of %u slots",
-				     nslots);
-	ring->nslots = nslots;
-	ring->nwords = (uint32_t)words;
-	ring->state_at = (uint32_t)state_at;
-	if (fill && (uint64_t)zero_slots * ring->state_stride * 4 >= CL_RING_FILL_MIN)
-		ring->fill_words = zero_slots * ring->state_stride;
-	uint32_t zero_at = ring->state_at + ring->fill_words;
-	memset(ring->words + zero_at, 0, (size_t)(ring->nwords - zero_at) * 4);
-	if (fixed_mem)
-		ring->mems[ring->nmems++] = fixed_mem;
-	uint32_t desc_at = nslots * VIR0_CL_SLOT_WORDS;
-	uint32_t fence = 0; /* 1 + the last BATCH_FENCE so far */
+				     ring->nslots);
+	ring->words = words;
+	*capacity = more;
+	return VIR0_OK;
+}
+
+/* The ring's slots and descriptors, one pass over `slots`; *first_fence
+ * gets the first BATCH_FENCE's index, or nslots. */
+static int encode_slots(const vir0_cl_device *dev, const struct vir0_cl_slot *slots,
+			uint32_t nslots, cl_mem fixed_mem, struct cl_ring *ring, uint64_t *capacity,
+			uint32_t *first_fence, struct vir0_error *err)
+{
+	uint32_t desc_at = nslots * VIR0_CL_SLOT_WORDS, most = 0;
+	*first_fence = nslots;
 	for (uint32_t s = 0; s < nslots; s++) {
 		uint32_t *w = ring->words + s * VIR0_CL_SLOT_WORDS;
-		int status = VIR0_OK;
-		/* A batch launch takes slots in any order: the slots after a
-		 * fence wait for it (megakernel_ring.cl run_batch). Their
-		 * state lies past the unset part. */
-		if (fence)
-			ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
-		if (!slots[s].program && slots[s].opcode == VIR0_CL_OP_BATCH_FENCE)
-			fence = s + 1;
-		if (slots[s].program) {
-			status = encode_run(dev, slots, s, fixed_mem, ring, &desc_at, err);
+		const vir0_cl_program *p = slots[s].program;
+		if (p) {
+			if (p->nbuffers > CL_MAX_DESC)
+				return vir0_error_at(err, VIR0_ELIMIT, 0, "slot %u: a program with %u "
+						     "buffers; the megakernel binds at most %u per "
+						     "slot", s, p->nbuffers, CL_MAX_DESC);
+			int status = ring_grow(ring, (uint64_t)desc_at + CL_DESC_WORDS * p->nbuffers,
+					       capacity, err);
+			if (!status)
+				status = encode_run(dev, slots, s, fixed_mem, ring, &desc_at, err);
+			if (status)
+				return status;
+			w = ring->words + s * VIR0_CL_SLOT_WORDS; /* moved if grown */
+			most = p->nbuffers > most ? p->nbuffers : most;
 		} else {
+			if (slots[s].opcode == VIR0_CL_OP_BATCH_FENCE && *first_fence == nslots)
+				*first_fence = s;
 			w[1] = slots[s].opcode;
 			w[2] = slots[s].tenant;
 			w[3] = slots[s].priority;
 			memcpy(w + 4, slots[s].args, sizeof(slots[s].args));
 			ring->chunks++;
 		}
-		if (status) {
-			cl_ring_free(ring);
-			return status;
-		}
 		w[0] = VIR0_CL_SLOT_PUBLISHED;
+	}
+	ring->state_at = desc_at;
+	ring->state_stride = CL_STATE_HEAD + CL_DESC_WORDS * most;
+	return VIR0_OK;
+}
+
+/* cl_ring_encode, and with `fill`, cl_ring_encode_batch. The image is not
+ * calloc'd: the pass writes every word of the slots and descriptors, and
+ * the state is zeroed here, but for the part left to the device. The
+ * image is sized for slots like the first one, which is exact for the
+ * usual batch of one program, and grown when a later slot binds more:
+ * one pass over the slots, not one to measure them and one to write. */
+static int encode(const vir0_cl_device *dev, const struct vir0_cl_slot *slots, uint32_t nslots,
+		  cl_mem fixed_mem, int fill, struct cl_ring *ring, struct vir0_error *err)
+{
+	memset(ring, 0, sizeof(*ring));
+	if (!nslots || !slots)
+		return vir0_error_at(err, VIR0_EARG, 0, "no slots given; pass at least one");
+	ring->nslots = nslots;
+	uint64_t nb = slots[0].program ? slots[0].program->nbuffers : 0, capacity = 0;
+	nb = nb < CL_MAX_DESC ? nb : CL_MAX_DESC;
+	uint32_t first_fence;
+	int status = ring_grow(ring, (uint64_t)nslots * (VIR0_CL_SLOT_WORDS + CL_STATE_HEAD +
+							 2 * CL_DESC_WORDS * nb), &capacity, err);
+	if (fixed_mem)
+		ring->mems[ring->nmems++] = fixed_mem;
+	if (!status)
+		status = encode_slots(dev, slots, nslots, fixed_mem, ring, &capacity, &first_fence,
+				      err);
+	uint64_t words = (uint64_t)ring->state_at + (uint64_t)nslots * ring->state_stride;
+	if (!status)
+		status = ring_grow(ring, words, &capacity, err);
+	if (status) {
+		cl_ring_free(ring);
+		return status;
+	}
+	ring->nwords = (uint32_t)words;
+	/* The state of the slots up to the first fence (all without one). */
+	uint32_t zero_slots = first_fence < nslots ? first_fence + 1 : nslots;
+	if (fill && (uint64_t)zero_slots * ring->state_stride * 4 >= CL_RING_FILL_MIN)
+		ring->fill_words = zero_slots * ring->state_stride;
+	uint32_t zero_at = ring->state_at + ring->fill_words;
+	memset(ring->words + zero_at, 0, (size_t)(ring->nwords - zero_at) * 4);
+	/* A batch launch takes slots in any order: the slots after a fence
+	 * wait for it (megakernel_ring.cl, wait_fence), its index + 1 in
+	 * their state, which lies past the unset part. */
+	for (uint32_t s = zero_slots, fence = zero_slots; s < nslots; s++) {
+		ring->words[ring->state_at + s * ring->state_stride + CL_STATE_FENCE] = fence;
+		if (ring->words[s * VIR0_CL_SLOT_WORDS + 1] == VIR0_CL_OP_BATCH_FENCE)
+			fence = s + 1;
 	}
 	return VIR0_OK;
 }

@@ -29,6 +29,17 @@
 #define MAX_CHUNKS 0x7FFFFFu
 /* Resident ring slots per poller (poll_resident). */
 #define POLL_SLOTS 2u
+/* The kernel's `mode` argument. A batch launch whose slots are all of one
+ * chunk has nothing to share: no work-group sweeps it for chunks left. */
+#define MODE_BATCH 0u
+#define MODE_RESIDENT 1u
+#define MODE_BATCH_SHARED 2u
+/* Past the slot's words and descriptors in `copy`, a batch launch's
+ * counts of the work-group's completed slots, DONE_COUNT then the 32
+ * metrics (count_done), and next_ticketed's first slot to visit. */
+#define COPY_COUNTS (COPY_DESC + 4u * MAX_DESC)
+#define COUNT_WORDS 33u
+#define COPY_STOP (COPY_COUNTS + COUNT_WORDS)
 
 /* Everything one launch works with. */
 struct launch {
@@ -45,19 +56,23 @@ struct launch {
 	uint scratch_words;         /* per work-item */
 	__local uchar *wgmem;
 	uint wgmem_bytes;
-	__local uint *copy;         /* the slot's words and descriptors */
+	__local uint *copy;         /* the slot's words and descriptors, then COPY_COUNTS */
 	uint persistent;
+	/* MODE_BATCH: no work-group helps with another's slot, so a ticket
+	 * holder neither claims its slots nor keeps their copies and chunk
+	 * counters in the state: nobody reads them. */
+	uint alone;
 	__global uchar *mems[NMEMS]; /* the memory objects descriptors name */
 };
 
 /* Why a slot (its words copied to `slot`) cannot run, a FAULT_* code, or 0. */
-static uint slot_fault(const struct launch *l, __local const uint *slot)
+static uint slot_fault(const struct launch *l, const uint *slot)
 {
 	uint tenant = slot[2];
 	if (tenant >= CTRL_TENANTS || l->control[CTRL_TENANT_BASE + tenant] == 0u)
 		return FAULT_TENANT;
 	uint op = slot[1];
-	__local const uint *arg = slot + 4;
+	const uint *arg = slot + 4;
 	switch (op) {
 	case OP_NOP: case OP_SHUTDOWN:
 		return 0u;
@@ -98,20 +113,59 @@ static uint slot_fault(const struct launch *l, __local const uint *slot)
 	}
 }
 
-/* DONE_COUNT, the opcode's metric, then DONE (protocol steps 6 and 7).
- * The status is a plain store after a fence, never an atomic: the ring
- * may be host memory. Work-item 0 only. */
-static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
+/* DONE_COUNT and the opcode's metric (protocol step 6). The resident
+ * kernel, whose host watches slots complete one by one, adds them at
+ * once. A batch launch counts in __local and adds a block's counts to
+ * the control words once (flush_counts), instead of two atomics per slot
+ * on two words that every work-group contends for: the host reads them
+ * when the launch is over. */
+static void count_done(const struct launch *l, uint op)
 {
 	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
-	atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
-	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
+	if (l->persistent) {
+		atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
+		atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
+	} else {
+		atomic_inc(&l->copy[COPY_COUNTS]);
+		atomic_inc(&l->copy[COPY_COUNTS + 1u + metric]);
+	}
+}
+
+/* A batch work-group's counts (count_done) added to the control words
+ * and cleared. Every work-item. */
+static void flush_counts(const struct launch *l)
+{
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	for (uint i = get_local_id(0); i < COUNT_WORDS; i += VIR0_WG) {
+		uint n = l->copy[COPY_COUNTS + i];
+		if (n) {
+			l->copy[COPY_COUNTS + i] = 0u;
+			atomic_add(&l->control[i ? CTRL_METRICS_BASE + i - 1u : CTRL_DONE_COUNT], n);
+		}
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+}
+
+/* Count the slot, then DONE (protocol steps 6 and 7). The status is a
+ * plain store after a fence, never an atomic: the ring may be host
+ * memory. */
+static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
+{
+	count_done(l, op);
 	SYSTEM_FENCE();
 	slot[0] = ST_DONE;
 }
 
-/* A built-in opcode with arguments `arg` (work-item 0). */
-static void run_builtin(const struct launch *l, __local const uint *arg, uint op)
+/* The slot ends in FAULT with code `fault`. */
+static void slot_fail(volatile __global uint *slot, uint fault)
+{
+	slot[4 + ARG_FAULT] = fault;
+	SYSTEM_FENCE();
+	slot[0] = ST_FAULT;
+}
+
+/* A built-in opcode with arguments `arg`. */
+static void run_builtin(const struct launch *l, const uint *arg, uint op)
 {
 	volatile __global uint *control = l->control;
 	switch (op) {
@@ -275,9 +329,12 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 			run_one(l, &c, chunk, sh, turn);
 		if (lid == 0) {
 			DEVICE_FENCE();
-			if (atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
+			if (l->alone || atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
 				slot_complete(l, slot, OP_RUN_VIR0);
 		}
+		/* Alone, the slot's one chunk was `mine`. */
+		if (l->alone)
+			return;
 	}
 }
 
@@ -323,17 +380,19 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	volatile __global uint *st = l->state + s * l->state_stride;
 	const uint lid = get_local_id(0);
 	const uint want = VALID | (marker & GEN_MASK) << 24;
-	if (lid == 0) {
+	if (lid == 0 && !l->alone) {
 		st[SS_PROGRESS] = 0u;
 		DEVICE_FENCE();
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
-	for (uint i = lid; i < SLOT_WORDS; i += VIR0_WG)
+	for (uint i = lid; i < SLOT_WORDS && !l->alone; i += VIR0_WG)
 		st[SS_SLOT + i] = l->copy[i];
 	uint op = l->copy[1];
-	uint fault = 0u, nb = 0u;
+	uint fault = 0u, nb = 0u, w[SLOT_WORDS];
 	if (lid == 0) {
-		fault = slot_fault(l, l->copy);
+		for (uint i = 0; i < SLOT_WORDS; i++)
+			w[i] = l->copy[i];
+		fault = slot_fault(l, w);
 		nb = !fault && op == OP_RUN_VIR0 ? l->store[l->copy[4 + ARG_PROGRAM] + PH_NBUFFERS]
 					       : 0u;
 		sh->word[1] = fault;
@@ -346,7 +405,8 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	for (uint i = lid; i < 4u * nb; i += VIR0_WG) {
 		uint w = l->ring[desc + i];
 		l->copy[COPY_DESC + i] = w;
-		st[SS_DESC + i] = w;
+		if (!l->alone)
+			st[SS_DESC + i] = w;
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
 	int runs = !fault && op == OP_RUN_VIR0;
@@ -362,20 +422,19 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	int solo = runs && l->copy[4 + ARG_NCHUNKS] == 1u;
 	if (lid == 0) {
 		DEVICE_FENCE();
-		if (runs) {
+		if (runs && !l->alone) {
 			/* A solo slot's one chunk is taken already: 1. */
 			st[SS_DONE] = 0u;
 			DEVICE_FENCE();
 			atomic_xchg(&st[SS_PROGRESS], want | (solo ? 1u : 0u));
-		} else {
+		} else if (!runs) {
 			/* Nothing to help with: waiting helpers leave. */
-			atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
+			if (!l->alone)
+				atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
 			if (fault) {
-				slot[4 + ARG_FAULT] = fault;
-				SYSTEM_FENCE();
-				slot[0] = ST_FAULT;
+				slot_fail(slot, fault);
 			} else {
-				run_builtin(l, l->copy + 4, op);
+				run_builtin(l, w + 4, op);
 				slot_complete(l, slot, op);
 			}
 		}
@@ -406,12 +465,13 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 	if (get_local_id(0) == 0 && l->copy[0] == ST_PUBLISHED) {
 		marker = VALID | (l->copy[4 + ARG_GENERATION] & GEN_MASK);
-		claim = st[SS_CLAIM];
+		/* Alone, the ticket made the slot ours, its state still 0. */
+		claim = l->alone ? 0u : st[SS_CLAIM];
 		act = ACT_HELP;
 		if (claim != marker) {
 			if (l->copy[1] == OP_BATCH_FENCE)
 				act = ACT_FENCE;
-			else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
+			else if (l->alone || atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
 				act = ACT_CLAIM;
 		}
 		sh->word[1] = marker;
@@ -526,37 +586,124 @@ static uint next_open(const struct launch *l, uint from, __local struct shared *
 	return l->nslots;
 }
 
-/* A batch launch: each work-group takes the next slot from a ticket
- * counter (slot 0's state) instead of visiting every slot, so 100k tiny
- * slots cost one visit each. A slot after a BATCH_FENCE waits for that
- * fence (the host wrote which one into the state). When the tickets are
- * gone the work-group sweeps the slots once, helping those with chunks
- * left. One visit_slot call site: the interpreter is inlined into it. */
-static void run_batch(const struct launch *l, __local struct shared *sh, uint *turn)
+/* Wait until the BATCH_FENCE before slot `s` of a batch, if any, is
+ * done: the host wrote which one into the state. */
+static void wait_fence(const struct launch *l, uint s)
+{
+	uint fence = l->state[s * l->state_stride + SS_FENCE];
+	if (fence)
+		for (uint status = 0u; status != ST_DONE && status != ST_FAULT;)
+			status = l->ring[(fence - 1u) * SLOT_WORDS];
+	DEVICE_FENCE();
+}
+
+/* 1 when slot `s` of a batch is lean: a built-in other than BATCH_FENCE
+ * (or not PUBLISHED: nothing to do), which one work-item runs on its
+ * own (run_lean), with no claim and no state. Its ticket makes it ours;
+ * a sweeping work-group only ever helps slots whose chunks are open. */
+static int slot_lean(const struct launch *l, uint s)
+{
+	volatile __global const uint *slot = l->ring + s * SLOT_WORDS;
+	return slot[0] != ST_PUBLISHED || (slot[1] != OP_RUN_VIR0 && slot[1] != OP_BATCH_FENCE);
+}
+
+/* Protocol steps 3-7 for the lean slot `s`, by one work-item. */
+static void run_lean(const struct launch *l, uint s)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	uint w[SLOT_WORDS];
+	for (uint i = 0; i < SLOT_WORDS; i++)
+		w[i] = slot[i];
+	if (w[0] != ST_PUBLISHED)
+		return;
+	wait_fence(l, s);
+	uint fault = slot_fault(l, w);
+	if (fault) {
+		slot_fail(slot, fault);
+		return;
+	}
+	run_builtin(l, w + 4, w[1]);
+	slot_complete(l, slot, w[1]);
+}
+
+/* Slots a work-group takes per ticket: every ticket is an atomic on one
+ * word that all the work-groups contend for, so each takes a block of
+ * them, while leaving ~4 blocks per work-group to even out the end. */
+static uint slots_per_ticket(uint nslots)
+{
+	uint per = nslots / (4u * (uint)get_num_groups(0));
+	return per ? per : 1u;
+}
+
+/* The next slot of this work-group's tickets that the whole work-group
+ * visits (RUN_VIR0, BATCH_FENCE), after its fence; nslots when the
+ * tickets are gone. [*at, *end) is what is left of the block of the last
+ * ticket. The lean slots on the way run one per work-item, side by side,
+ * a window of VIR0_WG at a time up to the first slot to visit: in slot
+ * order, so that a BATCH_FENCE of the block is done before the slots
+ * after it wait for it. The block's counts are added when it is over. */
+static uint next_ticketed(const struct launch *l, uint *at, uint *end,
+			  __local struct shared *sh)
 {
 	const uint lid = get_local_id(0);
-	volatile __global uint *ticket = &l->state[SS_TICKET];
+	__local uint *stop = l->copy + COPY_STOP;
+	for (;;) {
+		if (*at >= *end) {
+			flush_counts(l);
+			uint per = slots_per_ticket(l->nslots);
+			*at = group_share(lid == 0 ? atomic_add(&l->state[SS_TICKET], per) : 0u, sh);
+			if (*at >= l->nslots)
+				return l->nslots;
+			*end = min(*at + per, l->nslots);
+		}
+		uint window = min(*at + VIR0_WG, *end), t = *at + lid;
+		if (lid == 0)
+			*stop = window;
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		if (t < window && !slot_lean(l, t))
+			atomic_min(stop, t);
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		uint visit = *stop;
+		GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+		if (t < visit)
+			run_lean(l, t);
+		*at = visit < window ? visit + 1u : window;
+		if (visit < window) {
+			if (lid == 0)
+				wait_fence(l, visit);
+			GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
+			return visit;
+		}
+	}
+}
+
+/* A batch launch: each work-group takes blocks of slots from a ticket
+ * counter (slot 0's state) instead of visiting every slot, so 100k tiny
+ * slots cost one visit each, and lean ones less. With MODE_BATCH_SHARED,
+ * when the tickets are gone the work-group sweeps the slots once, helping
+ * those with chunks left. One visit_slot call site: the interpreter is
+ * inlined into it. */
+static void run_batch(const struct launch *l, uint mode, __local struct shared *sh, uint *turn)
+{
+	uint at = 0u, end = 0u;
 	int tickets = 1;
 	for (uint s = 0u;; s++) {
 		if (tickets) {
-			s = group_share(lid == 0 ? atomic_inc(ticket) : 0u, sh);
+			s = next_ticketed(l, &at, &end, sh);
 			tickets = s < l->nslots;
+			if (!tickets && mode != MODE_BATCH_SHARED)
+				break;
 			s = tickets ? s : 0u; /* the sweep starts at slot 0 */
 		}
-		if (tickets) {
-			uint fence = l->state[s * l->state_stride + SS_FENCE];
-			if (fence && lid == 0)
-				for (uint status = 0u; status != ST_DONE && status != ST_FAULT;)
-					status = l->ring[(fence - 1u) * SLOT_WORDS];
-			DEVICE_FENCE();
-			GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
-		} else {
+		if (!tickets) {
 			s = next_open(l, s, sh, turn);
 			if (s >= l->nslots)
-				return;
+				break;
 		}
 		visit_slot(l, s, sh, turn);
 	}
+	/* Chunks completed slots in the sweep. */
+	flush_counts(l);
 }
 
 /* The device clock where there is one (NVIDIA: PTX %globaltimer, in ns),
@@ -634,8 +781,9 @@ static void poll_resident(const struct launch *l, uint g, uint pollers, uint idl
 	}
 }
 
-/* The megakernel. Batch (persistent == 0): each work-group visits every
- * slot once, helping with each, and returns. Persistent: the first
+/* The megakernel. Batch (mode MODE_BATCH or MODE_BATCH_SHARED): each
+ * work-group takes slots by tickets (run_batch) and returns. Resident
+ * (MODE_RESIDENT): the first
  * work-groups poll disjoint ranges of the ring (host memory on NVIDIA:
  * one read per slot per pass), claim and copy slots and run built-ins;
  * the others take chunks from the state. After `idle_spins` idle passes
@@ -648,7 +796,7 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 			      __global const uint *store, uint store_words,
 			      __global uint *scratch, uint scratch_words,
 			      __local uchar *wgmem, uint wgmem_bytes, __local uint *copy,
-			      uint persistent, uint idle_spins,
+			      uint mode, uint idle_spins,
 			      __global uchar *m0, __global uchar *m1, __global uchar *m2,
 			      __global uchar *m3, __global uchar *m4, __global uchar *m5,
 			      __global uchar *m6, __global uchar *m7)
@@ -670,14 +818,17 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 	l.wgmem = wgmem;
 	l.wgmem_bytes = wgmem_bytes;
 	l.copy = copy;
-	l.persistent = persistent;
+	l.persistent = mode == MODE_RESIDENT;
+	l.alone = mode == MODE_BATCH;
 	l.mems[0] = m0; l.mems[1] = m1; l.mems[2] = m2; l.mems[3] = m3;
 	l.mems[4] = m4; l.mems[5] = m5; l.mems[6] = m6; l.mems[7] = m7;
 	if (get_local_id(0) == 0)
 		sh.any[0] = sh.any[1] = sh.any[2] = 0u;
+	for (uint i = get_local_id(0); i < COUNT_WORDS; i += VIR0_WG)
+		copy[COPY_COUNTS + i] = 0u;
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
-	if (!persistent) {
-		run_batch(&l, &sh, &turn);
+	if (!l.persistent) {
+		run_batch(&l, mode, &sh, &turn);
 		return;
 	}
 	/* Pollers: one per POLL_SLOTS slots, at most half the work-groups

@@ -146,21 +146,33 @@ static void flush_counts(const struct launch *l)
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 }
 
+/* The fence before a slot's status, after its effects and data: the
+ * resident kernel's host reads them while the kernel runs (system
+ * scope); a batch launch's host only once it has ended, when other
+ * work-groups (a BATCH_FENCE waiting) are the only readers. */
+static void status_fence(const struct launch *l)
+{
+	if (l->persistent)
+		SYSTEM_FENCE();
+	else
+		DEVICE_FENCE();
+}
+
 /* Count the slot, then DONE (protocol steps 6 and 7). The status is a
  * plain store after a fence, never an atomic: the ring may be host
  * memory. */
 static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
 {
 	count_done(l, op);
-	SYSTEM_FENCE();
+	status_fence(l);
 	slot[0] = ST_DONE;
 }
 
 /* The slot ends in FAULT with code `fault`. */
-static void slot_fail(volatile __global uint *slot, uint fault)
+static void slot_fail(const struct launch *l, volatile __global uint *slot, uint fault)
 {
 	slot[4 + ARG_FAULT] = fault;
-	SYSTEM_FENCE();
+	status_fence(l);
 	slot[0] = ST_FAULT;
 }
 
@@ -432,7 +444,7 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 			if (!l->alone)
 				atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
 			if (fault) {
-				slot_fail(slot, fault);
+				slot_fail(l, slot, fault);
 			} else {
 				run_builtin(l, w + 4, op);
 				slot_complete(l, slot, op);
@@ -619,7 +631,7 @@ static void run_lean(const struct launch *l, uint s)
 	wait_fence(l, s);
 	uint fault = slot_fault(l, w);
 	if (fault) {
-		slot_fail(slot, fault);
+		slot_fail(l, slot, fault);
 		return;
 	}
 	run_builtin(l, w + 4, w[1]);

@@ -353,11 +353,25 @@ int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot 
 	return 1;
 }
 
+/* Enqueue the fill of [at, end) of `mem` after the `nwait` events, its
+ * event the next of `events`. */
+static int zero_range(cl_command_queue queue, cl_mem mem, size_t at, size_t end, cl_uint nwait,
+		      const cl_event *wait, cl_event *events, cl_uint *n, struct vir0_error *err)
+{
+	static const cl_uchar zero = 0;
+	cl_int code = clEnqueueFillBuffer(queue, mem, &zero, 1, at, end - at, nwait, wait,
+					  &events[*n]);
+	if (code != CL_SUCCESS)
+		return vir0_cl_fail(err, "clEnqueueFillBuffer", code,
+				    "zeroing %zu output bytes at byte %zu", end - at, at);
+	(*n)++;
+	return VIR0_OK;
+}
+
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
 			 const struct cl_ring *ring, cl_uint nwait, const cl_event *wait,
 			 cl_event **fills, cl_uint *count, struct vir0_error *err)
 {
-	static const cl_uchar zero = 0;
 	*fills = NULL;
 	*count = 0;
 	if (!ring->outputs)
@@ -368,21 +382,31 @@ int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slot
 				     ring->outputs);
 	cl_uint n = 0;
 	int status = VIR0_OK;
+	/* One fill per run of outputs that continue or overlap one another
+	 * in one cl_mem (a batch of slots over consecutive parts of a
+	 * buffer), not one per output: a command each cost more than the
+	 * zeroing. */
+	cl_mem mem = NULL;
+	size_t at = 0, end = 0;
 	for (uint32_t s = 0; s < ring->nslots && status == VIR0_OK; s++) {
 		const vir0_cl_program *p = slots[s].program;
 		for (uint32_t i = 0; p && i < p->nbuffers && status == VIR0_OK; i++) {
 			const struct vir0_cl_binding *b = &slots[s].bindings[i];
 			if (!p->buffers[i].is_output || !b->size)
 				continue;
-			cl_int code = clEnqueueFillBuffer(queue, b->mem, &zero, 1, b->offset, b->size,
-							  nwait, wait, &events[n]);
-			if (code != CL_SUCCESS)
-				status = vir0_cl_fail(err, "clEnqueueFillBuffer", code,
-						      "zeroing output binding %u of slot %u", i, s);
-			else
-				n++;
+			if (b->mem == mem && b->offset >= at && b->offset <= end) {
+				end = b->offset + b->size > end ? b->offset + b->size : end;
+				continue;
+			}
+			if (mem)
+				status = zero_range(queue, mem, at, end, nwait, wait, events, &n, err);
+			mem = b->mem;
+			at = b->offset;
+			end = b->offset + b->size;
 		}
 	}
+	if (status == VIR0_OK && mem)
+		status = zero_range(queue, mem, at, end, nwait, wait, events, &n, err);
 	if (status != VIR0_OK) {
 		for (cl_uint e = 0; e < n; e++)
 			clReleaseEvent(events[e]);

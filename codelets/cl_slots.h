@@ -61,9 +61,10 @@ int cl_ring_zero_in_kernel(const vir0_cl_device *dev, const struct vir0_cl_slot 
 			   struct cl_ring *ring);
 
 /* Enqueue the zero fill of every is_output binding (fmt §9.1) of the
- * `slots` encoded in `ring` after the `nwait` events: *fills gets an
- * event per fill, *count of them (none and NULL when no slot has an
- * output); release them and free *fills. */
+ * `slots` encoded in `ring` after the `nwait` events, one fill per run of
+ * bindings that continue one another in a cl_mem: *fills gets an event
+ * per fill, *count of them (none and NULL when no slot has an output);
+ * release them and free *fills. */
 int cl_ring_zero_outputs(cl_command_queue queue, const struct vir0_cl_slot *slots,
 			 const struct cl_ring *ring, cl_uint nwait, const cl_event *wait,
 			 cl_event **fills, cl_uint *count, struct vir0_error *err);

@@ -571,6 +571,62 @@ START_TEST(outputs_zeroed_before_the_run)
 }
 END_TEST
 
+/* A batch's outputs are zeroed before it runs, one fill per run of
+ * outputs that continue one another in a buffer: slots over adjacent
+ * parts of one buffer, a gap, another buffer in between, then the first
+ * buffer again; each slot writes 2 of its bytes. The bytes of no output
+ * stay as they were. */
+START_TEST(batch_outputs_zeroed)
+{
+	static const char text[] = "workgroup 16 1 1\nbuffer out u8[0] read_write output\n"
+				   "let i = gid.x\nif i < 2u {\n\tstore out[i] = 9u\n}\n";
+	enum { NS = 7, BYTES = 64 };
+	static const size_t at[NS] = { 0, 8, 16, 24, 0, 32, 40 };
+	static const size_t size[NS] = { 8, 8, 4, 8, 8, 8, 8 };
+	vir0_program *p = NULL;
+	struct vir0_error err = { 0 };
+	ck_assert_int_eq(vir0_assemble(text, sizeof(text) - 1, &p, &err), VIR0_OK);
+	const vir0_cl_program *loaded;
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, p, &loaded, &err), VIR0_OK);
+	unsigned char garbage[BYTES];
+	memset(garbage, 0xA5, sizeof(garbage));
+	cl_int code;
+	cl_mem mem[2];
+	struct vir0_cl_binding b[NS];
+	struct vir0_cl_slot slots[NS];
+	for (int synchronous = 0; synchronous < 2; synchronous++) {
+		for (int m = 0; m < 2; m++) {
+			mem[m] = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+						BYTES, garbage, &code);
+			ck_assert_int_eq(code, CL_SUCCESS);
+		}
+		for (int s = 0; s < NS; s++) {
+			b[s] = (struct vir0_cl_binding){ mem[s == 4], at[s], size[s] };
+			slots[s] = (struct vir0_cl_slot){ .program = loaded, .groups = { 1, 1, 1 },
+							  .bindings = &b[s], .nbindings = 1 };
+		}
+		int status = synchronous ? vir0_cl_run_slots(dev, queue, slots, NS, &err)
+					 : vir0_cl_enqueue(dev, queue, slots, NS, 0, NULL, NULL, &err);
+		ck_assert_msg(status == VIR0_OK, "%s", err.message);
+		for (int m = 0; m < 2; m++) {
+			unsigned char bytes[BYTES], want[BYTES];
+			memset(want, 0xA5, sizeof(want));
+			for (int s = 0; s < NS; s++)
+				if ((s == 4) == m)
+					for (size_t i = 0; i < size[s]; i++)
+						want[at[s] + i] = i < 2 ? 9 : 0;
+			ck_assert_int_eq(clEnqueueReadBuffer(queue, mem[m], CL_TRUE, 0, BYTES, bytes, 0,
+							     NULL, NULL), CL_SUCCESS);
+			for (int i = 0; i < BYTES; i++)
+				ck_assert_msg(bytes[i] == want[i], "buffer %d byte %d: %u, want %u", m, i,
+					      bytes[i], want[i]);
+			clReleaseMemObject(mem[m]);
+		}
+	}
+	vir0_program_free(p);
+}
+END_TEST
+
 START_TEST(runtime_exposes_context)
 {
 	cl_context context_of_queue;
@@ -638,6 +694,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, store_grows_then_evicts);
 	tcase_add_test(tc, caller_errors);
 	tcase_add_test(tc, outputs_zeroed_before_the_run);
+	tcase_add_test(tc, batch_outputs_zeroed);
 	suite_add_tcase(s, tc);
 	return s;
 }

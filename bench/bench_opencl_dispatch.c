@@ -176,6 +176,17 @@ struct baseline {
 	double many_launches;   /* MANY empty launches, one clFinish, seconds */
 };
 
+/* The tiny program with its buffer an output, loaded. */
+static const vir0_cl_program *load_output_program(struct bcl *b, vir0_program **program)
+{
+	struct vir0_error err;
+	const vir0_cl_program *loaded;
+	*program = tiny_program(1);
+	if (vir0_cl_program_load(b->mega, b->queue, *program, &loaded, &err) != VIR0_OK)
+		bench_die("the tiny output program", err.message);
+	return loaded;
+}
+
 static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 {
 	struct baseline base;
@@ -214,7 +225,13 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 	struct vir0_cl_slot *nops = bench_malloc(MANY * sizeof(*nops));
 	for (uint32_t s = 0; s < MANY; s++)
 		nops[s] = (struct vir0_cl_slot){ .opcode = VIR0_CL_OP_NOP };
-	struct split ring[MANY_REPEATS], nop[MANY_REPEATS];
+	/* Output slots, as StarPU tasks' written handles are: the launch
+	 * zeroes their bindings first. */
+	vir0_program *output_program;
+	const vir0_cl_program *output_loaded = load_output_program(b, &output_program);
+	struct vir0_cl_binding *output_bindings;
+	struct vir0_cl_slot *outputs = tiny_slots(output_loaded, mem, 0, MANY, &output_bindings);
+	struct split ring[MANY_REPEATS], nop[MANY_REPEATS], output[MANY_REPEATS];
 	double launches[MANY_REPEATS];
 	for (int r = 0; r < MANY_REPEATS; r++) {
 		clear(b, mem, 0, (size_t)MANY * TINY_BYTES);
@@ -223,6 +240,9 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 		launches[r] = empty_launches(b, empty, MANY, 0);
 	}
 	check_tiny(b, mem, 0, MANY, "100k slots in one launch");
+	for (int r = 0; r < MANY_REPEATS; r++)
+		output[r] = batch_split(b, outputs, MANY);
+	check_tiny(b, mem, 0, MANY, "100k output slots in one launch");
 	base.many_launches = bench_median(launches, MANY_REPEATS);
 	printf("  %-50s %10.2f ms %9.3f us per launch\n", "100k empty-kernel launches, one clFinish",
 	       base.many_launches * 1e3, base.many_launches * 1e6 / MANY);
@@ -230,6 +250,11 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 		   base.many_launches);
 	print_many("100k NOP slots, one batch launch + clFinish", split_median(nop, MANY_REPEATS),
 		   base.many_launches);
+	print_many("100k tiny output slots, one batch launch + clFinish",
+		   split_median(output, MANY_REPEATS), base.many_launches);
+	free(outputs);
+	free(output_bindings);
+	vir0_program_free(output_program);
 	clReleaseKernel(empty);
 	free(nops);
 	free(slots);
@@ -241,11 +266,8 @@ static struct baseline batch_mode(struct bcl *b, const vir0_cl_program *loaded)
 /* One-slot launches of the tiny program with its buffer an output. */
 static void output_launches(struct bcl *b)
 {
-	struct vir0_error err;
-	vir0_program *program = tiny_program(1);
-	const vir0_cl_program *loaded;
-	if (vir0_cl_program_load(b->mega, b->queue, program, &loaded, &err) != VIR0_OK)
-		bench_die("the tiny output program", err.message);
+	vir0_program *program;
+	const vir0_cl_program *loaded = load_output_program(b, &program);
 	cl_mem mem = bcl_buffer(b, (size_t)BATCH * TINY_BYTES);
 	struct vir0_cl_binding *bindings;
 	struct vir0_cl_slot *slots = tiny_slots(loaded, mem, 0, BATCH, &bindings);

@@ -358,12 +358,15 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			     const char *adapter)
 {
 	int64_t adopted_at = INT64_MIN;
+	double root_us = 0, root_pairs = 0; /* the baseline sides of every race */
 	for (unsigned v = 0; v < shape->nvariants; v++) {
 		struct starpu_vir0_spec_variant *variant = &shape->variants[v];
 		const struct starpu_vir0_spec_record *r =
 			starpu_vir0_spec_store_find(store, key, adapter, variant->name);
 		if (!r)
 			continue;
+		root_us += r->baseline_us;
+		root_pairs += (double)r->pairs;
 		variant->updated = r->updated;
 		variant->rejections = r->rejections;
 		variant->saved_us = r->saved_us;
@@ -406,6 +409,10 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 	}
 	if (shape->previous == shape->baseline)
 		shape->previous = STARPU_VIR0_SPEC_NONE;
+	/* Nothing adopted: every race was against the root, so their baseline
+	 * sides are its times. */
+	if (shape->baseline == 0 && root_pairs > 0)
+		shape->variants[0].recalled_us = root_us / root_pairs;
 }
 
 int starpu_vir0_spec_remember(const struct starpu_vir0_spec_shape *shape,

@@ -29,8 +29,8 @@ struct starpu_vir0_spec_variant {
 	uint64_t pairs, won;
 	double baseline_us, candidate_us; /* sums over those pairs */
 	double saved_us;            /* median saving per pair at its latest verdict */
-	double recalled_us;         /* its mean as the candidate in earlier runs (the
-				     * store), 0 when unknown */
+	double recalled_us;         /* its mean in earlier runs (the store), 0 when
+				     * unknown */
 	int decided;                /* its status changed in this run */
 	int64_t updated;            /* else: when the store's verdict was set */
 };
@@ -127,7 +127,9 @@ double starpu_vir0_spec_variant_mean(const struct starpu_vir0_spec_shape *shape,
  * its adopted variant becomes the baseline (without racing again),
  * rejected and banned variants keep their status, the tasks per run of
  * earlier runs inform the expected remaining dispatches, and each
- * variant's mean as the candidate is its mean until this run times it. */
+ * variant's mean as the candidate is its mean until this run times it
+ * (the root's, while nothing was adopted: the baseline sides of every
+ * race). */
 void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			     const struct starpu_vir0_spec_config *config,
 			     const struct starpu_vir0_spec_store *store, const char *key,

@@ -394,6 +394,42 @@ START_TEST(second_run_starts_adopted)
 }
 END_TEST
 
+/* A run that adopted nothing leaves the original's time in its races'
+ * baseline sides: the next run knows it before timing it. */
+START_TEST(second_run_knows_the_original_when_nothing_was_adopted)
+{
+	struct starpu_vir0_spec_config config;
+	starpu_vir0_spec_config_default(&config);
+	config.recheck = 0;
+	const char *names[] = { "interp", "rewrite" };
+	const double us[] = { 1000, 2000 };
+	struct starpu_vir0_spec_shape shape;
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
+	shape.pairs_only = 1;
+	uint64_t now = 0;
+	for (int t = 0; t < 40; t++) {
+		struct starpu_vir0_spec_plan plan;
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+		ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, us[plan.variant],
+							 us[plan.scratch % 2], STARPU_VIR0_SPEC_EQUAL,
+							 now, NULL, NULL), 0);
+	}
+	ck_assert_int_eq(shape.variants[1].status, STARPU_VIR0_SPEC_REJECTED);
+	struct starpu_vir0_spec_store *store = loaded(NULL);
+	ck_assert_int_eq(starpu_vir0_spec_remember(&shape, store, "shape", "cpu:test", 1000, NULL), 0);
+	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, NULL), 0);
+	starpu_vir0_spec_store_destroy(store);
+
+	store = loaded(NULL);
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
+	starpu_vir0_spec_recall(&shape, &config, store, "shape", "cpu:test");
+	starpu_vir0_spec_store_destroy(store);
+	ck_assert_uint_eq(shape.baseline, 0);
+	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 0), 1000);
+	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 1), 2000);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("spec_store");
@@ -408,6 +444,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, two_processes_save_at_once);
 	tcase_add_test(tc, directory_from_the_environment);
 	tcase_add_test(tc, clear_and_a_missing_directory);
+	tcase_add_test(tc, second_run_knows_the_original_when_nothing_was_adopted);
 	tcase_add_test(tc, second_run_starts_adopted);
 	suite_add_tcase(s, tc);
 	return s;

@@ -69,7 +69,10 @@ int vir0_cl_mode_choose(vir0_cl_device *dev, struct vir0_error *err)
 }
 
 /* The resident ring: RING_SLOTS slots and a descriptor area of
- * DESC_BUFFERS buffers per slot; the slots' state on the device. */
+ * DESC_BUFFERS buffers per slot; the slots' state on the device. The
+ * kernel reads the start of a slot's area with the slot's words
+ * (megakernel_ring.cl, visit_read): it finds the area from the ring's
+ * size, an equal share per slot after the slots. */
 #define RING_SLOTS 64u
 #define DESC_BUFFERS 32u
 #define DESC_AREA (RING_SLOTS * VIR0_CL_SLOT_WORDS)

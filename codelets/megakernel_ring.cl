@@ -40,6 +40,12 @@
 #define COPY_COUNTS (COPY_DESC + 4u * MAX_DESC)
 #define COUNT_WORDS 33u
 #define COPY_STOP (COPY_COUNTS + COUNT_WORDS)
+/* A resident visit reads, in the same round trip as the slot's words
+ * (visit_read), the tenant table into the batch's count words, which it
+ * does not use (CTRL_TENANTS <= COUNT_WORDS), and the first PRELOAD_DESC
+ * words of the slot's descriptor area into COPY_DESC. */
+#define COPY_TENANTS COPY_COUNTS
+#define PRELOAD_DESC 16u
 
 /* Everything one launch works with. */
 struct launch {
@@ -65,11 +71,18 @@ struct launch {
 	__global uchar *mems[NMEMS]; /* the memory objects descriptors name */
 };
 
-/* Why a slot (its words copied to `slot`) cannot run, a FAULT_* code, or 0. */
-static uint slot_fault(const struct launch *l, const uint *slot)
+/* The tenant table's word for `tenant` (non-zero: it may run); 0 past
+ * the table. */
+static uint tenant_word(const struct launch *l, uint tenant)
 {
-	uint tenant = slot[2];
-	if (tenant >= CTRL_TENANTS || l->control[CTRL_TENANT_BASE + tenant] == 0u)
+	return tenant < CTRL_TENANTS ? l->control[CTRL_TENANT_BASE + tenant] : 0u;
+}
+
+/* Why a slot (its words copied to `slot`, its tenant's word `tenant`)
+ * cannot run, a FAULT_* code, or 0. */
+static uint slot_fault(const struct launch *l, const uint *slot, uint tenant)
+{
+	if (tenant == 0u)
 		return FAULT_TENANT;
 	uint op = slot[1];
 	const uint *arg = slot + 4;
@@ -341,7 +354,9 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 			run_one(l, &c, chunk, sh, turn);
 		if (lid == 0) {
 			DEVICE_FENCE();
-			if (l->alone || atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
+			/* Alone, or the slot's one chunk: no other chunk to count. */
+			if (l->alone || nchunks == 1u ||
+			    atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
 				slot_complete(l, slot, OP_RUN_VIR0);
 		}
 		/* Alone, the slot's one chunk was `mine`. */
@@ -381,6 +396,28 @@ static void zero_outputs(const struct launch *l, uint nb)
 	DEVICE_FENCE();
 }
 
+/* Resident: the start of slot `s`'s descriptor area, where the host puts
+ * its descriptors (cl_persistent.c: after the slots, an equal share per
+ * slot). */
+static uint desc_area(const struct launch *l, uint s)
+{
+	return l->nslots * SLOT_WORDS + s * ((l->ring_words - l->nslots * SLOT_WORDS) / l->nslots);
+}
+
+/* Protocol steps 5-7 for a built-in slot whose words are `w` and whose
+ * fault (slot_fault) is `fault`, by one work-item: FAULT, or run it,
+ * count it and DONE. */
+static void finish_builtin(const struct launch *l, volatile __global uint *slot, const uint *w,
+			   uint fault)
+{
+	if (fault) {
+		slot_fail(l, slot, fault);
+		return;
+	}
+	run_builtin(l, w + 4, w[1]);
+	slot_complete(l, slot, w[1]);
+}
+
 /* Slot `s` was claimed by this work-group (generation in `marker`), its
  * words in l->copy (visit_slot): copy them and its descriptors into the
  * state, then fault it, run a built-in, or open its chunks to every
@@ -404,7 +441,7 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	if (lid == 0) {
 		for (uint i = 0; i < SLOT_WORDS; i++)
 			w[i] = l->copy[i];
-		fault = slot_fault(l, w);
+		fault = slot_fault(l, w, tenant_word(l, w[2]));
 		nb = !fault && op == OP_RUN_VIR0 ? l->store[l->copy[4 + ARG_PROGRAM] + PH_NBUFFERS]
 					       : 0u;
 		sh->word[1] = fault;
@@ -414,8 +451,10 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	fault = sh->word[1];
 	nb = sh->word[2];
 	uint desc = l->copy[4 + ARG_DESC];
+	/* A resident visit read the first descriptors with the slot. */
+	const int read = !l->persistent || desc != desc_area(l, s) || 4u * nb > PRELOAD_DESC;
 	for (uint i = lid; i < 4u * nb; i += VIR0_WG) {
-		uint w = l->ring[desc + i];
+		uint w = read ? l->ring[desc + i] : l->copy[COPY_DESC + i];
 		l->copy[COPY_DESC + i] = w;
 		if (!l->alone)
 			st[SS_DESC + i] = w;
@@ -443,48 +482,85 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 			/* Nothing to help with: waiting helpers leave. */
 			if (!l->alone)
 				atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
-			if (fault) {
-				slot_fail(l, slot, fault);
-			} else {
-				run_builtin(l, w + 4, op);
-				slot_complete(l, slot, op);
-			}
+			finish_builtin(l, slot, w, fault);
 		}
 	}
 	if (runs)
 		help_slot(l, s, marker, sh, turn, solo ? 0u : NO_CHUNK);
 }
 
-enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE };
+enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE, ACT_LEAN };
+
+/* Slot `s`'s words into l->copy, one per work-item: one round trip where
+ * the ring is host memory. A resident visit reads in the same round trip
+ * the tenant table (COPY_TENANTS) and the first PRELOAD_DESC words of the
+ * slot's descriptor area (COPY_DESC), so that neither a built-in's tenant
+ * check nor a small RUN_VIR0 slot's descriptors wait for a read of their
+ * own; claim_slot uses the descriptors only if ARG_DESC names that area.
+ * Called after the fence that follows the status seen PUBLISHED: the host
+ * wrote all of them before it. */
+static void visit_read(const struct launch *l, uint s)
+{
+	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
+	volatile __global uint *control = l->control;
+	const uint desc = desc_area(l, s) - SLOT_WORDS, tenants = SLOT_WORDS + PRELOAD_DESC;
+	const uint words = l->persistent ? tenants + CTRL_TENANTS : SLOT_WORDS;
+	for (uint i = get_local_id(0); i < words; i += VIR0_WG) {
+		if (i < SLOT_WORDS)
+			l->copy[i] = slot[i];
+		else if (i < tenants)
+			l->copy[COPY_DESC + i - SLOT_WORDS] = desc + i < l->ring_words ?
+							      l->ring[desc + i] : 0u;
+		else
+			l->copy[COPY_TENANTS + i - tenants] =
+				control[CTRL_TENANT_BASE + i - tenants];
+	}
+}
 
 /* Protocol steps 2-7 for slot `s`; 1 when the slot had work for us. The
- * slot's words are read at once, one per work-item into l->copy: one PCIe
- * round trip where the ring is host memory, not one per word the claim
- * looks at. They are consistent: a batch's ring is written before the
- * launch, and a resident poller reads them after it saw the status
- * PUBLISHED, which the host writes after every other word and never
- * changes again until the slot is DONE, which needs this claim. The claim
- * is a CAS on the slot's state word in device memory, keyed by the
- * generation. */
+ * slot's words are read at once (visit_read). They are consistent: a
+ * batch's ring is written before the launch, and a resident poller reads
+ * them after it saw the status PUBLISHED, which the host writes after
+ * every other word and never changes again until the slot is DONE, which
+ * needs this visit. The claim is a CAS on the slot's state word in device
+ * memory, keyed by the generation; its old value is read beside the
+ * slot's words, so their latencies overlap (the CAS checks it anyway).
+ * A resident built-in other than BATCH_FENCE runs at once (ACT_LEAN) by
+ * work-item 0, with no CAS and no state but the claim word: the range of
+ * the ring a poller polls is its own (poll_resident) and helpers look at
+ * RUN_VIR0 slots only, so no other work-group visits the slot. */
 static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
 	volatile __global uint *st = l->state + s * l->state_stride;
 	uint act = ACT_NONE, marker = 0u, claim = 0u;
 	DEVICE_FENCE();
-	for (uint i = get_local_id(0); i < SLOT_WORDS; i += VIR0_WG)
-		l->copy[i] = slot[i];
+	/* Alone, the ticket made the slot ours, its state still 0. */
+	if (get_local_id(0) == 0 && !l->alone)
+		claim = st[SS_CLAIM];
+	visit_read(l, s);
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 	if (get_local_id(0) == 0 && l->copy[0] == ST_PUBLISHED) {
+		uint op = l->copy[1];
 		marker = VALID | (l->copy[4 + ARG_GENERATION] & GEN_MASK);
-		/* Alone, the ticket made the slot ours, its state still 0. */
-		claim = l->alone ? 0u : st[SS_CLAIM];
 		act = ACT_HELP;
 		if (claim != marker) {
-			if (l->copy[1] == OP_BATCH_FENCE)
+			if (op == OP_BATCH_FENCE)
 				act = ACT_FENCE;
+			else if (l->persistent && op != OP_RUN_VIR0)
+				act = ACT_LEAN;
 			else if (l->alone || atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
 				act = ACT_CLAIM;
+		}
+		if (act == ACT_LEAN) {
+			uint w[SLOT_WORDS];
+			for (uint i = 0; i < SLOT_WORDS; i++)
+				w[i] = l->copy[i];
+			/* The generation's claim, for a later visit (a
+			 * RUN_VIR0 slot 128 publishes on must not find it). */
+			st[SS_CLAIM] = marker;
+			uint tenant = w[2] < CTRL_TENANTS ? l->copy[COPY_TENANTS + w[2]] : 0u;
+			finish_builtin(l, slot, w, slot_fault(l, w, tenant));
 		}
 		sh->word[1] = marker;
 	}
@@ -504,20 +580,26 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	return act != ACT_NONE;
 }
 
-/* Visit the PUBLISHED slots of [first, end), end - first <= VIR0_WG: one
- * read per work-item polls them all at once (host memory on NVIDIA: one
- * PCIe round trip), and only the slots seen PUBLISHED are visited, each
- * visit being a few more round trips: visiting the whole block made every
- * pass of a 64-slot ring cost ~100 us on the H100, the latency of one
- * slot. The bit mask goes through l->copy, which the visits overwrite
- * only after every work-item has its own copy. 1 when one had work. */
+/* 1 in the work-item that polls a slot of [first, end) seen PUBLISHED,
+ * end - first <= VIR0_WG: one read per work-item polls them all at once
+ * (host memory on NVIDIA: one PCIe round trip). */
+static int published(const struct launch *l, uint first, uint end)
+{
+	uint s = first + get_local_id(0);
+	return s < end && l->ring[s * SLOT_WORDS] == ST_PUBLISHED;
+}
+
+/* Visit the slots of [first, end) that published() saw PUBLISHED (`mine`)
+ * and only those, each visit being a few more round trips: visiting the
+ * whole block made every pass of a 64-slot ring cost ~100 us on the H100,
+ * the latency of one slot. The bit mask goes through l->copy, which the
+ * visits overwrite only after every work-item has its own copy. 1 when
+ * one had work. */
 #define SEEN_WORDS ((VIR0_WG + 31u) / 32u)
-static int visit_published(const struct launch *l, uint first, uint end,
+static int visit_published(const struct launch *l, uint first, int mine,
 			   __local struct shared *sh, uint *turn)
 {
 	const uint lid = get_local_id(0);
-	uint s = first + lid;
-	int mine = s < end && l->ring[s * SLOT_WORDS] == ST_PUBLISHED;
 	if (!group_any(mine, sh, turn))
 		return 0;
 	for (uint i = lid; i < SEEN_WORDS; i += VIR0_WG)
@@ -629,13 +711,7 @@ static void run_lean(const struct launch *l, uint s)
 	if (w[0] != ST_PUBLISHED)
 		return;
 	wait_fence(l, s);
-	uint fault = slot_fault(l, w);
-	if (fault) {
-		slot_fail(l, slot, fault);
-		return;
-	}
-	run_builtin(l, w + 4, w[1]);
-	slot_complete(l, slot, w[1]);
+	finish_builtin(l, slot, w, slot_fault(l, w, tenant_word(l, w[2])));
 }
 
 /* Slots a work-group takes per ticket: every ticket is an atomic on one
@@ -732,61 +808,74 @@ static ulong device_ns(void)
 }
 #endif
 
-/* 1 when work-group 0 has been idle long enough to leave: more than
+/* 1 when poller 0 has been idle long enough to leave: more than
  * `idle_spins` passes, and on NVIDIA at least IDLE_NS since the pass that
- * last found work (`since`, work-item 0's clock, decides for the
- * work-group). */
-static int idle_over(uint idle, uint idle_spins, ulong *since, __local struct shared *sh)
+ * last found work (`since`). Work-item 0, whose clock decides for the
+ * work-group. */
+static int idle_over(uint idle, uint idle_spins, ulong *since)
 {
 #ifdef VIR0_PTX_FENCES
-	uint leave = 0u;
-	if (get_local_id(0) == 0) {
-		ulong now = device_ns();
-		if (idle == 0u)
-			*since = now;
-		leave = idle > idle_spins && now - *since >= IDLE_NS;
-	}
-	return group_share(leave, sh) != 0u;
+	ulong now = device_ns();
+	if (idle == 0u)
+		*since = now;
+	return idle > idle_spins && now - *since >= IDLE_NS;
 #else
 	(void)since;
-	(void)sh;
 	return idle > idle_spins;
 #endif
 }
 
+/* What a resident poller's pass starts with (poll_resident). */
+enum { POLL_ON, POLL_SHUTDOWN, POLL_IDLE };
+
 /* A resident poller: work-group g of `pollers` polls its own range of
  * the ring, so claims and built-ins of different ranges run side by side
- * instead of one claimer taking every slot in turn. Poller 0 alone
- * decides the idle exit: a pass is idle when it found nothing and no
- * other poller counted work (SS_ACTIVITY) since its last pass. Then it
- * sets SHUTDOWN, every work-group leaves, and the host relaunches the
- * kernel when it next publishes. */
+ * instead of one claimer taking every slot in turn. A pass issues its
+ * reads together: the statuses of its first block of slots and, by
+ * work-item 0, SHUTDOWN and (poller 0) the activity count, so that their
+ * latencies overlap (one round trip to host memory a pass, not three
+ * dependent reads), and work-item 0 shares what to do in one word.
+ * Poller 0 alone decides the idle exit: a pass is idle when the one
+ * before found nothing and no other poller counted work (SS_ACTIVITY)
+ * since. Then it sets SHUTDOWN, every work-group leaves, and the host
+ * relaunches the kernel when it next publishes. */
 static void poll_resident(const struct launch *l, uint g, uint pollers, uint idle_spins,
 			  __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *shutdown = &l->control[CTRL_SHUTDOWN];
 	volatile __global uint *activity = &l->state[SS_ACTIVITY];
+	const uint lid = get_local_id(0);
 	uint per = (l->nslots + pollers - 1u) / pollers;
 	uint first = g * per, end = min(first + per, l->nslots);
-	uint seen = 0u;
+	uint seen = 0u, idle = 0u;
+	int found = 1;
 	ulong since = 0;
-	for (uint idle = 0; g != 0u || !idle_over(idle, idle_spins, &since, sh);) {
-		if (group_share(get_local_id(0) == 0 ? *shutdown : 0u, sh))
-			return;
-		int found = 0;
-		for (uint at = first; at < end; at += VIR0_WG)
-			found |= visit_published(l, at, min(at + VIR0_WG, end), sh, turn);
-		if (g != 0u) {
-			if (found && get_local_id(0) == 0)
-				atomic_inc(activity);
-			continue;
+	for (;;) {
+		uint what = POLL_ON, now = 0u;
+		if (lid == 0) {
+			what = *shutdown ? POLL_SHUTDOWN : POLL_ON;
+			now = g == 0u ? *activity : 0u;
 		}
-		uint now = group_share(get_local_id(0) == 0 ? *activity : 0u, sh);
-		idle = found || now != seen ? 0u : idle + 1u;
-		seen = now;
+		int mine = published(l, first, min(first + VIR0_WG, end));
+		if (lid == 0 && g == 0u) {
+			idle = found || now != seen ? 0u : idle + 1u;
+			seen = now;
+			what = idle_over(idle, idle_spins, &since) ? POLL_IDLE : what;
+		}
+		what = group_share(what, sh);
+		if (what == POLL_IDLE)
+			break;
+		if (what == POLL_SHUTDOWN)
+			return;
+		found = visit_published(l, first, mine, sh, turn);
+		for (uint at = first + VIR0_WG; at < end; at += VIR0_WG)
+			found |= visit_published(l, at, published(l, at, min(at + VIR0_WG, end)),
+						 sh, turn);
+		if (g != 0u && found && lid == 0)
+			atomic_inc(activity);
 	}
 	/* SHUTDOWN for the others, then the ring's ALIVE word for the host. */
-	if (get_local_id(0) == 0) {
+	if (lid == 0) {
 		atomic_xchg(shutdown, 1u);
 		SYSTEM_FENCE();
 		l->ring[l->ring_words + RING_ALIVE] = 0u;

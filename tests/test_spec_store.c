@@ -346,6 +346,37 @@ START_TEST(clear_and_a_missing_directory)
 }
 END_TEST
 
+/* `tasks` planned and recorded on a shape of two variants taking us[v]
+ * each, outputs equal; the time reached. */
+static uint64_t race(struct starpu_vir0_spec_shape *shape,
+		     const struct starpu_vir0_spec_config *config, const double *us, int tasks)
+{
+	uint64_t now = 0;
+	for (int t = 0; t < tasks; t++) {
+		struct starpu_vir0_spec_plan plan;
+		starpu_vir0_spec_plan(shape, config, now += 10, &plan);
+		ck_assert_int_eq(starpu_vir0_spec_record(shape, config, &plan, us[plan.variant],
+							 us[plan.scratch % 2], STARPU_VIR0_SPEC_EQUAL,
+							 now, NULL, NULL), 0);
+	}
+	return now;
+}
+
+/* The shape saved to a store, then a fresh shape recalled from it, as a
+ * second process would. */
+static void remember_and_recall(struct starpu_vir0_spec_shape *shape,
+				const struct starpu_vir0_spec_config *config, const char **names)
+{
+	struct starpu_vir0_spec_store *store = loaded(NULL);
+	ck_assert_int_eq(starpu_vir0_spec_remember(shape, store, "shape", "cpu:test", 1000, NULL), 0);
+	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, NULL), 0);
+	starpu_vir0_spec_store_destroy(store);
+	store = loaded(NULL);
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(shape, 2, names, 3, NULL), 0);
+	starpu_vir0_spec_recall(shape, config, store, "shape", "cpu:test");
+	starpu_vir0_spec_store_destroy(store);
+}
+
 /* A second run starts from the adopted variant without racing again. */
 START_TEST(second_run_starts_adopted)
 {
@@ -356,24 +387,9 @@ START_TEST(second_run_starts_adopted)
 	const double us[] = { 1000, 500 };
 	struct starpu_vir0_spec_shape shape;
 	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
-	uint64_t now = 0;
-	for (int t = 0; t < 100; t++) {
-		struct starpu_vir0_spec_plan plan;
-		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
-		ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, us[plan.variant],
-							 us[plan.scratch % 2], STARPU_VIR0_SPEC_EQUAL,
-							 now, NULL, NULL), 0);
-	}
+	uint64_t now = race(&shape, &config, us, 100);
 	ck_assert_uint_eq(shape.baseline, 1);
-	struct starpu_vir0_spec_store *store = loaded(NULL);
-	ck_assert_int_eq(starpu_vir0_spec_remember(&shape, store, "shape", "cpu:test", 1000, NULL), 0);
-	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, NULL), 0);
-	starpu_vir0_spec_store_destroy(store);
-
-	store = loaded(NULL);
-	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
-	starpu_vir0_spec_recall(&shape, &config, store, "shape", "cpu:test");
-	starpu_vir0_spec_store_destroy(store);
+	remember_and_recall(&shape, &config, names);
 	ck_assert_uint_eq(shape.baseline, 1);
 	ck_assert_uint_eq(shape.arrivals.prior_per_run, 100);
 	/* Placement knows the adopted variant's time before this run times
@@ -406,24 +422,9 @@ START_TEST(second_run_knows_the_original_when_nothing_was_adopted)
 	struct starpu_vir0_spec_shape shape;
 	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
 	shape.pairs_only = 1;
-	uint64_t now = 0;
-	for (int t = 0; t < 40; t++) {
-		struct starpu_vir0_spec_plan plan;
-		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
-		ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, us[plan.variant],
-							 us[plan.scratch % 2], STARPU_VIR0_SPEC_EQUAL,
-							 now, NULL, NULL), 0);
-	}
+	race(&shape, &config, us, 40);
 	ck_assert_int_eq(shape.variants[1].status, STARPU_VIR0_SPEC_REJECTED);
-	struct starpu_vir0_spec_store *store = loaded(NULL);
-	ck_assert_int_eq(starpu_vir0_spec_remember(&shape, store, "shape", "cpu:test", 1000, NULL), 0);
-	ck_assert_int_eq(starpu_vir0_spec_store_save(store, NULL, NULL), 0);
-	starpu_vir0_spec_store_destroy(store);
-
-	store = loaded(NULL);
-	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 3, NULL), 0);
-	starpu_vir0_spec_recall(&shape, &config, store, "shape", "cpu:test");
-	starpu_vir0_spec_store_destroy(store);
+	remember_and_recall(&shape, &config, names);
 	ck_assert_uint_eq(shape.baseline, 0);
 	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 0), 1000);
 	ck_assert_double_eq(starpu_vir0_spec_variant_mean(&shape, 1), 2000);

@@ -315,10 +315,11 @@ static void run_one(const struct launch *l, struct chunk *c, uint chunk,
 
 /* Take chunks of a claimed RUN_VIR0 slot (generation in `marker`) until
  * none is left; `mine` is a chunk the caller, its claimer, already took
- * (its copy is in l->copy), or NO_CHUNK. The interpreter is inlined
+ * (its copy is in l->copy), or NO_CHUNK; `alone` (runs_alone): `mine` is
+ * the slot's one chunk, shared with nobody. The interpreter is inlined
  * here only: a second call site doubled the kernel for the compilers. */
 static void help_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
-		      uint *turn, uint mine)
+		      uint *turn, uint mine, int alone)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
 	volatile __global uint *st = l->state + s * l->state_stride;
@@ -355,12 +356,12 @@ static void help_slot(const struct launch *l, uint s, uint marker, __local struc
 		if (lid == 0) {
 			DEVICE_FENCE();
 			/* Alone, or the slot's one chunk: no other chunk to count. */
-			if (l->alone || nchunks == 1u ||
+			if (alone || nchunks == 1u ||
 			    atomic_add(&st[SS_DONE], end - first) + (end - first) == nchunks)
 				slot_complete(l, slot, OP_RUN_VIR0);
 		}
 		/* Alone, the slot's one chunk was `mine`. */
-		if (l->alone)
+		if (alone)
 			return;
 	}
 }
@@ -418,10 +419,23 @@ static void finish_builtin(const struct launch *l, volatile __global uint *slot,
 	slot_complete(l, slot, w[1]);
 }
 
+/* 1 when the work-group that visits the slot whose words are `slot` runs
+ * it alone: every slot of MODE_BATCH (its ticket made it ours), and in
+ * the resident kernel a built-in other than BATCH_FENCE or a RUN_VIR0
+ * slot of one chunk: no other work-group visits a slot of a poller's
+ * range (poll_resident), and helpers only take chunks a claimer opened in
+ * the state. Such a slot needs no CAS on its claim, no copy in the
+ * state, no chunk counters. */
+static int runs_alone(const struct launch *l, __local const uint *slot)
+{
+	return l->alone || (l->persistent && slot[1] != OP_BATCH_FENCE &&
+			    (slot[1] != OP_RUN_VIR0 || slot[4 + ARG_NCHUNKS] == 1u));
+}
+
 /* Slot `s` was claimed by this work-group (generation in `marker`), its
  * words in l->copy (visit_slot): copy them and its descriptors into the
- * state, then fault it, run a built-in, or open its chunks to every
- * work-group. */
+ * state (unless it runs alone), then fault it, run a built-in, or open
+ * its chunks to every work-group. */
 static void claim_slot(const struct launch *l, uint s, uint marker, __local struct shared *sh,
 		       uint *turn)
 {
@@ -429,12 +443,13 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	volatile __global uint *st = l->state + s * l->state_stride;
 	const uint lid = get_local_id(0);
 	const uint want = VALID | (marker & GEN_MASK) << 24;
-	if (lid == 0 && !l->alone) {
+	const int alone = runs_alone(l, l->copy);
+	if (lid == 0 && !alone) {
 		st[SS_PROGRESS] = 0u;
 		DEVICE_FENCE();
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
-	for (uint i = lid; i < SLOT_WORDS && !l->alone; i += VIR0_WG)
+	for (uint i = lid; i < SLOT_WORDS && !alone; i += VIR0_WG)
 		st[SS_SLOT + i] = l->copy[i];
 	uint op = l->copy[1];
 	uint fault = 0u, nb = 0u, w[SLOT_WORDS];
@@ -456,7 +471,7 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	for (uint i = lid; i < 4u * nb; i += VIR0_WG) {
 		uint w = read ? l->ring[desc + i] : l->copy[COPY_DESC + i];
 		l->copy[COPY_DESC + i] = w;
-		if (!l->alone)
+		if (!alone)
 			st[SS_DESC + i] = w;
 	}
 	GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE);
@@ -473,20 +488,20 @@ static void claim_slot(const struct launch *l, uint s, uint marker, __local stru
 	int solo = runs && l->copy[4 + ARG_NCHUNKS] == 1u;
 	if (lid == 0) {
 		DEVICE_FENCE();
-		if (runs && !l->alone) {
+		if (runs && !alone) {
 			/* A solo slot's one chunk is taken already: 1. */
 			st[SS_DONE] = 0u;
 			DEVICE_FENCE();
 			atomic_xchg(&st[SS_PROGRESS], want | (solo ? 1u : 0u));
 		} else if (!runs) {
 			/* Nothing to help with: waiting helpers leave. */
-			if (!l->alone)
+			if (!alone)
 				atomic_xchg(&st[SS_PROGRESS], want | NO_CHUNK);
 			finish_builtin(l, slot, w, fault);
 		}
 	}
 	if (runs)
-		help_slot(l, s, marker, sh, turn, solo ? 0u : NO_CHUNK);
+		help_slot(l, s, marker, sh, turn, solo ? 0u : NO_CHUNK, alone);
 }
 
 enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE, ACT_LEAN };
@@ -525,10 +540,8 @@ static void visit_read(const struct launch *l, uint s)
  * needs this visit. The claim is a CAS on the slot's state word in device
  * memory, keyed by the generation; its old value is read beside the
  * slot's words, so their latencies overlap (the CAS checks it anyway).
- * A resident built-in other than BATCH_FENCE runs at once (ACT_LEAN) by
- * work-item 0, with no CAS and no state but the claim word: the range of
- * the ring a poller polls is its own (poll_resident) and helpers look at
- * RUN_VIR0 slots only, so no other work-group visits the slot. */
+ * A resident slot that runs alone (runs_alone) is claimed by a plain
+ * store, and a built-in one then runs at once by work-item 0 (ACT_LEAN). */
 static int visit_slot(const struct launch *l, uint s, __local struct shared *sh, uint *turn)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
@@ -545,20 +558,23 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 		marker = VALID | (l->copy[4 + ARG_GENERATION] & GEN_MASK);
 		act = ACT_HELP;
 		if (claim != marker) {
-			if (op == OP_BATCH_FENCE)
+			if (op == OP_BATCH_FENCE) {
 				act = ACT_FENCE;
-			else if (l->persistent && op != OP_RUN_VIR0)
-				act = ACT_LEAN;
-			else if (l->alone || atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim)
+			} else if (l->alone) {
 				act = ACT_CLAIM;
+			} else if (runs_alone(l, l->copy)) {
+				/* The generation's claim, for a later visit (a
+				 * slot 128 publishes on must not find it). */
+				st[SS_CLAIM] = marker;
+				act = op == OP_RUN_VIR0 ? ACT_CLAIM : ACT_LEAN;
+			} else if (atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim) {
+				act = ACT_CLAIM;
+			}
 		}
 		if (act == ACT_LEAN) {
 			uint w[SLOT_WORDS];
 			for (uint i = 0; i < SLOT_WORDS; i++)
 				w[i] = l->copy[i];
-			/* The generation's claim, for a later visit (a
-			 * RUN_VIR0 slot 128 publishes on must not find it). */
-			st[SS_CLAIM] = marker;
 			uint tenant = w[2] < CTRL_TENANTS ? l->copy[COPY_TENANTS + w[2]] : 0u;
 			finish_builtin(l, slot, w, slot_fault(l, w, tenant));
 		}
@@ -569,7 +585,7 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 	if (act == ACT_CLAIM)
 		claim_slot(l, s, marker, sh, turn);
 	if (act == ACT_HELP)
-		help_slot(l, s, marker, sh, turn, NO_CHUNK);
+		help_slot(l, s, marker, sh, turn, NO_CHUNK, 0);
 	if (act == ACT_FENCE) {
 		wait_before(l, s);
 		if (get_local_id(0) == 0 && atomic_cmpxchg(&st[SS_CLAIM], claim, marker) == claim) {
@@ -640,7 +656,8 @@ static void help_resident(const struct launch *l, __local struct shared *sh, uin
 				volatile __global uint *st = l->state + t * l->state_stride;
 				uint want = group_share(get_local_id(0) == 0 ? st[SS_PROGRESS] : 0u, sh);
 				if (want & VALID)
-					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn, NO_CHUNK);
+					help_slot(l, t, VALID | (want >> 24 & GEN_MASK), sh, turn,
+						  NO_CHUNK, 0);
 			}
 		}
 }

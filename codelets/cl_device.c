@@ -20,8 +20,9 @@
 
 /* GPUs: 128 work-items x 8 lanes, at most 64 lanes each (the H200, with
  * NVIDIA_OPTIONS: saxpy 0.42x of the JIT against 0.27x with 4 lanes,
- * vector add 0.71x against 0.44x; 16 lanes were slower than 8). CPUs (PoCL): one work-item per work-group with many lanes,
- * up to a whole VIR0 workgroup of 1024: PoCL cannot form its work-item
+ * vector add 0.71x against 0.44x; 16 lanes were slower than 8). CPUs
+ * (PoCL): one work-item per work-group with many lanes, up to a whole
+ * VIR0 workgroup of 1024: PoCL cannot form its work-item
  * loops around barriers inside the interpreter's loop, and a work-group
  * of one needs no barrier. */
 #define GPU_WG 128u

@@ -647,8 +647,9 @@ static void run_scratch(const struct chunk *c, __global uint *regs, __global uch
  * memory. Not inlined: the kernel reaches it from three places (a batch,
  * the resident loop, a one-chunk slot), and three copies of the two
  * interpreters took NVIDIA's compiler 95 s to build. */
-__attribute__((noinline)) static void run_chunk(const struct chunk *c, __global uint *regs, __global uchar *const *mems,
-		      __local uchar *wgmem, __local struct shared *sh, uint *turn)
+__attribute__((noinline)) static void run_chunk(const struct chunk *c, __global uint *regs,
+						__global uchar *const *mems, __local uchar *wgmem,
+						__local struct shared *sh, uint *turn)
 {
 	if (c->ne == VIR0_LANES && c->nregs <= FAST_REGS && c->prog[PH_NESTING] <= FAST_DEPTH)
 		run_private(c, mems, wgmem, sh, turn);

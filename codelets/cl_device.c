@@ -192,7 +192,7 @@ static int build_with(vir0_cl_device *dev, const char *options, const char *cach
 /* On NVIDIA the device- and system-wide fences are PTX (megakernel.cl);
  * a driver that refuses the asm gets mem_fence, with a warning. Both go
  * through the disk cache of program binaries (cl_binary_cache.c), in the
- * JIT's directory: a cold build takes seconds on PoCL, about 10 s on
+ * JIT's directory: a cold build takes seconds on PoCL, 10-17 s on
  * the H200. */
 static int build(vir0_cl_device *dev, struct vir0_error *err)
 {

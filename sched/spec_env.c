@@ -61,6 +61,7 @@ void starpu_vir0_spec_config_read(struct starpu_vir0_spec_config *config)
 	config->alpha = env_fraction("VIR0_SPEC_ALPHA", d.alpha, 1e-9, 0.5, 0);
 	config->backoff = vir0_env_u32("VIR0_SPEC_BACKOFF", d.backoff, 1, 1u << 30);
 	config->recheck = env_fraction("VIR0_SPEC_RECHECK", d.recheck, 0, 1, 1);
+	config->budget = env_fraction("VIR0_SPEC_BUDGET", d.budget, 0, 1, 1);
 	if (config->max_pairs < config->min_samples) {
 		fprintf(stderr, "starpu-vir0: VIR0_SPEC_MAX_PAIRS=%u is below VIR0_SPEC_MIN_SAMPLES=%u; "
 			"using %u\n", config->max_pairs, config->min_samples, config->min_samples);

@@ -46,18 +46,53 @@ static void race_reset(struct starpu_vir0_spec_shape *shape, unsigned candidate)
 		shape->variants[candidate].status = STARPU_VIR0_SPEC_RACING;
 }
 
-/* The next variant allowed to race: untried, or rejected with its backoff
- * over, lowest first. */
-static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape)
+/* What a task of variant `v` is expected to take: its own mean (this run,
+ * else the store's), else, for a rewrite named "E+R", the mean of engine
+ * E's variant: a rewrite seldom moves its engine's time by much, where a
+ * JIT kernel against the interpreter may move it 100x. NaN if unknown. */
+static double expected_us(const struct starpu_vir0_spec_shape *shape, unsigned v)
 {
+	double us = starpu_vir0_spec_variant_mean(shape, v);
+	const char *name = shape->variants[v].name, *plus = strchr(name, '+');
+	if (!isnan(us) || !plus)
+		return us;
+	for (unsigned e = 0; e < shape->nvariants; e++)
+		if (!strncmp(shape->variants[e].name, name, (size_t)(plus - name)) &&
+		    shape->variants[e].name[plus - name] == '\0')
+			return starpu_vir0_spec_variant_mean(shape, e);
+	return NAN;
+}
+
+/* The next variant allowed to race: untried, or rejected with its backoff
+ * over, lowest first; when racing by evidence, one expected slower than
+ * the baseline only while its race fits the budget (spec_rule.h). */
+static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
+			       const struct starpu_vir0_spec_config *config, uint64_t now_us)
+{
+	double base_us = NAN, remaining = 0;
+	if (config->mode == STARPU_VIR0_SPEC_RACE) {
+		base_us = starpu_vir0_spec_variant_mean(shape, shape->baseline);
+		remaining = starpu_vir0_spec_remaining(&shape->arrivals, now_us);
+	}
 	for (unsigned v = 0; v < shape->nvariants; v++) {
 		const struct starpu_vir0_spec_variant *variant = &shape->variants[v];
-		if (variant->status == STARPU_VIR0_SPEC_UNTRIED ||
-		    (variant->status == STARPU_VIR0_SPEC_REJECTED &&
-		     shape->arrivals.count >= variant->retry_at))
+		if ((variant->status == STARPU_VIR0_SPEC_UNTRIED ||
+		     (variant->status == STARPU_VIR0_SPEC_REJECTED &&
+		      shape->arrivals.count >= variant->retry_at)) &&
+		    starpu_vir0_spec_race_affordable(base_us, expected_us(shape, v), remaining, config))
 			return v;
 	}
 	return STARPU_VIR0_SPEC_NONE;
+}
+
+/* Whether this arrival of an adopted shape runs as a re-check pair. */
+static int recheck_due(const struct starpu_vir0_spec_shape *shape,
+		       const struct starpu_vir0_spec_config *config)
+{
+	double fraction = starpu_vir0_spec_recheck_fraction(
+		starpu_vir0_spec_variant_mean(shape, shape->baseline),
+		starpu_vir0_spec_variant_mean(shape, shape->previous), config);
+	return starpu_vir0_spec_recheck_due(shape->seed, shape->arrivals.count, fraction);
 }
 
 static void plan_one(struct starpu_vir0_spec_plan *plan, unsigned variant)
@@ -103,7 +138,7 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 		return;
 	}
 	if (shape->candidate == STARPU_VIR0_SPEC_NONE &&
-	    (shape->candidate = next_candidate(shape)) != STARPU_VIR0_SPEC_NONE)
+	    (shape->candidate = next_candidate(shape, config, now_us)) != STARPU_VIR0_SPEC_NONE)
 		race_reset(shape, shape->candidate);
 	plan->epoch = shape->epoch;
 	unsigned base = shape->baseline, cand = shape->candidate;
@@ -129,7 +164,7 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 		plan_one(plan, shape->arrivals.count % 2 ? cand : base);
 	} else if (shape->previous != STARPU_VIR0_SPEC_NONE &&
 		   shape->variants[base].compile.done &&
-		   starpu_vir0_spec_recheck_due(shape->seed, shape->arrivals.count, config)) {
+		   recheck_due(shape, config)) {
 		plan_pair(plan, base, shape->previous);
 	} else if (!shape->variants[base].compile.done) {
 		/* Adopted from the store, still building. */

@@ -41,6 +41,7 @@ void starpu_vir0_spec_config_default(struct starpu_vir0_spec_config *config)
 		.alpha = 0.002,
 		.backoff = 64,
 		.recheck = 1.0 / 128,
+		.budget = 0.1,
 	};
 }
 
@@ -225,15 +226,30 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival,
-				 const struct starpu_vir0_spec_config *config)
+int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival, double fraction)
 {
-	if (!(config->recheck > 0))
+	if (!(fraction > 0))
 		return 0;
-	double threshold = ldexp(config->recheck, 64);
+	double threshold = ldexp(fraction, 64);
 	if (threshold >= 18446744073709549568.0) /* the largest double below 2^64 */
 		return 1;
 	return splitmix64(seed ^ splitmix64(arrival)) < (uint64_t)threshold;
+}
+
+int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double remaining,
+				     const struct starpu_vir0_spec_config *config)
+{
+	if (!(candidate_us > baseline_us)) /* not expected slower, or unknown */
+		return 1;
+	return (double)config->min_samples * candidate_us <= config->budget * remaining * baseline_us;
+}
+
+double starpu_vir0_spec_recheck_fraction(double baseline_us, double previous_us,
+					 const struct starpu_vir0_spec_config *config)
+{
+	if (!(previous_us > 0) || !(baseline_us > 0))
+		return config->recheck;
+	return fmin(config->recheck, config->budget * baseline_us / previous_us);
 }
 
 const char *starpu_vir0_spec_verdict_name(enum starpu_vir0_spec_verdict verdict)

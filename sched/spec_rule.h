@@ -28,6 +28,8 @@ struct starpu_vir0_spec_config {
 	double alpha;          /* bound on each wrong verdict's probability (0.002) */
 	unsigned backoff;      /* arrivals before the first retry of a reject (64) */
 	double recheck;        /* fraction of an adopted shape's tasks re-checked (1/128) */
+	double budget;         /* share of a shape's expected time that racing a
+				* variant expected slower may cost (0.1) */
 };
 
 /* Pairs a race keeps: max_pairs is at most this. */
@@ -148,9 +150,25 @@ uint64_t starpu_vir0_spec_retry_at(uint64_t at, unsigned rejections,
 
 /* Whether arrival number `arrival` of an adopted shape is re-checked (a
  * pair against the former baseline): a hash of (seed, arrival) below
- * recheck * 2^64, so the same run re-checks the same tasks. */
-int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival,
-				 const struct starpu_vir0_spec_config *config);
+ * fraction * 2^64, so the same run re-checks the same tasks. */
+int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival, double fraction);
+
+/* Whether a race of a candidate expected to take `candidate_us` a task
+ * against a baseline of `baseline_us` may open, `remaining` dispatches
+ * being expected: yes unless the candidate is expected slower and its
+ * min_samples pairs (each runs it beside the baseline) would cost more
+ * than `budget` of the baseline's remaining time. An unknown time (NaN)
+ * says yes: racing is how it becomes known. */
+int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double remaining,
+				     const struct starpu_vir0_spec_config *config);
+
+/* The fraction of an adopted shape's tasks re-checked when the baseline
+ * takes `baseline_us` and the former one `previous_us`: `recheck`, lowered
+ * so that the re-check pairs cost at most `budget` of the shape's time (a
+ * JIT kernel 100x faster than the interpreter it replaced is re-checked
+ * 100x less often). */
+double starpu_vir0_spec_recheck_fraction(double baseline_us, double previous_us,
+					 const struct starpu_vir0_spec_config *config);
 
 /* Stable lowercase names ("adopt", "faster", "race"), for reports. */
 const char *starpu_vir0_spec_verdict_name(enum starpu_vir0_spec_verdict verdict);

@@ -427,6 +427,7 @@ START_TEST(reject_backs_off_exponentially)
 	const char *names[] = { "interp", "slow" };
 	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 1, NULL), 0);
 	const double us[] = { 1000, 2000 };
+	config.budget = 1; /* the backoff alone (a 2x loser fits this budget) */
 	uint64_t now = 0;
 	unsigned ran = 0;
 	drive_until(&shape, us, &now, STARPU_VIR0_SPEC_REJECTED, &ran);
@@ -514,15 +515,73 @@ END_TEST
 START_TEST(recheck_fraction)
 {
 	unsigned due = 0;
-	config.recheck = 1.0 / 128;
 	for (uint64_t a = 0; a < 128000; a++)
-		due += starpu_vir0_spec_recheck_due(42, a, &config);
+		due += starpu_vir0_spec_recheck_due(42, a, 1.0 / 128);
 	ck_assert_uint_gt(due, 800);
 	ck_assert_uint_lt(due, 1200);
-	config.recheck = 0;
-	ck_assert_int_eq(starpu_vir0_spec_recheck_due(42, 1, &config), 0);
-	config.recheck = 1;
-	ck_assert_int_eq(starpu_vir0_spec_recheck_due(42, 1, &config), 1);
+	ck_assert_int_eq(starpu_vir0_spec_recheck_due(42, 1, 0), 0);
+	ck_assert_int_eq(starpu_vir0_spec_recheck_due(42, 1, 1), 1);
+	/* The former baseline 2x slower: VIR0_SPEC_RECHECK as set; 276x
+	 * slower: the budget's share of the shape's time, 0.1 / 276. */
+	ck_assert(starpu_vir0_spec_recheck_fraction(500, 1000, &config) == 1.0 / 128);
+	ck_assert_double_eq_tol(starpu_vir0_spec_recheck_fraction(21, 5800, &config),
+				0.1 * 21 / 5800, 1e-12);
+	ck_assert(starpu_vir0_spec_recheck_fraction(NAN, 5800, &config) == 1.0 / 128);
+	ck_assert(starpu_vir0_spec_recheck_fraction(21, NAN, &config) == 1.0 / 128);
+}
+END_TEST
+
+START_TEST(race_budget)
+{
+	/* Not expected slower, or unknown: races. */
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 500, 0, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 1000, 0, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, NAN, 0, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(NAN, 5000, 0, &config));
+	/* Slower: its 8 pairs against 10 % of what is left. */
+	ck_assert(!starpu_vir0_spec_race_affordable(21, 5800, 150, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1200, 95, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 1200, 96, &config));
+	config.budget = 0;
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1001, 1e9, &config));
+}
+END_TEST
+
+/* The H200's case (bench_spec's lcg): once a JIT kernel 276x faster than
+ * the interpreter is adopted, interpreted rewrites (expected at their
+ * engine's time) never race it, the JIT's own rewrites still do. */
+START_TEST(hopeless_rewrites_do_not_race)
+{
+	struct starpu_vir0_spec_shape shape;
+	const char *names[] = { "interp", "jit", "jit+unroll", "interp+unroll" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 4, names, 3, NULL), 0);
+	const double us[] = { 5800, 21, 15, 5000 };
+	uint64_t now = 0;
+	drive(&shape, us, 2000, &now, STARPU_VIR0_SPEC_EQUAL, NULL);
+	ck_assert_uint_eq(shape.baseline, 2);
+	ck_assert_int_eq(shape.variants[3].status, STARPU_VIR0_SPEC_UNTRIED);
+	ck_assert_uint_eq(shape.variants[3].tasks + shape.variants[3].pairs, 0);
+	/* Re-checks against the JIT (the former baseline) are rare now. */
+	ck_assert_uint_lt(shape.pairs_run, 8 + 8 + 2000 / 128);
+}
+END_TEST
+
+/* A 276x loser waits until its race costs at most the budget's share of
+ * what the shape has left (about 22,000 arrivals here), not its backoff. */
+START_TEST(hopeless_loser_is_not_retried_soon)
+{
+	struct starpu_vir0_spec_shape shape;
+	const char *names[] = { "jit", "interp" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, names, 5, NULL), 0);
+	const double us[] = { 21, 5800 };
+	uint64_t now = 0;
+	unsigned ran = 0;
+	drive_until(&shape, us, &now, STARPU_VIR0_SPEC_REJECTED, &ran);
+	ck_assert_uint_eq(shape.variants[1].pairs, 8);
+	ran = 0;
+	drive(&shape, us, 20000, &now, STARPU_VIR0_SPEC_EQUAL, &ran);
+	ck_assert_uint_eq(ran, 0);
+	ck_assert_int_lt(drive_until(&shape, us, &now, STARPU_VIR0_SPEC_RACING, &ran), 4000);
 }
 END_TEST
 
@@ -536,6 +595,7 @@ START_TEST(environment)
 	setenv("VIR0_SPEC_ALPHA", "0.01", 1);
 	setenv("VIR0_SPEC_BACKOFF", "10", 1);
 	setenv("VIR0_SPEC_RECHECK", "0.5", 1);
+	setenv("VIR0_SPEC_BUDGET", "5%", 1);
 	starpu_vir0_spec_config_read(&config);
 	ck_assert_int_eq(config.mode, STARPU_VIR0_SPEC_FORCE_SPECULATIVE);
 	ck_assert_uint_eq(config.min_samples, 12);
@@ -543,12 +603,14 @@ START_TEST(environment)
 	ck_assert_uint_eq(config.verify_pairs, 2);
 	ck_assert_uint_eq(config.max_pairs, 100);
 	ck_assert_uint_eq(config.backoff, 10);
+	ck_assert(config.budget == 0.05);
 	/* Bad values warn and keep the defaults. */
 	const char *bad[][2] = {
 		{ "VIR0_SPEC", "fast" }, { "VIR0_SPEC_MIN_SAMPLES", "0" },
 		{ "VIR0_SPEC_MARGIN", "1" }, { "VIR0_SPEC_VERIFY_PAIRS", "-1" },
 		{ "VIR0_SPEC_MAX_PAIRS", "257" }, { "VIR0_SPEC_ALPHA", "0.5" },
 		{ "VIR0_SPEC_BACKOFF", "x" }, { "VIR0_SPEC_RECHECK", "nan" },
+		{ "VIR0_SPEC_BUDGET", "1.5" },
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++)
 		setenv(bad[i][0], bad[i][1], 1);
@@ -559,7 +621,8 @@ START_TEST(environment)
 	ck_assert(config.mode == d.mode && config.min_samples == d.min_samples &&
 		  config.margin == d.margin && config.verify_pairs == d.verify_pairs &&
 		  config.max_pairs == d.max_pairs && config.alpha == d.alpha &&
-		  config.backoff == d.backoff && config.recheck == d.recheck);
+		  config.backoff == d.backoff && config.recheck == d.recheck &&
+		  config.budget == d.budget);
 	setenv("VIR0_SPEC", "off", 1);
 	setenv("VIR0_SPEC_MIN_SAMPLES", "100", 1);
 	setenv("VIR0_SPEC_MAX_PAIRS", "50", 1);
@@ -678,6 +741,9 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, recheck_reopens_on_drift);
 	tcase_add_test(tc, modes);
 	tcase_add_test(tc, recheck_fraction);
+	tcase_add_test(tc, race_budget);
+	tcase_add_test(tc, hopeless_rewrites_do_not_race);
+	tcase_add_test(tc, hopeless_loser_is_not_retried_soon);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, bad_ladders_are_refused);
 	tcase_add_test(tc, a_burst_plans_only_the_pairs_a_race_can_use);

@@ -23,7 +23,9 @@
  *                original in pairs (VIR0_SPEC_MARGIN=0.99: none adopted,
  *                every one timed, compile included), the fastest mean is
  *                written into a store as the adopted variant, every other
- *                as rejected, and the oracle run starts from it
+ *                as rejected, and the oracle run starts from it (a fresh
+ *                store each round: its JIT disk cache starts as empty as
+ *                the cold race's, so both pay the same compiles)
  *
  * Compile cost: the JIT compile times the cold race run measured (empty
  * JIT disk cache; run with POCL_KERNEL_CACHE=0 for PoCL's own cache cold,
@@ -447,14 +449,18 @@ int main(int argc, char **argv)
 				      .home = dirs[0] };
 	run_strategy(&calibrate, tasks);
 	run_strategy(&measure, tasks);
-	unsigned adopted = write_oracle(dirs[3], dirs[4]);
-	unsigned cold_n = 0, warm_n = 0;
+	unsigned adopted = 0, cold_n = 0, warm_n = 0;
 	double cold_ms = 0, warm_ms = 0;
-	char race_home[96];
+	char race_home[96], oracle_home[96];
 	race.home = warm.home = race_home;
+	oracle.home = oracle_home;
 	for (int r = 0; r < rounds; r++) {
-		/* An empty store (and JIT disk cache) for each round's cold race. */
+		/* An empty store (and JIT disk cache) for each round's cold race;
+		 * the oracle's store written afresh, its JIT disk cache as empty
+		 * as the cold race's. */
 		snprintf(race_home, sizeof race_home, "%s/round%d", dirs[2], r);
+		snprintf(oracle_home, sizeof oracle_home, "%s/round%d", dirs[4], r);
+		adopted = write_oracle(dirs[3], oracle_home);
 		run_strategy(&interpret, tasks);
 		run_strategy(&speculative, tasks);
 		run_strategy(&race, tasks);

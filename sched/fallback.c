@@ -117,7 +117,8 @@ static double expected_us(const struct pull *pull, struct starpu_task *task, int
 	unsigned nimpl;
 	if (!starpu_worker_can_execute_task_first_impl(workerid, task, &nimpl))
 		return NAN;
-	double us = starpu_vir0_speculation_estimate(task, (unsigned)workerid);
+	double us = starpu_vir0_speculation_estimate(task, (unsigned)workerid,
+						     workerid == pull->workerid);
 	if (isnan(us))
 		us = starpu_task_expected_length(
 			task, starpu_worker_get_perf_archtype(workerid, pull->sched_ctx), nimpl);

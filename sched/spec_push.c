@@ -194,7 +194,8 @@ static double plan_mean(const struct starpu_vir0_spec_entry *e, const struct sta
 	return us + (v == STARPU_VIR0_SPEC_NONE ? NAN : starpu_vir0_spec_variant_mean(&e->ladder, v));
 }
 
-double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid)
+double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid,
+					int pulling)
 {
 	struct starpu_vir0_spec_state *s = starpu_vir0_spec_state_get();
 	struct starpu_vir0_shape shape;
@@ -210,11 +211,16 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 	/* A race open here counts its candidate once built, the better of
 	 * the two: a race must get tasks on its arch to end, even on an arch
 	 * slower with the baseline (its first pair comes from an unknown
-	 * time, which the placement takes). */
+	 * time, which the pulling worker takes). The other archs' workers
+	 * count the baseline's mean meanwhile: were the arch unknown to them,
+	 * it would stop competing for its tasks until that first sample. */
 	unsigned c = e->ladder.candidate;
 	if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
 		double candidate = starpu_vir0_spec_variant_mean(&e->ladder, c);
-		us = isnan(candidate) ? NAN : fmin(us, candidate);
+		if (!isnan(candidate))
+			us = fmin(us, candidate);
+		else if (pulling)
+			us = NAN;
 	}
 	STARPU_COMPONENT_MUTEX_UNLOCK(&e->lock);
 	return us;

@@ -46,10 +46,14 @@ int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid);
 /* What `task` (entered at push) is expected to take on worker `workerid`,
  * in microseconds: the mean measured (or recalled from the store) of its
  * shape's baseline on the worker's arch, which a pop there runs, or of
- * the candidate racing it there once built, whichever is less; NaN while
- * unknown (a built candidate not timed yet included). For placement
- * (fallback.c). */
-double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid);
+ * the candidate racing it there once built, whichever is less. For the
+ * worker that pulls (`pulling`), a built candidate not timed yet makes it
+ * NaN (unknown: the worker takes the task, which times the candidate);
+ * for the other archs' workers it counts as the baseline's mean, so an
+ * arch whose race waits for its first sample still competes for tasks.
+ * NaN while unknown. For placement (fallback.c). */
+double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid,
+					int pulling);
 
 /* Where variant `id` of `shape` stands on `arch` (STARPU_CPU_WORKER,
  * STARPU_OPENCL_WORKER), for tests and tools: 0 with *view filled, or

@@ -394,6 +394,7 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 {
 	int64_t adopted_at = INT64_MIN;
 	double root_us = 0, root_pairs = 0; /* the baseline sides of every race */
+	const struct starpu_vir0_spec_record *adopted = NULL;
 	for (unsigned v = 0; v < shape->nvariants; v++) {
 		struct starpu_vir0_spec_variant *variant = &shape->variants[v];
 		const struct starpu_vir0_spec_record *r =
@@ -416,6 +417,7 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 			/* Several processes may each have adopted one: the latest wins. */
 			if (r->updated > adopted_at && v != shape->baseline) {
 				adopted_at = r->updated;
+				adopted = r;
 				shape->variants[shape->baseline].status = STARPU_VIR0_SPEC_RETIRED;
 				shape->previous = 0;
 				shape->baseline = v;
@@ -445,9 +447,13 @@ void starpu_vir0_spec_recall(struct starpu_vir0_spec_shape *shape,
 	if (shape->previous == shape->baseline)
 		shape->previous = STARPU_VIR0_SPEC_NONE;
 	/* Nothing adopted: every race was against the root, so their baseline
-	 * sides are its times. */
+	 * sides are its times; else the adopted variant's were (recalled as
+	 * adopted over the root), which the budget needs for the root's
+	 * rewrites (a warm run would race them again, as if unknown). */
 	if (shape->baseline == 0 && root_pairs > 0)
 		shape->variants[0].recalled_us = root_us / root_pairs;
+	else if (adopted && adopted->pairs)
+		shape->variants[0].recalled_us = adopted->baseline_us / (double)adopted->pairs;
 }
 
 int starpu_vir0_spec_remember(const struct starpu_vir0_spec_shape *shape,

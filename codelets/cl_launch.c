@@ -98,8 +98,9 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		if (status)
 			return status;
 	}
-	/* So are the ring's buffers, but an unused one stays NULL from launch
-	 * to launch (its bit in args_set): a tiny task binds 3 of the 8. */
+	/* The ring's buffers are set every time too, but an unused one stays
+	 * NULL from launch to launch (its bit in args_set): a tiny task binds
+	 * 3 of the 8. */
 	_Static_assert(ARG_MEM0 + VIR0_CL_MAX_MEMS <= 32, "args_set has a bit per argument");
 	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS; m++) {
 		uint32_t null_bit = 1u << (ARG_MEM0 + m);

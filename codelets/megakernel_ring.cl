@@ -29,6 +29,11 @@
 #define MAX_CHUNKS 0x7FFFFFu
 /* Resident ring slots per poller (poll_resident). */
 #define POLL_SLOTS 2u
+/* Slots at the start of its range that a resident poller's pass reads
+ * whole, a word per work-item (poll_read), at most 8 (the words go in
+ * l->copy at COPY_POLL); none with fewer work-items than the tenant
+ * table, which the pass reads too. */
+#define POLL_WHOLE (VIR0_WG < 32u ? 0u : VIR0_WG >= 128u ? 8u : VIR0_WG / 16u)
 /* The kernel's `mode` argument. A batch launch whose slots are all of one
  * chunk has nothing to share: no work-group sweeps it for chunks left. */
 #define MODE_BATCH 0u
@@ -46,6 +51,8 @@
  * words of the slot's descriptor area into COPY_DESC. */
 #define COPY_TENANTS COPY_COUNTS
 #define PRELOAD_DESC 16u
+/* A resident pass's whole slots (poll_read), until its lean ones ran. */
+#define COPY_POLL COPY_DESC
 
 /* Everything one launch works with. */
 struct launch {
@@ -159,33 +166,30 @@ static void flush_counts(const struct launch *l)
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
 }
 
-/* The fence before a slot's status, after its effects and data: the
- * resident kernel's host reads them while the kernel runs (system
- * scope); a batch launch's host only once it has ended, when other
- * work-groups (a BATCH_FENCE waiting) are the only readers. */
-static void status_fence(const struct launch *l)
+/* Count the slot, then DONE (protocol steps 6 and 7). The status is a
+ * plain store after a fence, never an atomic: the ring may be host
+ * memory. A device-wide fence even in the resident kernel, whose host
+ * reads the status while it runs: a slot's effects and data are all in
+ * device memory (control words, the arena), which the host reads by DMA
+ * through the device's own memory once it saw DONE. (A system-wide fence
+ * there took 1.25 us of a resident NOP slot's 6 on the H200.) */
+static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
 {
+	count_done(l, op);
+	DEVICE_FENCE();
+	slot[0] = ST_DONE;
+}
+
+/* The slot ends in FAULT with code `fault`, a word of the ring itself,
+ * which the resident kernel's host reads beside the status: there the
+ * fence is system-wide. */
+static void slot_fail(const struct launch *l, volatile __global uint *slot, uint fault)
+{
+	slot[4 + ARG_FAULT] = fault;
 	if (l->persistent)
 		SYSTEM_FENCE();
 	else
 		DEVICE_FENCE();
-}
-
-/* Count the slot, then DONE (protocol steps 6 and 7). The status is a
- * plain store after a fence, never an atomic: the ring may be host
- * memory. */
-static void slot_complete(const struct launch *l, volatile __global uint *slot, uint op)
-{
-	count_done(l, op);
-	status_fence(l);
-	slot[0] = ST_DONE;
-}
-
-/* The slot ends in FAULT with code `fault`. */
-static void slot_fail(const struct launch *l, volatile __global uint *slot, uint fault)
-{
-	slot[4 + ARG_FAULT] = fault;
-	status_fence(l);
 	slot[0] = ST_FAULT;
 }
 
@@ -513,7 +517,10 @@ enum { ACT_NONE, ACT_CLAIM, ACT_HELP, ACT_FENCE, ACT_LEAN };
  * check nor a small RUN_VIR0 slot's descriptors wait for a read of their
  * own; claim_slot uses the descriptors only if ARG_DESC names that area.
  * Called after the fence that follows the status seen PUBLISHED: the host
- * wrote all of them before it. */
+ * wrote all of them before it. One load per work-item from a chosen
+ * address, not a load in each branch: a warp runs the branches in turn,
+ * and each branch's store waited for its load, two round trips to host
+ * memory in a row (3 us of a resident slot's visit on the H200). */
 static void visit_read(const struct launch *l, uint s)
 {
 	volatile __global uint *slot = l->ring + s * SLOT_WORDS;
@@ -521,14 +528,12 @@ static void visit_read(const struct launch *l, uint s)
 	const uint desc = desc_area(l, s) - SLOT_WORDS, tenants = SLOT_WORDS + PRELOAD_DESC;
 	const uint words = l->persistent ? tenants + CTRL_TENANTS : SLOT_WORDS;
 	for (uint i = get_local_id(0); i < words; i += VIR0_WG) {
-		if (i < SLOT_WORDS)
-			l->copy[i] = slot[i];
-		else if (i < tenants)
-			l->copy[COPY_DESC + i - SLOT_WORDS] = desc + i < l->ring_words ?
-							      l->ring[desc + i] : 0u;
-		else
-			l->copy[COPY_TENANTS + i - tenants] =
-				control[CTRL_TENANT_BASE + i - tenants];
+		volatile __global uint *from = i < SLOT_WORDS ? slot + i
+					       : i >= tenants ? control + CTRL_TENANT_BASE + i - tenants
+					       : desc + i < l->ring_words ? l->ring + desc + i : NULL;
+		uint w = from ? *from : 0u;
+		l->copy[i < SLOT_WORDS ? i : i < tenants ? COPY_DESC + i - SLOT_WORDS
+			: COPY_TENANTS + i - tenants] = w;
 	}
 }
 
@@ -594,6 +599,68 @@ static int visit_slot(const struct launch *l, uint s, __local struct shared *sh,
 		}
 	}
 	return act != ACT_NONE;
+}
+
+/* The reads a resident poller's pass issues together, so that their
+ * latencies overlap (one round trip to host memory a pass): the slots of
+ * [first, end), at most POLL_WHOLE, whole into COPY_POLL (a word per
+ * work-item), each slot's claim word by the work-item that reads its
+ * status (*claim), the tenant table into COPY_TENANTS and, by work-item
+ * 0, SHUTDOWN (*stop) and for poller 0 the activity count (*now). Every
+ * load comes before the first use of a loaded value, which waits for it. */
+static void poll_read(const struct launch *l, uint g, uint first, uint end, uint *claim,
+		      uint *stop, uint *now)
+{
+	volatile __global uint *control = l->control;
+	const uint lid = get_local_id(0), s = first + lid / SLOT_WORDS;
+	const int whole = lid < POLL_WHOLE * SLOT_WORDS && s < end;
+	const int tenants = POLL_WHOLE && lid < CTRL_TENANTS;
+	uint word = whole ? l->ring[first * SLOT_WORDS + lid] : 0u;
+	*claim = whole && lid % SLOT_WORDS == 0u ? l->state[s * l->state_stride + SS_CLAIM] : 0u;
+	uint tenant = tenants ? control[CTRL_TENANT_BASE + lid] : 0u;
+	*stop = lid == 0u ? control[CTRL_SHUTDOWN] : 0u;
+	*now = lid == 0u && g == 0u ? l->state[SS_ACTIVITY] : 0u;
+	if (whole)
+		l->copy[COPY_POLL + lid] = word;
+	if (tenants)
+		l->copy[COPY_TENANTS + lid] = tenant;
+}
+
+/* Run the lean slots of a pass's whole slots (poll_read): PUBLISHED
+ * built-ins other than BATCH_FENCE (they run alone, runs_alone) of a
+ * generation not claimed yet. The work-item that read a slot's status
+ * runs it from the words read with it: no visit, whose read of the slot
+ * after its status is one more round trip. The host writes the status
+ * after every other word (cl_persistent.c, publish_marks), and the load
+ * that read it read the slot's 64-byte line, whose 32-byte halves are
+ * each one request to host memory: the op, tenant and arguments 0-3,
+ * all that a built-in uses, were read with the status and are the
+ * published ones. The generation, in the other half, was written before
+ * the status too; one that reads as the last claim's is stale, and the
+ * slot is left to a visit. Runs mark their slots not PUBLISHED in
+ * COPY_POLL, so that visits are left the others. 1 when one ran. */
+static int run_polled(const struct launch *l, uint first, uint end, uint claim,
+		      __local struct shared *sh, uint *turn)
+{
+	const uint lid = get_local_id(0), s = first + lid / SLOT_WORDS;
+	__local uint *polled = l->copy + COPY_POLL + lid;
+	int lean = 0;
+	if (lid % SLOT_WORDS == 0u && lid < POLL_WHOLE * SLOT_WORDS && s < end &&
+	    polled[0] == ST_PUBLISHED) {
+		uint w[SLOT_WORDS];
+		for (uint i = 0; i < SLOT_WORDS; i++)
+			w[i] = polled[i];
+		uint marker = VALID | (w[4 + ARG_GENERATION] & GEN_MASK);
+		lean = claim != marker && w[1] != OP_RUN_VIR0 && w[1] != OP_BATCH_FENCE;
+		if (lean) {
+			/* The generation's claim, as visit_slot stores it. */
+			l->state[s * l->state_stride + SS_CLAIM] = marker;
+			uint tenant = w[2] < CTRL_TENANTS ? l->copy[COPY_TENANTS + w[2]] : 0u;
+			finish_builtin(l, l->ring + s * SLOT_WORDS, w, slot_fault(l, w, tenant));
+			polled[0] = 0u;
+		}
+	}
+	return group_any(lean, sh, turn);
 }
 
 /* 1 in the work-item that polls a slot of [first, end) seen PUBLISHED,
@@ -848,10 +915,10 @@ enum { POLL_ON, POLL_SHUTDOWN, POLL_IDLE };
 /* A resident poller: work-group g of `pollers` polls its own range of
  * the ring, so claims and built-ins of different ranges run side by side
  * instead of one claimer taking every slot in turn. A pass issues its
- * reads together: the statuses of its first block of slots and, by
- * work-item 0, SHUTDOWN and (poller 0) the activity count, so that their
- * latencies overlap (one round trip to host memory a pass, not three
- * dependent reads), and work-item 0 shares what to do in one word.
+ * reads together (poll_read; with fewer than 32 work-items, the statuses
+ * of its first block of slots), one round trip to host memory, runs the
+ * lean slots it read whole (run_polled) and visits the other PUBLISHED
+ * ones; work-item 0 shares what to do in one word.
  * Poller 0 alone decides the idle exit: a pass is idle when the one
  * before found nothing and no other poller counted work (SS_ACTIVITY)
  * since. Then it sets SHUTDOWN, every work-group leaves, and the host
@@ -868,12 +935,10 @@ static void poll_resident(const struct launch *l, uint g, uint pollers, uint idl
 	int found = 1;
 	ulong since = 0;
 	for (;;) {
-		uint what = POLL_ON, now = 0u;
-		if (lid == 0) {
-			what = *shutdown ? POLL_SHUTDOWN : POLL_ON;
-			now = g == 0u ? *activity : 0u;
-		}
-		int mine = published(l, first, min(first + VIR0_WG, end));
+		uint stop, now, claim;
+		int mine = !POLL_WHOLE && published(l, first, min(first + VIR0_WG, end));
+		poll_read(l, g, first, end, &claim, &stop, &now);
+		uint what = stop ? POLL_SHUTDOWN : POLL_ON;
 		if (lid == 0 && g == 0u) {
 			idle = found || now != seen ? 0u : idle + 1u;
 			seen = now;
@@ -884,8 +949,14 @@ static void poll_resident(const struct launch *l, uint g, uint pollers, uint idl
 			break;
 		if (what == POLL_SHUTDOWN)
 			return;
-		found = visit_published(l, first, mine, sh, turn);
-		for (uint at = first + VIR0_WG; at < end; at += VIR0_WG)
+		int ran = 0;
+		if (POLL_WHOLE) {
+			ran = run_polled(l, first, end, claim, sh, turn);
+			mine = lid < POLL_WHOLE && first + lid < end &&
+			       l->copy[COPY_POLL + lid * SLOT_WORDS] == ST_PUBLISHED;
+		}
+		found = ran | visit_published(l, first, mine, sh, turn);
+		for (uint at = first + (POLL_WHOLE ? POLL_WHOLE : VIR0_WG); at < end; at += VIR0_WG)
 			found |= visit_published(l, at, published(l, at, min(at + VIR0_WG, end)),
 						 sh, turn);
 		if (g != 0u && found && lid == 0)

@@ -4,7 +4,9 @@
  * first and in arrival order within a priority, from which an idle worker
  * pulls the first task it can execute and, for a VIR0 task, that does not
  * end sooner on another arch (spec_place.h: the speculation's means of
- * what a pop there runs, else the perf-model history). StarPU's prio
+ * what a pop there runs, else the perf-model history); a task that ends
+ * sooner here only because a faster arch is busy is taken when the scan
+ * finds nothing it runs as fast as anywhere. StarPU's prio
  * component would hand a worker the top task whatever its archs, and the
  * worker would refuse it and push it again, over and over (measured: 17294
  * pushes for 192 tasks when CPU-only and OpenCL-only tasks share it). */
@@ -125,24 +127,25 @@ static double expected_us(const struct pull *pull, struct starpu_task *task, int
 	return us > 0 ? us : NAN;
 }
 
-/* Whether the pulling worker takes `task`, a VIR0 task it can execute:
- * spec_place.h, with each arch's time from its first worker that can run
- * the task now, per shape. */
-static int pull_takes(struct pull *pull, struct starpu_task *task)
+/* What the pulling worker does with `task`, a task it can execute: a
+ * VIR0 task per spec_place.h, with each arch's time from its first worker
+ * that can run the task now, per shape; any other task is taken. */
+static enum starpu_vir0_place_verdict pull_takes(struct pull *pull, struct starpu_task *task,
+						 double *slowdown)
 {
 	struct starpu_vir0_shape shape;
 	if (!starpu_vir0_sched_entered(task) || starpu_vir0_task_shape(task, &shape))
-		return 1;
+		return STARPU_VIR0_PLACE_TAKE;
 	if (!pull->started)
 		pull_start(pull);
 	if (pull->place.here >= STARPU_VIR0_PLACE_ARCHS)
-		return 1;
+		return STARPU_VIR0_PLACE_TAKE;
 	unsigned k = 0;
 	while (k < pull->nseen && !same_shape(&pull->shapes[k], &shape))
 		k++;
 	if (k == pull->nseen) {
 		if (k == SEEN_MAX)
-			return 1; /* more shapes than a scan keeps: take */
+			return STARPU_VIR0_PLACE_TAKE; /* more shapes than a scan keeps */
 		pull->shapes[pull->nseen++] = shape;
 		for (unsigned a = 0; a < STARPU_VIR0_PLACE_ARCHS; a++) {
 			pull->us[k][a] = NAN;
@@ -154,7 +157,7 @@ static int pull_takes(struct pull *pull, struct starpu_task *task)
 				pull->us[k][a] = expected_us(pull, task, pull->ids[a][i]);
 		}
 	}
-	return starpu_vir0_place_take(&pull->place, pull->us[k]);
+	return starpu_vir0_place_take(&pull->place, pull->us[k], slowdown);
 }
 
 /* Tasks were left to the other archs: their workers must look (a
@@ -176,14 +179,26 @@ static struct starpu_task *fallback_pull_task(struct starpu_sched_component *com
 		return NULL;
 	struct pull pull = { .sched_ctx = component->tree->sched_ctx_id, .workerid = workerid };
 	STARPU_COMPONENT_MUTEX_LOCK(&fallback->lock);
-	struct starpu_task *task;
+	struct starpu_task *task, *help = NULL;
+	double help_slowdown = INFINITY;
 	unsigned nimpl, scanned = 0;
 	for (task = starpu_task_list_begin(&fallback->tasks);
 	     task != starpu_task_list_end(&fallback->tasks); task = starpu_task_list_next(task)) {
 		if (!starpu_worker_can_execute_task_first_impl(workerid, task, &nimpl))
 			continue;
-		if (pull_takes(&pull, task))
+		double slowdown;
+		enum starpu_vir0_place_verdict verdict = pull_takes(&pull, task, &slowdown);
+		/* Priority first: a task to help with outranks the lower ones. */
+		if (help && task->priority < help->priority) {
+			task = help;
 			break;
+		}
+		if (verdict == STARPU_VIR0_PLACE_TAKE)
+			break;
+		if (verdict == STARPU_VIR0_PLACE_HELP && slowdown < help_slowdown) {
+			help = task;
+			help_slowdown = slowdown;
+		}
 		/* A worker that only finds tasks better run elsewhere stops
 		 * looking: the queue may be long, and it pulls again. */
 		if (++scanned == SCAN_MAX) {
@@ -191,6 +206,8 @@ static struct starpu_task *fallback_pull_task(struct starpu_sched_component *com
 			break;
 		}
 	}
+	if (!task || task == starpu_task_list_end(&fallback->tasks))
+		task = help;
 	if (task)
 		starpu_task_list_erase(&fallback->tasks, task);
 	STARPU_COMPONENT_MUTEX_UNLOCK(&fallback->lock);

@@ -64,8 +64,9 @@ static double expected_us(const struct starpu_vir0_spec_shape *shape, unsigned v
 }
 
 /* The next variant allowed to race: untried, or rejected with its backoff
- * over, lowest first; when racing by evidence, one expected slower than
- * the baseline only while its race fits the budget (spec_rule.h). */
+ * over, lowest first; when racing by evidence, only once the baseline's
+ * time is known where it can be, and while the race fits the budget
+ * (spec_rule.h). */
 static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
 			       const struct starpu_vir0_spec_config *config, uint64_t now_us)
 {
@@ -73,13 +74,18 @@ static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
 	if (config->mode == STARPU_VIR0_SPEC_RACE) {
 		base_us = starpu_vir0_spec_variant_mean(shape, shape->baseline);
 		remaining = starpu_vir0_spec_remaining(&shape->arrivals, now_us);
+		/* Where a lone task is timed, the baseline's first one says
+		 * what a race may cost before any opens. */
+		if (isnan(base_us) && !shape->pairs_only)
+			return STARPU_VIR0_SPEC_NONE;
 	}
 	for (unsigned v = 0; v < shape->nvariants; v++) {
 		const struct starpu_vir0_spec_variant *variant = &shape->variants[v];
 		if ((variant->status == STARPU_VIR0_SPEC_UNTRIED ||
 		     (variant->status == STARPU_VIR0_SPEC_REJECTED &&
 		      shape->arrivals.count >= variant->retry_at)) &&
-		    starpu_vir0_spec_race_affordable(base_us, expected_us(shape, v), remaining, config))
+		    starpu_vir0_spec_race_affordable(base_us, expected_us(shape, v),
+						     config->min_samples, remaining, config))
 			return v;
 	}
 	return STARPU_VIR0_SPEC_NONE;

@@ -16,13 +16,30 @@ struct starpu_vir0_place {
 	double backlog[STARPU_VIR0_PLACE_ARCHS];
 };
 
-/* 1: the pulling worker takes a task expected to take us[a] microseconds
- * on arch a; an unknown time (NaN, or not above 0) on its own arch takes
- * it (running it is how it gets known), and on another arch leaves that
- * arch out. Ties take it. 0: the task ends sooner on another arch, even
- * after that arch's backlog; it is left there, and that arch's backlog
- * grows by the task's share of its workers. */
-int starpu_vir0_place_take(struct starpu_vir0_place *place,
-			   const double us[STARPU_VIR0_PLACE_ARCHS]);
+/* What the pulling worker does with a task. */
+enum starpu_vir0_place_verdict {
+	/* Ends sooner on another arch, even after that arch's backlog: left
+	 * there, and that arch's backlog grows by the task's share of its
+	 * workers. */
+	STARPU_VIR0_PLACE_LEAVE,
+	/* Ends soonest here, and runs here as fast as anywhere: taken. */
+	STARPU_VIR0_PLACE_TAKE,
+	/* Ends soonest here only because a faster arch is busy: worth
+	 * taking when the scan finds nothing better for this worker (the
+	 * smallest *slowdown first), else left to the faster arch, whose
+	 * backlog grows as for LEAVE. A slow arch that takes the first such
+	 * task it meets spends its time on work the fast one does 100x
+	 * quicker, while work it is good at waits. */
+	STARPU_VIR0_PLACE_HELP,
+};
+
+/* The verdict on a task expected to take us[a] microseconds on arch a;
+ * *slowdown (HELP only) is us[here] over the fastest other arch's. An
+ * unknown time (NaN, or not above 0) on the worker's own arch takes it
+ * (running it is how it gets known), and on another arch leaves that arch
+ * out. Ties take it. */
+enum starpu_vir0_place_verdict starpu_vir0_place_take(struct starpu_vir0_place *place,
+						      const double us[STARPU_VIR0_PLACE_ARCHS],
+						      double *slowdown);
 
 #endif

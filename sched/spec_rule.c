@@ -236,12 +236,13 @@ int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival, double fractio
 	return splitmix64(seed ^ splitmix64(arrival)) < (uint64_t)threshold;
 }
 
-int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double remaining,
-				     const struct starpu_vir0_spec_config *config)
+int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double pairs,
+				     double remaining, const struct starpu_vir0_spec_config *config)
 {
-	if (!(candidate_us > baseline_us)) /* not expected slower, or unknown */
+	if (!(baseline_us > 0) || !(candidate_us >= 0)) /* unknown */
 		return 1;
-	return (double)config->min_samples * candidate_us <= config->budget * remaining * baseline_us;
+	double cost = pairs * candidate_us, left = remaining * baseline_us;
+	return cost <= (candidate_us > baseline_us ? config->budget : 1) * left;
 }
 
 double starpu_vir0_spec_recheck_fraction(double baseline_us, double previous_us,

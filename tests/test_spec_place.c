@@ -1,15 +1,28 @@
 /* test_spec_place.c - the placement of a VIR0 task at a pull from the
  * fallback queue (sched/spec_place.c): taken where it ends soonest, left
  * for an arch that ends it sooner even after its backlog, unknown times
- * taken (running is how they get known), ties taken, and tasks left to an
- * arch filling its backlog until the pulling worker takes one. */
+ * taken (running is how they get known), ties taken, tasks left to an
+ * arch filling its backlog until the pulling worker helps with one, and
+ * how much slower it runs them. */
 #include "spec_place.h"
 
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 
+#define LEAVE STARPU_VIR0_PLACE_LEAVE
+#define TAKE STARPU_VIR0_PLACE_TAKE
+#define HELP STARPU_VIR0_PLACE_HELP
+
 enum { CPU, GPU };
+
+static double slowdown;
+
+static enum starpu_vir0_place_verdict take(struct starpu_vir0_place *place, double cpu_us,
+					   double gpu_us)
+{
+	return starpu_vir0_place_take(place, (double[]){ cpu_us, gpu_us }, &slowdown);
+}
 
 static struct starpu_vir0_place cpu_pulls(double cpu_left, double gpu_left)
 {
@@ -21,45 +34,50 @@ static struct starpu_vir0_place cpu_pulls(double cpu_left, double gpu_left)
 START_TEST(task_goes_where_it_ends_first)
 {
 	struct starpu_vir0_place place = cpu_pulls(0, 0);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 100, 1000 }), 1);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 0);
+	ck_assert_int_eq(take(&place, 100, 1000), TAKE);
+	ck_assert_int_eq(take(&place, 1000, 100), LEAVE);
 	/* The left task is the GPU's now. */
 	ck_assert_double_eq(place.backlog[GPU], 100);
 	ck_assert_double_eq(place.backlog[CPU], 0);
-	/* A busy GPU does not take what the idle CPU ends first. */
+	/* A busy GPU: the idle CPU ends it first, 10x slower than the GPU
+	 * would, so it helps unless something better is waiting (the task
+	 * counts as the GPU's meanwhile). */
 	place = cpu_pulls(0, 5000);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 1);
+	ck_assert_int_eq(take(&place, 1000, 100), HELP);
+	ck_assert_double_eq(slowdown, 10);
+	ck_assert_double_eq(place.backlog[GPU], 5100);
+	ck_assert_int_eq(take(&place, 100, 1000), TAKE);
 }
 END_TEST
 
 START_TEST(unknown_times_and_ties_are_taken)
 {
 	struct starpu_vir0_place place = cpu_pulls(0, 0);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ NAN, 1 }), 1);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 0, 1 }), 1);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, NAN }), 1);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, -1 }), 1);
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 100, 100 }), 1);
+	ck_assert_int_eq(take(&place, NAN, 1), TAKE);
+	ck_assert_int_eq(take(&place, 0, 1), TAKE);
+	ck_assert_int_eq(take(&place, 1000, NAN), TAKE);
+	ck_assert_int_eq(take(&place, 1000, -1), TAKE);
+	ck_assert_int_eq(take(&place, 100, 100), TAKE);
 	/* No GPU worker: nothing to leave it to. */
 	place.workers[GPU] = 0;
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 1 }), 1);
+	ck_assert_int_eq(take(&place, 1000, 1), TAKE);
 	/* The pulling worker's own arch out of range: it takes. */
 	place = cpu_pulls(0, 0);
 	place.here = STARPU_VIR0_PLACE_ARCHS;
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 1 }), 1);
+	ck_assert_int_eq(take(&place, 1000, 1), TAKE);
 	ck_assert_double_eq(place.backlog[GPU], 0);
 }
 END_TEST
 
 /* The H200's case: lcg interpreted on the CPU 100x slower than the JIT on
- * the device. The CPU leaves 99 of them to the device and takes the
- * 100th, which the device would only start after the 99. */
+ * the device. The CPU leaves 99 of them to the device and may help with
+ * the 100th, which the device would only start after the 99. */
 START_TEST(a_long_queue_for_the_fast_arch_lets_the_slow_one_help)
 {
 	struct starpu_vir0_place place = cpu_pulls(0, 0);
 	int taken = -1;
 	for (int t = 0; t < 200 && taken < 0; t++)
-		if (starpu_vir0_place_take(&place, (double[]){ 100000, 1000 }))
+		if (take(&place, 100000, 1000) != LEAVE)
 			taken = t;
 	ck_assert_int_eq(taken, 99);
 	/* Two device workers share the backlog: twice as many left. */
@@ -67,7 +85,7 @@ START_TEST(a_long_queue_for_the_fast_arch_lets_the_slow_one_help)
 	place.workers[GPU] = 2;
 	taken = -1;
 	for (int t = 0; t < 400 && taken < 0; t++)
-		if (starpu_vir0_place_take(&place, (double[]){ 100000, 1000 }))
+		if (take(&place, 100000, 1000) != LEAVE)
 			taken = t;
 	ck_assert_int_eq(taken, 198);
 }
@@ -79,10 +97,10 @@ START_TEST(own_backlog_counts)
 	struct starpu_vir0_place place = {
 		.here = GPU, .workers = { 1, 1 }, .backlog = { 0, 50000 },
 	};
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 0);
+	ck_assert_int_eq(take(&place, 1000, 100), LEAVE);
 	ck_assert_double_eq(place.backlog[CPU], 1000);
 	place.backlog[GPU] = 0;
-	ck_assert_int_eq(starpu_vir0_place_take(&place, (double[]){ 1000, 100 }), 1);
+	ck_assert_int_eq(take(&place, 1000, 100), TAKE);
 }
 END_TEST
 

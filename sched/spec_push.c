@@ -215,6 +215,13 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 	 * count the baseline's mean meanwhile: were the arch unknown to them,
 	 * it would stop competing for its tasks until that first sample. */
 	unsigned c = e->ladder.candidate;
+	/* A build that ended since the arch last popped the shape: else an
+	 * arch slower with the baseline is never given the task that would
+	 * start the race (the H200's lcg of 1Ki: the device's interpreter
+	 * 6.2 ms against the CPU's 1.5 ms, its JIT kernel built but untried
+	 * for 200 ms while the CPU ran the shape). */
+	if (c != STARPU_VIR0_SPEC_NONE && !e->ladder.variants[c].compile.done)
+		note_state(e, task, workerid, c);
 	if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
 		double candidate = starpu_vir0_spec_variant_mean(&e->ladder, c);
 		if (!isnan(candidate))

@@ -46,11 +46,7 @@ static void race_reset(struct starpu_vir0_spec_shape *shape, unsigned candidate)
 		shape->variants[candidate].status = STARPU_VIR0_SPEC_RACING;
 }
 
-/* What a task of variant `v` is expected to take: its own mean (this run,
- * else the store's), else, for a rewrite named "E+R", the mean of engine
- * E's variant: a rewrite seldom moves its engine's time by much, where a
- * JIT kernel against the interpreter may move it 100x. NaN if unknown. */
-static double expected_us(const struct starpu_vir0_spec_shape *shape, unsigned v)
+double starpu_vir0_spec_variant_expected(const struct starpu_vir0_spec_shape *shape, unsigned v)
 {
 	double us = starpu_vir0_spec_variant_mean(shape, v);
 	const char *name = shape->variants[v].name, *plus = strchr(name, '+');
@@ -84,7 +80,7 @@ static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
 		if ((variant->status == STARPU_VIR0_SPEC_UNTRIED ||
 		     (variant->status == STARPU_VIR0_SPEC_REJECTED &&
 		      shape->arrivals.count >= variant->retry_at)) &&
-		    starpu_vir0_spec_race_affordable(base_us, expected_us(shape, v),
+		    starpu_vir0_spec_race_affordable(base_us, starpu_vir0_spec_variant_expected(shape, v),
 						     config->min_samples, remaining, config))
 			return v;
 	}

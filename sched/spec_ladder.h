@@ -123,6 +123,12 @@ void starpu_vir0_spec_variant_sum(const struct starpu_vir0_spec_shape *shape, un
  * for the policy's placement. */
 double starpu_vir0_spec_variant_mean(const struct starpu_vir0_spec_shape *shape, unsigned v);
 
+/* What a task of variant `v` is expected to take: its mean (above), else,
+ * for a rewrite named "E+R", the mean of engine E's variant: a rewrite
+ * seldom moves its engine's time by much, where a JIT kernel against the
+ * interpreter may move it 100x. NaN if unknown. */
+double starpu_vir0_spec_variant_expected(const struct starpu_vir0_spec_shape *shape, unsigned v);
+
 /* Start from what the store remembers of this shape on this adapter:
  * its adopted variant becomes the baseline (without racing again),
  * rejected and banned variants keep their status, the tasks per run of

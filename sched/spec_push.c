@@ -212,8 +212,13 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 	 * the two: a race must get tasks on its arch to end, even on an arch
 	 * slower with the baseline (its first pair comes from an unknown
 	 * time, which the pulling worker takes). The other archs' workers
-	 * count the baseline's mean meanwhile: were the arch unknown to them,
-	 * it would stop competing for its tasks until that first sample. */
+	 * count the baseline's mean meanwhile, or, for a candidate of no
+	 * expected time (a JIT kernel), an optimist's time: with the
+	 * baseline's, the H200's CPU worker kept taking lcg tasks (1.5 ms
+	 * against the device interpreter's 6.2 ms) that the device, taking
+	 * the first task it runs fastest in queue order, did not reach for
+	 * ~100 ms, its JIT kernel (23 us) built and untried; were the arch
+	 * unknown to them, it would not compete at all. */
 	unsigned c = e->ladder.candidate;
 	/* A build that ended since the arch last popped the shape: else an
 	 * arch slower with the baseline is never given the task that would
@@ -228,6 +233,8 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 			us = fmin(us, candidate);
 		else if (pulling)
 			us = NAN;
+		else if (isnan(starpu_vir0_spec_variant_expected(&e->ladder, c)))
+			us = STARPU_VIR0_SPECULATION_UNTRIED_US;
 	}
 	STARPU_COMPONENT_MUTEX_UNLOCK(&e->lock);
 	return us;

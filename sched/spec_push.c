@@ -208,33 +208,32 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 	STARPU_COMPONENT_MUTEX_LOCK(&e->lock);
 	struct starpu_vir0_plan plan = baseline_plan(e);
 	double us = plan_mean(e, &plan);
-	/* A race open here counts its candidate once built, the better of
-	 * the two: a race must get tasks on its arch to end, even on an arch
-	 * slower with the baseline (its first pair comes from an unknown
-	 * time, which the pulling worker takes). The other archs' workers
-	 * count the baseline's mean meanwhile, or, for a candidate of no
-	 * expected time (a JIT kernel), an optimist's time: with the
-	 * baseline's, the H200's CPU worker kept taking lcg tasks (1.5 ms
-	 * against the device interpreter's 6.2 ms) that the device, taking
-	 * the first task it runs fastest in queue order, did not reach for
-	 * ~100 ms, its JIT kernel (23 us) built and untried; were the arch
-	 * unknown to them, it would not compete at all. */
 	unsigned c = e->ladder.candidate;
-	/* A build that ended since the arch last popped the shape: else an
-	 * arch slower with the baseline is never given the task that would
-	 * start the race (the H200's lcg of 1Ki: the device's interpreter
-	 * 6.2 ms against the CPU's 1.5 ms, its JIT kernel built but untried
-	 * for 200 ms while the CPU ran the shape). */
+	/* A build that ended since the arch last popped the shape. */
 	if (c != STARPU_VIR0_SPEC_NONE && !e->ladder.variants[c].compile.done)
 		note_state(e, task, workerid, c);
-	if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
+	/* An arch with variants to try that never ran the shape, or whose
+	 * built candidate has neither a time nor an expected one (a JIT
+	 * kernel), gets an optimist's time, so that it is given the tasks
+	 * that open and start its race. Traced on the H200 (bench_spec's lcg
+	 * of 1Ki): with the interpreter's history there (6.2 ms, against the
+	 * CPU's 1.5-2.7 ms), the device never took the shape for 220 ms, its
+	 * race never opened, and the CPU ran half the shape's 200 tasks that
+	 * the device's JIT kernel runs in 23 us. */
+	if (e->ladder.nvariants > 1 && e->ladder.arrivals.count == 0) {
+		us = STARPU_VIR0_SPECULATION_UNTRIED_US;
+	} else if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
+		/* A race open here counts its candidate once built, the
+		 * better of the two; one expected like its engine (a rewrite)
+		 * is unknown to the pulling worker until timed, which it
+		 * takes, and counts as the baseline to the other archs. */
 		double candidate = starpu_vir0_spec_variant_mean(&e->ladder, c);
 		if (!isnan(candidate))
 			us = fmin(us, candidate);
-		else if (pulling)
-			us = NAN;
 		else if (isnan(starpu_vir0_spec_variant_expected(&e->ladder, c)))
 			us = STARPU_VIR0_SPECULATION_UNTRIED_US;
+		else if (pulling)
+			us = NAN;
 	}
 	STARPU_COMPONENT_MUTEX_UNLOCK(&e->lock);
 	return us;

@@ -43,21 +43,22 @@ int starpu_vir0_speculation_enter(struct starpu_task *task, const struct starpu_
  * (the task is left as it is). */
 int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid);
 
-/* An optimist's time for an arch whose built candidate has no time yet
- * and no expected one (a JIT kernel): the tasks are left to it. */
+/* An optimist's time, for an arch that has yet to try what it could run
+ * (starpu_vir0_speculation_estimate): its tasks go to it. */
 #define STARPU_VIR0_SPECULATION_UNTRIED_US 1.0
 
 /* What `task` (entered at push) is expected to take on worker `workerid`,
  * in microseconds: the mean measured (or recalled from the store) of its
  * shape's baseline on the worker's arch, which a pop there runs, or of
- * the candidate racing it there once built, whichever is less. For the
- * worker that pulls (`pulling`), a built candidate not timed yet makes it
- * NaN (unknown: the worker takes the task, which times the candidate);
- * for the other archs' workers it counts as the baseline's mean, or as
- * STARPU_VIR0_SPECULATION_UNTRIED_US when the candidate has no expected
- * time either (starpu_vir0_spec_variant_expected), so an arch whose race
- * waits for its first sample gets the tasks that start it. NaN while
- * unknown. For placement (fallback.c). */
+ * the candidate racing it there once built, whichever is less.
+ * STARPU_VIR0_SPECULATION_UNTRIED_US while the arch has variants to try
+ * and never ran the shape, or its built candidate has neither a time nor
+ * an expected one (starpu_vir0_spec_variant_expected: a JIT kernel). A
+ * built candidate expected like its engine (a rewrite) and not timed yet
+ * makes it NaN for the worker that pulls (`pulling`: unknown, so it
+ * takes the task, which times the candidate) and the baseline's mean for
+ * the other archs' workers. NaN while unknown. For placement
+ * (fallback.c). */
 double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned workerid,
 					int pulling);
 

@@ -2,8 +2,9 @@
  * worker, PoCL's OpenCL worker) under vir0-spec: a variant ~100x faster
  * than the original is adopted, one ~100x slower is rejected, a wrong one
  * is caught by the pair check and banned; a burst submitted before the
- * JIT kernel is built races it within the burst; every output of every
- * task is compared with the reference interpreter. No timed assertion: the
+ * JIT kernel is built races it within the burst; an arch new to a shape
+ * is expected at an optimist's time; every output of every task is
+ * compared with the reference interpreter. No timed assertion: the
  * differences are large, and rounds go on until the verdict (bounded). */
 #include <check.h>
 #include <stdlib.h>
@@ -175,6 +176,63 @@ START_TEST(burst_counts_each_task_once)
 }
 END_TEST
 
+/* An arch with variants to try that never ran a shape is expected at an
+ * optimist's time on every worker, so placement gives it the shape's
+ * first task: the H200's interpreter history kept the device off a shape
+ * its JIT kernel runs 100x faster for 220 ms. Once an arch has run the
+ * shape, its own means count. */
+START_TEST(an_arch_new_to_a_shape_gets_its_first_task)
+{
+	starpu_vir0_program *add = spec_load(spec_plain_add);
+	uint32_t *words = calloc(3 * N, sizeof *words);
+	ck_assert_ptr_nonnull(words);
+	starpu_data_handle_t h[3];
+	const enum starpu_data_access_mode modes[3] = { STARPU_R, STARPU_R, STARPU_W };
+	for (int b = 0; b < 3; b++)
+		starpu_vector_data_register(&h[b], STARPU_MAIN_RAM, (uintptr_t)(words + b * N), N, 4);
+	struct starpu_task *task = starpu_task_create();
+	struct vir0_error err = { 0 };
+	ck_assert_msg(starpu_vir0_task_fill(task, add, NULL, h, modes, 3, &err) == 0, "%s",
+		      err.message);
+	struct starpu_vir0_shape shape;
+	ck_assert_int_eq(starpu_vir0_task_shape(task, &shape), 0);
+	/* What the policy does at push: the shape's entries, no arrival
+	 * (the task in the global context, as submit puts it). */
+	task->sched_ctx = 0;
+	ck_assert_int_eq(starpu_vir0_speculation_enter(task, &shape), 0);
+	const enum starpu_worker_archtype archs[] = { STARPU_CPU_WORKER, STARPU_OPENCL_WORKER };
+	for (int a = 0; a < 2; a++) {
+		int worker = starpu_worker_get_by_type(archs[a], 0);
+		ck_assert_int_ge(worker, 0);
+		ck_assert(starpu_vir0_speculation_estimate(task, (unsigned)worker, 0) ==
+			  STARPU_VIR0_SPECULATION_UNTRIED_US);
+		ck_assert(starpu_vir0_speculation_estimate(task, (unsigned)worker, 1) ==
+			  STARPU_VIR0_SPECULATION_UNTRIED_US);
+	}
+	ck_assert_int_eq(starpu_task_submit(task), 0);
+	ck_assert_uint_eq(spec_round(add, add, N, TASKS, &shape), 0);
+	/* The CPU's variants are rewrites, expected at the interpreter's
+	 * time: once it ran the shape, that time counts. */
+	struct starpu_vir0_speculation_view cpu;
+	ck_assert_int_eq(starpu_vir0_speculation_variant(&shape, STARPU_CPU_WORKER, 0, &cpu), 0);
+	if (cpu.arrivals > 0) {
+		struct starpu_task *probe = starpu_task_create();
+		ck_assert_int_eq(starpu_vir0_task_fill(probe, add, NULL, h, modes, 3, &err), 0);
+		double us = starpu_vir0_speculation_estimate(
+			probe, (unsigned)starpu_worker_get_by_type(STARPU_CPU_WORKER, 0), 0);
+		ck_assert_msg(us != STARPU_VIR0_SPECULATION_UNTRIED_US, "%g us after %llu arrivals",
+			      us, (unsigned long long)cpu.arrivals);
+		ck_assert_int_eq(starpu_task_submit(probe), 0); /* a filled task is submitted */
+	}
+	starpu_task_wait_for_all();
+	for (int b = 0; b < 3; b++)
+		starpu_data_unregister(h[b]);
+	free(words);
+	starpu_vir0_program_release(add);
+	spec_stop();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *suite = suite_create("starpu_spec");
@@ -185,6 +243,7 @@ int main(void)
 	tcase_add_test(tc, slower_variant_is_rejected);
 	tcase_add_test(tc, wrong_variant_is_banned_and_results_stay_right);
 	tcase_add_test(tc, burst_counts_each_task_once);
+	tcase_add_test(tc, an_arch_new_to_a_shape_gets_its_first_task);
 	suite_add_tcase(suite, tc);
 	TCase *opencl = tcase_create("spec_opencl");
 	tcase_set_timeout(opencl, 600);

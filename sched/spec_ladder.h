@@ -129,6 +129,14 @@ double starpu_vir0_spec_variant_mean(const struct starpu_vir0_spec_shape *shape,
  * interpreter may move it 100x. NaN if unknown. */
 double starpu_vir0_spec_variant_expected(const struct starpu_vir0_spec_shape *shape, unsigned v);
 
+/* Whether the shape has yet to try here what it could run: it has
+ * variants to race and never ran here, or the race open (else the one
+ * the next arrival opens) has a built candidate with neither a time nor
+ * an expected one (a JIT kernel, a test's variant). Placement then gives
+ * it tasks: its baseline's time, however slow, says nothing of it. */
+int starpu_vir0_spec_exploring(const struct starpu_vir0_spec_shape *shape,
+			       const struct starpu_vir0_spec_config *config, uint64_t now_us);
+
 /* Start from what the store remembers of this shape on this adapter:
  * its adopted variant becomes the baseline (without racing again),
  * rejected and banned variants keep their status, the tasks per run of

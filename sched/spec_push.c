@@ -212,15 +212,14 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 	/* A build that ended since the arch last popped the shape. */
 	if (c != STARPU_VIR0_SPEC_NONE && !e->ladder.variants[c].compile.done)
 		note_state(e, task, workerid, c);
-	/* An arch with variants to try that never ran the shape, or whose
-	 * built candidate has neither a time nor an expected one (a JIT
-	 * kernel), gets an optimist's time, so that it is given the tasks
-	 * that open and start its race. Traced on the H200 (bench_spec's lcg
-	 * of 1Ki): with the interpreter's history there (6.2 ms, against the
-	 * CPU's 1.5-2.7 ms), the device never took the shape for 220 ms, its
-	 * race never opened, and the CPU ran half the shape's 200 tasks that
-	 * the device's JIT kernel runs in 23 us. */
-	if (e->ladder.nvariants > 1 && e->ladder.arrivals.count == 0) {
+	/* An arch with something to try (starpu_vir0_spec_exploring) gets
+	 * an optimist's time, so that it is given the tasks that open and
+	 * start its race. Traced on the H200 (bench_spec's lcg of 1Ki): with
+	 * the interpreter's history there (6.2 ms, against the CPU's 1.5-2.7
+	 * ms), the device never took the shape for 220 ms, its race never
+	 * opened, and the CPU ran half the shape's 200 tasks that the
+	 * device's JIT kernel runs in 23 us. */
+	if (starpu_vir0_spec_exploring(&e->ladder, &s->config, starpu_vir0_spec_now_us())) {
 		us = STARPU_VIR0_SPECULATION_UNTRIED_US;
 	} else if (c != STARPU_VIR0_SPEC_NONE && e->ladder.variants[c].compile.done) {
 		/* A race open here counts its candidate once built, the
@@ -230,8 +229,6 @@ double starpu_vir0_speculation_estimate(const struct starpu_task *task, unsigned
 		double candidate = starpu_vir0_spec_variant_mean(&e->ladder, c);
 		if (!isnan(candidate))
 			us = fmin(us, candidate);
-		else if (isnan(starpu_vir0_spec_variant_expected(&e->ladder, c)))
-			us = STARPU_VIR0_SPECULATION_UNTRIED_US;
 		else if (pulling)
 			us = NAN;
 	}

@@ -51,9 +51,10 @@ int starpu_vir0_speculation_pop(struct starpu_task *task, unsigned workerid);
  * in microseconds: the mean measured (or recalled from the store) of its
  * shape's baseline on the worker's arch, which a pop there runs, or of
  * the candidate racing it there once built, whichever is less.
- * STARPU_VIR0_SPECULATION_UNTRIED_US while the arch has variants to try
- * and never ran the shape, or its built candidate has neither a time nor
- * an expected one (starpu_vir0_spec_variant_expected: a JIT kernel). A
+ * STARPU_VIR0_SPECULATION_UNTRIED_US while the arch has something to
+ * try (starpu_vir0_spec_exploring: it never ran the shape, or the race
+ * open there, or the one its next task opens, has a built candidate with
+ * neither a time nor an expected one, a JIT kernel). A
  * built candidate expected like its engine (a rewrite) and not timed yet
  * makes it NaN for the worker that pulls (`pulling`: unknown, so it
  * takes the task, which times the candidate) and the baseline's mean for

@@ -90,11 +90,11 @@ static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
 int starpu_vir0_spec_exploring(const struct starpu_vir0_spec_shape *shape,
 			       const struct starpu_vir0_spec_config *config, uint64_t now_us)
 {
-	if (shape->nvariants > 1 && shape->arrivals.count == 0)
-		return 1;
 	if (config->mode == STARPU_VIR0_SPEC_OFF ||
 	    config->mode == STARPU_VIR0_SPEC_FORCE_CONSERVATIVE)
-		return 0;
+		return 0; /* nothing is tried */
+	if (shape->nvariants > 1 && shape->arrivals.count == 0)
+		return 1;
 	unsigned v = shape->candidate != STARPU_VIR0_SPEC_NONE
 			     ? shape->candidate
 			     : next_candidate(shape, config, now_us);

@@ -597,6 +597,45 @@ START_TEST(hopeless_loser_is_not_retried_soon)
 }
 END_TEST
 
+/* What placement treats as still to try on an arch: a shape it never ran,
+ * then a candidate of no expected time (a JIT kernel) until its first
+ * pair times it; never a rewrite, expected at its engine's time; nothing
+ * with speculation off. */
+START_TEST(exploring_until_the_candidate_is_timed)
+{
+	struct starpu_vir0_spec_shape shape;
+	const char *names[] = { "interp", "jit", "interp+unroll" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 3, names, 9, NULL), 0);
+	const double us[] = { 1000, 10, 1000 };
+	uint64_t now = 0;
+	ck_assert(starpu_vir0_spec_exploring(&shape, &config, now));
+	config.mode = STARPU_VIR0_SPEC_OFF;
+	ck_assert(!starpu_vir0_spec_exploring(&shape, &config, now));
+	config.mode = STARPU_VIR0_SPEC_RACE;
+	/* The first task times the baseline; the JIT kernel would race next. */
+	drive(&shape, us, 1, &now, STARPU_VIR0_SPEC_EQUAL, NULL);
+	ck_assert_uint_eq(shape.candidate, STARPU_VIR0_SPEC_NONE);
+	ck_assert(starpu_vir0_spec_exploring(&shape, &config, now));
+	/* Its race open, being built: nothing to try yet. */
+	struct starpu_vir0_spec_plan plan;
+	starpu_vir0_spec_compiled(&shape, 1, 0, 0);
+	starpu_vir0_spec_plan(&shape, &config, now += 1000, &plan);
+	ck_assert_uint_eq(shape.candidate, 1);
+	ck_assert(!starpu_vir0_spec_exploring(&shape, &config, now));
+	starpu_vir0_spec_compiled(&shape, 1, 50000, 1);
+	ck_assert(starpu_vir0_spec_exploring(&shape, &config, now));
+	/* Its first pair times it. */
+	drive(&shape, us, 1, &now, STARPU_VIR0_SPEC_EQUAL, NULL);
+	ck_assert_uint_eq(shape.race.pairs, 1);
+	ck_assert(!starpu_vir0_spec_exploring(&shape, &config, now));
+	/* A rewrite alone: expected at its engine's time once that is known. */
+	const char *rewrites[] = { "interp", "interp+unroll" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(&shape, 2, rewrites, 9, NULL), 0);
+	drive(&shape, us, 1, &now, STARPU_VIR0_SPEC_EQUAL, NULL);
+	ck_assert(!starpu_vir0_spec_exploring(&shape, &config, now));
+}
+END_TEST
+
 START_TEST(environment)
 {
 	setenv("VIR0_SPEC", "force-speculative", 1);
@@ -756,6 +795,7 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, race_budget);
 	tcase_add_test(tc, hopeless_rewrites_do_not_race);
 	tcase_add_test(tc, hopeless_loser_is_not_retried_soon);
+	tcase_add_test(tc, exploring_until_the_candidate_is_timed);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, bad_ladders_are_refused);
 	tcase_add_test(tc, a_burst_plans_only_the_pairs_a_race_can_use);

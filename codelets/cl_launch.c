@@ -175,8 +175,10 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 	if (!upload)
 		return cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
 					nwait, wait, done, err);
-	/* The queue may be out of order: the kernel waits for both. */
-	cl_event *after = malloc(((size_t)nwait + 1) * sizeof(*after));
+	/* The queue may be out of order: the kernel waits for both. A task
+	 * waits on a few events (its outputs' fills); no malloc for those. */
+	cl_event few[8];
+	cl_event *after = nwait < 8 ? few : malloc(((size_t)nwait + 1) * sizeof(*after));
 	if (!after)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u events", nwait + 1);
 	for (cl_uint i = 0; i < nwait; i++)
@@ -184,7 +186,8 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 	after[nwait] = upload;
 	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
 				      nwait + 1, after, done, err);
-	free(after);
+	if (after != few)
+		free(after);
 	return status;
 }
 

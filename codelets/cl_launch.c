@@ -178,7 +178,8 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 	/* The queue may be out of order: the kernel waits for both. A task
 	 * waits on a few events (its outputs' fills); no malloc for those. */
 	cl_event few[8];
-	cl_event *after = nwait < 8 ? few : malloc(((size_t)nwait + 1) * sizeof(*after));
+	cl_event *after = nwait < sizeof few / sizeof *few
+				  ? few : malloc(((size_t)nwait + 1) * sizeof(*after));
 	if (!after)
 		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory for %u events", nwait + 1);
 	for (cl_uint i = 0; i < nwait; i++)

@@ -81,7 +81,7 @@ static unsigned next_candidate(const struct starpu_vir0_spec_shape *shape,
 		     (variant->status == STARPU_VIR0_SPEC_REJECTED &&
 		      shape->arrivals.count >= variant->retry_at)) &&
 		    starpu_vir0_spec_race_affordable(base_us, starpu_vir0_spec_variant_expected(shape, v),
-						     config->min_samples, remaining, config))
+						     remaining, config))
 			return v;
 	}
 	return STARPU_VIR0_SPEC_NONE;

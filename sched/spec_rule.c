@@ -236,12 +236,12 @@ int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival, double fractio
 	return splitmix64(seed ^ splitmix64(arrival)) < (uint64_t)threshold;
 }
 
-int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double pairs,
-				     double remaining, const struct starpu_vir0_spec_config *config)
+int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double remaining,
+				     const struct starpu_vir0_spec_config *config)
 {
 	if (!(baseline_us > 0) || !(candidate_us >= 0)) /* unknown */
 		return 1;
-	double cost = pairs * candidate_us, left = remaining * baseline_us;
+	double cost = (double)config->min_samples * candidate_us, left = remaining * baseline_us;
 	return cost <= (candidate_us > baseline_us ? config->budget : 1) * left;
 }
 

@@ -154,15 +154,15 @@ uint64_t starpu_vir0_spec_retry_at(uint64_t at, unsigned rejections,
 int starpu_vir0_spec_recheck_due(uint64_t seed, uint64_t arrival, double fraction);
 
 /* Whether a race of a candidate expected to take `candidate_us` a task
- * against a baseline of `baseline_us` may run `pairs` more pairs (each
- * runs the candidate beside the baseline), `remaining` dispatches being
- * expected here: a candidate expected slower only while they cost at
- * most `budget` of the baseline's remaining time; any other while they
- * cost at most that whole time (what a free candidate would save: a
- * shape this arch runs twice never pays for 8 pairs). An unknown
- * time (NaN) says yes: racing is how it becomes known. */
-int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double pairs,
-				     double remaining, const struct starpu_vir0_spec_config *config);
+ * against a baseline of `baseline_us` may open, `remaining` dispatches
+ * being expected here, for its min_samples pairs (each runs the candidate
+ * beside the baseline): a candidate expected slower only while they cost
+ * at most `budget` of the baseline's remaining time; any other while
+ * they cost at most that whole time (what a free candidate would save: a
+ * shape this arch runs twice never pays for 8 pairs). An unknown time
+ * (NaN) says yes: racing is how it becomes known. */
+int starpu_vir0_spec_race_affordable(double baseline_us, double candidate_us, double remaining,
+				     const struct starpu_vir0_spec_config *config);
 
 /* The fraction of an adopted shape's tasks re-checked when the baseline
  * takes `baseline_us` and the former one `previous_us`: `recheck`, lowered

@@ -536,25 +536,26 @@ END_TEST
 START_TEST(race_budget)
 {
 	/* Unknown: races. */
-	ck_assert(starpu_vir0_spec_race_affordable(1000, NAN, 8, 0, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(NAN, 5000, 8, 0, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, NAN, 0, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(NAN, 5000, 0, &config));
 	/* Not expected slower: while its pairs cost less than all that is
 	 * left (bench_spec's lcg of 8Ki on the H200's CPU worker: ~20 ms
 	 * either way, 2 tasks of 200 run there). */
-	ck_assert(!starpu_vir0_spec_race_affordable(20000, 19000, 8, 2, &config));
-	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1000, 8, 7, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 1000, 8, 8, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 500, 8, 5, &config));
-	/* A race that needs no more pairs costs nothing more. */
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 1000, 0, 0, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(20000, 19000, 2, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1000, 7, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 1000, 8, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 500, 5, &config));
 	/* Slower: its pairs against 10 % of what is left. */
-	ck_assert(!starpu_vir0_spec_race_affordable(21, 5800, 8, 150, &config));
-	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1200, 8, 95, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 1200, 8, 96, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 1200, 4, 48, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(21, 5800, 150, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1200, 95, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 1200, 96, &config));
+	config.min_samples = 4; /* half the pairs: half the remaining time */
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 1200, 48, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1200, 47, &config));
+	config.min_samples = 8;
 	config.budget = 0;
-	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1001, 8, 1e9, &config));
-	ck_assert(starpu_vir0_spec_race_affordable(1000, 999, 8, 8, &config));
+	ck_assert(!starpu_vir0_spec_race_affordable(1000, 1001, 1e9, &config));
+	ck_assert(starpu_vir0_spec_race_affordable(1000, 999, 8, &config));
 }
 END_TEST
 

@@ -44,7 +44,10 @@
  * Each strategy's line also says how many tasks of each shape a run ran
  * on the CPU worker (mean over its runs; the rest ran on the device).
  *
- *   bench_spec [TASKS [ROUNDS]]          (make bench-spec) */
+ *   bench_spec [TASKS [ROUNDS]]          (make bench-spec)
+ *
+ * BENCH_SPEC_TIMELINE=DIR also writes each run's tasks to a file there
+ * (when and where each ran), to see where a run's time went. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -102,15 +105,52 @@ static atomic_uint placed[NSHAPES][2];
 static double run_start;
 static _Atomic uint64_t last_end_ns[2];
 
+/* One task of the run, for its callback and the timeline. */
+struct task_record {
+	struct starpu_task *task;
+	unsigned shape;
+	int cpu;
+	double start_us, end_us, predicted_us; /* start and end since the first submit */
+};
+
+/* BENCH_SPEC_TIMELINE=DIR writes each run's tasks to DIR/<strategy>.<pid>,
+ * a line each: shape (0-5 as in the table), arch, start and end in us
+ * since the first submit, and the time the policy expected at pop
+ * (task->predicted): where a run's time went. */
+static const char *timeline_dir, *run_name;
+static double run_start_us; /* starpu_timing_now at the first submit */
+
 /* Task callback, on the worker that ran the task. */
 static void count_placement(void *arg)
 {
+	struct task_record *r = arg;
 	int cpu = starpu_worker_get_type(starpu_worker_get_id()) == STARPU_CPU_WORKER;
-	atomic_fetch_add(&placed[(intptr_t)arg][!cpu], 1);
+	atomic_fetch_add(&placed[r->shape][!cpu], 1);
 	uint64_t now = (uint64_t)((bench_now() - run_start) * 1e9);
 	uint64_t seen = atomic_load(&last_end_ns[!cpu]);
 	while (now > seen && !atomic_compare_exchange_weak(&last_end_ns[!cpu], &seen, now))
 		;
+	struct starpu_profiling_task_info *info = r->task->profiling_info;
+	r->cpu = cpu;
+	r->predicted_us = r->task->predicted;
+	if (info) {
+		r->start_us = starpu_timing_timespec_to_us(&info->start_time) - run_start_us;
+		r->end_us = starpu_timing_timespec_to_us(&info->end_time) - run_start_us;
+	}
+}
+
+static void write_timeline(const struct task_record *records, unsigned tasks)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s.%d", timeline_dir, run_name, (int)getpid());
+	FILE *f = fopen(path, "w");
+	if (!f)
+		bench_die(path, strerror(errno));
+	for (unsigned t = 0; t < tasks; t++)
+		fprintf(f, "%u %s %.1f %.1f %.1f\n", records[t].shape,
+			records[t].cpu ? "cpu" : "opencl", records[t].start_us, records[t].end_us,
+			records[t].predicted_us);
+	fclose(f);
 }
 
 static starpu_vir0_program *load(const char *name)
@@ -190,6 +230,10 @@ static double run_workload(unsigned tasks, enum workers workers, unsigned *wrong
 						    (uintptr_t)out[t * MAXBUF + b], s->bytes[b] / 4, 4);
 		}
 	}
+	struct task_record *records = calloc(tasks, sizeof *records);
+	if (timeline_dir)
+		starpu_profiling_status_set(STARPU_PROFILING_ENABLE);
+	run_start_us = starpu_timing_now();
 	double start = run_start = bench_now();
 	for (unsigned t = 0; t < tasks; t++) {
 		struct shape *s = &shapes[t % NSHAPES];
@@ -203,13 +247,17 @@ static double run_workload(unsigned tasks, enum workers workers, unsigned *wrong
 		struct vir0_error err = { 0 };
 		if (starpu_vir0_task_fill(task, s->program, NULL, handles, modes, s->nbuf, &err))
 			bench_die("task fill", err.message);
+		records[t] = (struct task_record){ .task = task, .shape = t % NSHAPES };
 		task->callback_func = count_placement;
-		task->callback_arg = (void *)(intptr_t)(t % NSHAPES);
+		task->callback_arg = &records[t];
 		if (starpu_task_submit(task))
 			bench_die("submit", "refused");
 	}
 	starpu_task_wait_for_all();
 	double seconds = bench_now() - start;
+	if (timeline_dir)
+		write_timeline(records, tasks);
+	free(records);
 	*wrong = 0;
 	for (unsigned t = 0; t < tasks; t++) {
 		struct shape *s = &shapes[t % NSHAPES];
@@ -378,6 +426,7 @@ struct outcome {
 
 static double run_strategy(struct strategy *s, unsigned tasks)
 {
+	run_name = s->name;
 	setenv("VIR0_SPEC", s->spec, 1);
 	setenv("VIR0_HOME", s->home, 1);
 	if (s->margin)
@@ -441,6 +490,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;
 	if (rounds < 1 || rounds > MAX_ROUNDS)
 		bench_die("ROUNDS", "from 1 to 15");
+	timeline_dir = getenv("BENCH_SPEC_TIMELINE");
 	setenv("STARPU_OPENCL_ON_CPUS", "1", 0);
 	setenv("STARPU_SILENT", "1", 0);
 	setenv("VIR0_SPEC_RECHECK", "0", 0); /* the oracle must not re-race */

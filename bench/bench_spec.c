@@ -111,12 +111,14 @@ struct task_record {
 	unsigned shape;
 	int cpu;
 	double start_us, end_us, predicted_us; /* start and end since the first submit */
+	struct starpu_vir0_plan plan;          /* what it ran */
 };
 
 /* BENCH_SPEC_TIMELINE=DIR writes each run's tasks to DIR/<strategy>.<pid>,
  * a line each: shape (0-5 as in the table), arch, start and end in us
- * since the first submit, and the time the policy expected at pop
- * (task->predicted): where a run's time went. */
+ * since the first submit, the time the policy expected at pop
+ * (task->predicted), and the plan run (mode, baseline and candidate
+ * variant ids): where a run's time went. */
 static const char *timeline_dir, *run_name;
 static double run_start_us; /* starpu_timing_now at the first submit */
 
@@ -133,6 +135,7 @@ static void count_placement(void *arg)
 	struct starpu_profiling_task_info *info = r->task->profiling_info;
 	r->cpu = cpu;
 	r->predicted_us = r->task->predicted;
+	starpu_vir0_task_get_plan(r->task, cpu ? STARPU_CPU_WORKER : STARPU_OPENCL_WORKER, &r->plan);
 	if (info) {
 		r->start_us = starpu_timing_timespec_to_us(&info->start_time) - run_start_us;
 		r->end_us = starpu_timing_timespec_to_us(&info->end_time) - run_start_us;
@@ -147,9 +150,10 @@ static void write_timeline(const struct task_record *records, unsigned tasks)
 	if (!f)
 		bench_die(path, strerror(errno));
 	for (unsigned t = 0; t < tasks; t++)
-		fprintf(f, "%u %s %.1f %.1f %.1f\n", records[t].shape,
+		fprintf(f, "%u %s %.1f %.1f %.1f %d %u %u\n", records[t].shape,
 			records[t].cpu ? "cpu" : "opencl", records[t].start_us, records[t].end_us,
-			records[t].predicted_us);
+			records[t].predicted_us, (int)records[t].plan.mode, records[t].plan.baseline,
+			records[t].plan.candidate);
 	fclose(f);
 }
 

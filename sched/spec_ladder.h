@@ -87,6 +87,14 @@ void starpu_vir0_spec_plan(struct starpu_vir0_spec_shape *shape,
 			   const struct starpu_vir0_spec_config *config, uint64_t now_us,
 			   struct starpu_vir0_spec_plan *plan);
 
+/* A pair `plan` of the race of `epoch` asked for does not run (the
+ * worker cannot run it yet, and runs the baseline): it no longer counts
+ * as planned, so the race plans another. Traced on the H200 before: a
+ * race sat at 7 of its 8 pairs while the device ran the interpreter
+ * alone on 8 more tasks (5.8 ms each), until the slack for lost pairs
+ * let one more be planned; since, its 8 pairs run back to back. */
+void starpu_vir0_spec_pair_not_run(struct starpu_vir0_spec_shape *shape, uint64_t epoch);
+
 /* A variant's build finished (`done`) or is expected to cost `us`. */
 void starpu_vir0_spec_compiled(struct starpu_vir0_spec_shape *shape, unsigned variant,
 			       double us, int done);

@@ -119,8 +119,10 @@ static struct starpu_vir0_plan plan_locked(struct starpu_vir0_spec_entry *e,
 	 * else what the task was pushed with. The sample names what ran,
 	 * so it still counts. */
 	note_state(e, task, workerid, lp.variant);
-	if (lp.run == STARPU_VIR0_SPEC_RUN_PAIR)
+	if (lp.run == STARPU_VIR0_SPEC_RUN_PAIR) {
 		note_state(e, task, workerid, lp.scratch);
+		starpu_vir0_spec_pair_not_run(&e->ladder, lp.epoch);
+	}
 	plan = baseline_plan(e);
 	if (starpu_vir0_task_plan_ready(task, workerid, &plan) == 1)
 		return plan;

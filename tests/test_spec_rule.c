@@ -769,6 +769,69 @@ START_TEST(a_burst_plans_only_the_pairs_a_race_can_use)
 }
 END_TEST
 
+/* A shape racing "jit" against "interp" in pairs (the OpenCL way). */
+static void pairs_race(struct starpu_vir0_spec_shape *shape)
+{
+	const char *names[] = { "interp", "jit" };
+	ck_assert_int_eq(starpu_vir0_spec_shape_init(shape, 2, names, 1, NULL), 0);
+	shape->pairs_only = 1;
+}
+
+START_TEST(a_pair_that_does_not_run_is_planned_again)
+{
+	struct starpu_vir0_spec_shape shape;
+	pairs_race(&shape);
+	struct starpu_vir0_spec_plan plan;
+	uint64_t now = 0;
+	for (unsigned t = 0; t < config.min_samples; t++) {
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+		ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_PAIR);
+	}
+	/* Every pair the race needs is planned: the next task runs the baseline. */
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_ONE);
+	/* One did not run: another is planned. A plan of an older race does
+	 * not count. */
+	starpu_vir0_spec_pair_not_run(&shape, plan.epoch - 1);
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_ONE);
+	starpu_vir0_spec_pair_not_run(&shape, plan.epoch);
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_PAIR);
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_ONE);
+}
+END_TEST
+
+START_TEST(a_cheap_candidate_pairs_while_the_last_pairs_run)
+{
+	struct starpu_vir0_spec_shape shape;
+	pairs_race(&shape);
+	struct starpu_vir0_spec_plan plan;
+	uint64_t now = 0;
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, 5800, 20,
+						 STARPU_VIR0_SPEC_EQUAL, now, NULL, NULL), 0);
+	/* A pair costs what the baseline alone does: a burst of tasks planned
+	 * while the race's last pairs run are all pairs. */
+	for (unsigned t = 0; t < 4 * config.min_samples; t++) {
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+		ck_assert_int_eq(plan.run, STARPU_VIR0_SPEC_RUN_PAIR);
+	}
+	/* A candidate that costs a third of the baseline does not. */
+	pairs_race(&shape);
+	starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+	ck_assert_int_eq(starpu_vir0_spec_record(&shape, &config, &plan, 6000, 2000,
+						 STARPU_VIR0_SPEC_EQUAL, now, NULL, NULL), 0);
+	unsigned pairs = 0;
+	for (unsigned t = 0; t < 4 * config.min_samples; t++) {
+		starpu_vir0_spec_plan(&shape, &config, now += 10, &plan);
+		pairs += plan.run == STARPU_VIR0_SPEC_RUN_PAIR;
+	}
+	ck_assert_uint_lt(pairs, 2 * config.min_samples);
+}
+END_TEST
+
 static Suite *rule_suite(void)
 {
 	Suite *s = suite_create("spec_rule");
@@ -797,6 +860,8 @@ static Suite *rule_suite(void)
 	tcase_add_test(tc, hopeless_rewrites_do_not_race);
 	tcase_add_test(tc, hopeless_loser_is_not_retried_soon);
 	tcase_add_test(tc, exploring_until_the_candidate_is_timed);
+	tcase_add_test(tc, a_pair_that_does_not_run_is_planned_again);
+	tcase_add_test(tc, a_cheap_candidate_pairs_while_the_last_pairs_run);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, bad_ladders_are_refused);
 	tcase_add_test(tc, a_burst_plans_only_the_pairs_a_race_can_use);

@@ -132,6 +132,8 @@ static void count_placement(void *arg)
 	uint64_t seen = atomic_load(&last_end_ns[!cpu]);
 	while (now > seen && !atomic_compare_exchange_weak(&last_end_ns[!cpu], &seen, now))
 		;
+	if (!timeline_dir)
+		return;
 	struct starpu_profiling_task_info *info = r->task->profiling_info;
 	r->cpu = cpu;
 	r->predicted_us = r->task->predicted;
@@ -234,7 +236,7 @@ static double run_workload(unsigned tasks, enum workers workers, unsigned *wrong
 						    (uintptr_t)out[t * MAXBUF + b], s->bytes[b] / 4, 4);
 		}
 	}
-	struct task_record *records = calloc(tasks, sizeof *records);
+	struct task_record *records = bench_malloc((size_t)tasks * sizeof *records);
 	if (timeline_dir)
 		starpu_profiling_status_set(STARPU_PROFILING_ENABLE);
 	run_start_us = starpu_timing_now();

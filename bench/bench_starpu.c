@@ -187,7 +187,11 @@ static void run_on(const char *workers, int ncpus, int nopencl, int resident, un
 		printf("%-8s no OpenCL device (PoCL: STARPU_OPENCL_ON_CPUS=1): skipped\n", workers);
 		return;
 	}
-	if (starpu_worker_get_count() == 0) {
+	/* STARPU_NCPU and STARPU_NOPENCL override conf: a row may get
+	 * other workers than it asked for. */
+	if (starpu_worker_get_count() == 0 ||
+	    (nopencl && starpu_opencl_worker_get_count() == 0) ||
+	    (ncpus && starpu_cpu_worker_get_count() == 0)) {
 		printf("%-8s no such workers here: skipped\n", workers);
 		starpu_shutdown();
 		return;

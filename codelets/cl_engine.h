@@ -125,6 +125,7 @@ struct vir0_cl_device {
 	size_t nblocks, blocks_capacity;
 	struct cl_persistent *resident;
 	struct cl_ring_buffer rings[CL_RING_POOL];
+	unsigned ring_next;          /* the pooled buffer to look at first */
 	/* The megakernel's scalar and __local-size arguments as last set
 	 * (cl_launch.c sets only those that changed), one bit each in
 	 * args_set. */

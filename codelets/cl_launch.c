@@ -14,7 +14,11 @@
  * (megakernel_ring.cl, COPY_COUNTS and COPY_STOP). */
 #define COPY_EXTRA_WORDS 34u
 /* The kernel's `mode` argument (megakernel_ring.cl, MODE_*). */
-enum { MODE_BATCH, MODE_RESIDENT, MODE_BATCH_SHARED };
+enum { MODE_BATCH, MODE_RESIDENT, MODE_BATCH_SHARED, MODE_LONE };
+/* The `lone` argument after the memory objects, a struct of the ring
+ * words of a lone launch (megakernel_ring.cl, struct lone). */
+#define ARG_LONE (ARG_MEM0 + VIR0_CL_MAX_MEMS)
+#define LONE_WORDS 48u
 
 #define SET_ARG(index, size, value) \
 	do { \
@@ -44,9 +48,32 @@ static int set_scalar(vir0_cl_device *dev, enum cl_kernel_arg index, cl_uint val
 	return VIR0_OK;
 }
 
+/* The `lone` argument: the ring's words of a lone launch, zero-padded
+ * (each launch), else zeros once: a kernel runs only with every argument
+ * set. */
+static int set_lone(vir0_cl_device *dev, const struct cl_ring *ring, int lone,
+		    struct vir0_error *err)
+{
+	_Static_assert(ARG_LONE < 32, "args_set has a bit per argument");
+	if (!lone && dev->args_set & 1u << ARG_LONE)
+		return VIR0_OK;
+	cl_uint words[LONE_WORDS] = { 0 };
+	for (uint32_t i = 0; lone && i < ring->state_at; i++)
+		words[i] = ring->words[i];
+	SET_ARG(ARG_LONE, sizeof(words), words);
+	dev->args_set |= 1u << ARG_LONE;
+	return VIR0_OK;
+}
+
+int cl_ring_is_lone(const struct cl_ring *ring)
+{
+	return ring->nslots == 1 && ring->state_at <= LONE_WORDS &&
+	       ring->words[1] == VIR0_CL_OP_RUN_VIR0 && ring->words[4 + RUN_NCHUNKS] == 1;
+}
+
 int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
 		     cl_mem state, cl_uint state_at, const struct cl_ring *ring, uint32_t groups,
-		     int persistent,
+		     enum cl_launch_mode how,
 		     cl_uint nwait, const cl_event *wait, cl_event *done, struct vir0_error *err)
 {
 	int status = vir0_cl_scratch_reserve(dev, ring->scratch_words, err);
@@ -58,8 +85,9 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 	cl_uint scratch_words = (cl_uint)dev->scratch_item_words;
 	cl_uint wgmem = (cl_uint)(ring->wgmem_bytes > 16 ? ring->wgmem_bytes : 16);
 	/* A batch whose slots all have one chunk: none to share. */
-	cl_uint mode = persistent ? MODE_RESIDENT
-				  : ring->chunks > ring->nslots ? MODE_BATCH_SHARED : MODE_BATCH;
+	cl_uint mode = how == CL_LAUNCH_RESIDENT ? MODE_RESIDENT
+		       : how == CL_LAUNCH_LONE ? MODE_LONE
+		       : ring->chunks > ring->nslots ? MODE_BATCH_SHARED : MODE_BATCH;
 	cl_uint spins = dev->idle_spins;
 	if (svm) {
 		cl_int code = clSetKernelArgSVMPointer(dev->kernel, ARG_RING, ring_arg);
@@ -111,6 +139,9 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		if (m >= ring->nmems)
 			dev->args_set |= null_bit;
 	}
+	status = set_lone(dev, ring, how == CL_LAUNCH_LONE, err);
+	if (status)
+		return status;
 	size_t local = dev->wg, global = (size_t)groups * dev->wg;
 	cl_int code = clEnqueueNDRangeKernel(queue, dev->kernel, 1, NULL, &global, &local, nwait,
 					     wait, done);
@@ -121,21 +152,24 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 }
 
 /* Enqueue one command of cl_ring_upload after *last, which becomes its
- * event. */
+ * event; with no `last` (an in-order queue), with no event at all. */
 static int upload_step(cl_command_queue queue, cl_mem mem, const uint32_t *words, size_t at,
 		       size_t bytes, cl_bool blocking, cl_event *last, struct vir0_error *err)
 {
 	static const cl_uint zero = 0;
 	cl_event ev;
-	cl_uint nwait = *last != NULL;
+	cl_uint nwait = last && *last != NULL;
 	const cl_event *wait = nwait ? last : NULL;
+	cl_event *out = last ? &ev : NULL;
 	cl_int code = words ? clEnqueueWriteBuffer(queue, mem, blocking, at, bytes, words + at / 4,
-						   nwait, wait, &ev)
+						   nwait, wait, out)
 			    : clEnqueueFillBuffer(queue, mem, &zero, sizeof(zero), at, bytes, nwait,
-						  wait, &ev);
+						  wait, out);
 	if (code != CL_SUCCESS)
 		return vir0_cl_fail(err, words ? "clEnqueueWriteBuffer" : "clEnqueueFillBuffer",
 				    code, "%zu bytes of a ring at byte %zu", bytes, at);
+	if (!last)
+		return VIR0_OK;
 	if (*last)
 		clReleaseEvent(*last);
 	*last = ev;
@@ -148,7 +182,8 @@ int cl_ring_upload(cl_command_queue queue, cl_mem mem, const struct cl_ring *rin
 	size_t fill_at = (size_t)ring->state_at * 4, fill_end = fill_at + (size_t)ring->fill_words * 4;
 	size_t end = (size_t)ring->nwords * 4;
 	int status = VIR0_OK;
-	*last = NULL;
+	if (last)
+		*last = NULL;
 	if (!ring->fill_words)
 		fill_at = fill_end = end;
 	if (copy)
@@ -159,7 +194,10 @@ int cl_ring_upload(cl_command_queue queue, cl_mem mem, const struct cl_ring *rin
 	if (status == VIR0_OK && copy && end > fill_end)
 		status = upload_step(queue, mem, ring->words, fill_end, end - fill_end, blocking, last,
 				     err);
-	if (status != VIR0_OK && *last) {
+	/* A failed step leaves the ones before it reading ring->words. */
+	if (status != VIR0_OK && !last)
+		clFinish(queue);
+	if (status != VIR0_OK && last && *last) {
 		clWaitForEvents(1, last);
 		clReleaseEvent(*last);
 		*last = NULL;
@@ -173,8 +211,8 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 		    struct vir0_error *err)
 {
 	if (!upload)
-		return cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
-					nwait, wait, done, err);
+		return cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups,
+					CL_LAUNCH_BATCH, nwait, wait, done, err);
 	/* The queue may be out of order: the kernel waits for both. A task
 	 * waits on a few events (its outputs' fills); no malloc for those. */
 	cl_event few[8];
@@ -185,8 +223,8 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 	for (cl_uint i = 0; i < nwait; i++)
 		after[i] = wait[i];
 	after[nwait] = upload;
-	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups, 0,
-				      nwait + 1, after, done, err);
+	int status = cl_launch_kernel(dev, queue, &mem, 0, mem, ring->state_at, ring, groups,
+				      CL_LAUNCH_BATCH, nwait + 1, after, done, err);
 	if (after != few)
 		free(after);
 	return status;
@@ -205,6 +243,11 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 {
 	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
 	groups = groups ? groups : 1;
+	if (!ring_out && cl_ring_is_lone(ring)) {
+		cl_mem none = NULL;
+		return cl_launch_kernel(dev, queue, &none, 0, none, 0, ring, 1, CL_LAUNCH_LONE,
+					nwait, wait, done, err);
+	}
 	if (!ring_out && dev->ring_pool) {
 		int launched, status = cl_ring_pool_launch(dev, queue, ring, groups, nwait, wait,
 							   done, &launched, err);

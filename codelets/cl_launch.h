@@ -24,7 +24,8 @@ int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_r
 /* Enqueue onto `mem` what it lacks of `ring`: its words, when `copy`
  * (blocking or not), and the zero fill of the state the image left unset
  * (ring->fill_words), each command after the one before; *last gets the
- * last one's event (NULL when none), to release. */
+ * last one's event (NULL when none), to release. With `last` NULL (an
+ * in-order queue, which orders them itself) the commands make no events. */
 int cl_ring_upload(cl_command_queue queue, cl_mem mem, const struct cl_ring *ring, int copy,
 		   cl_bool blocking, cl_event *last, struct vir0_error *err);
 
@@ -38,13 +39,22 @@ int cl_launch_after(vir0_cl_device *dev, cl_command_queue queue, cl_mem mem,
 /* Wait for the pooled buffers' last launches and release them. */
 void cl_ring_pool_free(vir0_cl_device *dev);
 
+/* 1 when `ring` is one RUN_VIR0 slot of one chunk small enough for the
+ * kernel's `lone` arguments: cl_launch then passes it by value, with no
+ * buffer and no write before the launch (it reads no status back). */
+int cl_ring_is_lone(const struct cl_ring *ring);
+
+/* What a launch runs: a batch ring in device memory, the resident
+ * kernel's ring, or one slot passed by value (cl_ring_is_lone). */
+enum cl_launch_mode { CL_LAUNCH_BATCH, CL_LAUNCH_RESIDENT, CL_LAUNCH_LONE };
+
 /* Set the kernel's arguments for a ring at `ring_arg` (a cl_mem, or an SVM
  * pointer when `svm`) whose slots' state (claims, chunk counters, copies;
  * device memory) starts at word `state_at` of `state`, and enqueue it over
  * `groups` work-groups. */
 int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg, int svm,
 		     cl_mem state, cl_uint state_at, const struct cl_ring *ring, uint32_t groups,
-		     int persistent,
+		     enum cl_launch_mode how,
 		     cl_uint nwait, const cl_event *wait, cl_event *done, struct vir0_error *err);
 
 #endif

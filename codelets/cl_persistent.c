@@ -315,8 +315,8 @@ static int ensure_running(vir0_cl_device *dev, const struct cl_ring *need,
 		return vir0_cl_fail(err, "clEnqueueWriteBuffer", code, "clearing SHUTDOWN");
 	ring_store(&r->ring[RING_ALIVE], 1u);
 	int status = cl_launch_kernel(dev, r->queue, r->ring_mem ? (void *)&r->ring_mem : r->ring,
-				      r->ring_mem == NULL, r->state, 0, &shape, dev->units, 1, 0,
-				      NULL, &r->running, err);
+				      r->ring_mem == NULL, r->state, 0, &shape, dev->units,
+				      CL_LAUNCH_RESIDENT, 0, NULL, &r->running, err);
 	if (status)
 		return status;
 	clFlush(r->queue);

@@ -29,40 +29,50 @@ static int ring_buffer_idle(const struct cl_ring_buffer *b)
 	return status == CL_COMPLETE || status < 0;
 }
 
-/* An idle buffer of at least `bytes`: the smallest idle one that fits,
- * else an idle (or empty) entry regrown; NULL when every entry is busy. */
+/* An idle buffer of at least `bytes` (regrown if it is smaller), in
+ * turn from the one after the last taken: launches on one queue finish in
+ * order, so the first looked at is the oldest and nearly always idle,
+ * one event query a launch (each ~0.9 us on NVIDIA; looking at all eight
+ * cost more than the launch). NULL when every entry is busy. */
 static struct cl_ring_buffer *ring_buffer_take(vir0_cl_device *dev, size_t bytes,
 					       struct vir0_error *err, int *status)
 {
-	struct cl_ring_buffer *fit = NULL, *other = NULL;
-	for (unsigned i = 0; i < CL_RING_POOL; i++) {
-		struct cl_ring_buffer *b = &dev->rings[i];
-		if (!ring_buffer_idle(b))
-			continue;
-		if (b->mem && b->bytes >= bytes) {
-			if (!fit || b->bytes < fit->bytes)
-				fit = b;
-		} else if (!other || !b->mem) {
-			other = b;
+	struct cl_ring_buffer *b = NULL;
+	for (unsigned i = 0; i < CL_RING_POOL && !b; i++) {
+		unsigned k = (dev->ring_next + i) % CL_RING_POOL;
+		if (ring_buffer_idle(&dev->rings[k])) {
+			b = &dev->rings[k];
+			dev->ring_next = (k + 1) % CL_RING_POOL;
 		}
 	}
-	if (fit || !other)
-		return fit;
+	if (!b || (b->mem && b->bytes >= bytes))
+		return b;
 	size_t size = RING_BUFFER_MIN;
 	while (size < bytes)
 		size *= 2;
-	if (other->mem)
-		clReleaseMemObject(other->mem);
-	other->bytes = 0;
+	if (b->mem)
+		clReleaseMemObject(b->mem);
+	b->bytes = 0;
 	cl_int code;
-	other->mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, size, NULL, &code);
+	b->mem = clCreateBuffer(dev->context, CL_MEM_READ_WRITE, size, NULL, &code);
 	if (code != CL_SUCCESS) {
-		other->mem = NULL;
+		b->mem = NULL;
 		*status = vir0_cl_fail(err, "clCreateBuffer", code, "a %zu-byte ring buffer", size);
 		return NULL;
 	}
-	other->bytes = size;
-	return other;
+	b->bytes = size;
+	return b;
+}
+
+/* 1 when `queue` runs its commands in order: then the ring's upload
+ * needs no event, nor the launch a wait on it. */
+static int queue_in_order(cl_command_queue queue)
+{
+	cl_command_queue_properties props = 0;
+	if (clGetCommandQueueInfo(queue, CL_QUEUE_PROPERTIES, sizeof(props), &props, NULL) !=
+	    CL_SUCCESS)
+		return 0;
+	return !(props & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE);
 }
 
 int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
@@ -75,8 +85,9 @@ int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_r
 	struct cl_ring_buffer *b = ring_buffer_take(dev, bytes, err, &status);
 	if (!b)
 		return status;
-	cl_event upload;
-	status = cl_ring_upload(queue, b->mem, ring, 1, CL_FALSE, &upload, err);
+	int in_order = queue_in_order(queue);
+	cl_event upload = NULL;
+	status = cl_ring_upload(queue, b->mem, ring, 1, CL_FALSE, in_order ? NULL : &upload, err);
 	if (status)
 		return status;
 	/* The writes read these words until they have run: they live with
@@ -89,9 +100,14 @@ int cl_ring_pool_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_r
 	b->busy = upload;
 	cl_event ran;
 	status = cl_launch_after(dev, queue, b->mem, ring, groups, nwait, wait, upload, &ran, err);
-	if (status)
+	if (status) {
+		/* Nothing marks the end of an in-order upload: wait for it. */
+		if (!upload)
+			clFinish(queue);
 		return status;
-	clReleaseEvent(b->busy);
+	}
+	if (b->busy)
+		clReleaseEvent(b->busy);
 	b->busy = ran;
 	if (done) {
 		clRetainEvent(ran);

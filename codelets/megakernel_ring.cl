@@ -39,6 +39,15 @@
 #define MODE_BATCH 0u
 #define MODE_RESIDENT 1u
 #define MODE_BATCH_SHARED 2u
+/* One RUN_VIR0 slot of one chunk whose words and descriptors come as the
+ * kernel's `lone` arguments: no ring buffer to write before the launch,
+ * no ticket, no status to store (run_lone). */
+#define MODE_LONE 3u
+/* The `lone` argument: the slot's words and up to 8 descriptors. */
+#define LONE_WORDS 48u
+struct lone {
+	uint words[LONE_WORDS];
+};
 /* Past the slot's words and descriptors in `copy`, a batch launch's
  * counts of the work-group's completed slots, DONE_COUNT then the 32
  * metrics (count_done), and next_ticketed's first slot to visit. */
@@ -139,15 +148,25 @@ static uint slot_fault(const struct launch *l, const uint *slot, uint tenant)
  * the control words once (flush_counts), instead of two atomics per slot
  * on two words that every work-group contends for: the host reads them
  * when the launch is over. */
+static uint op_metric(uint op)
+{
+	return op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
+}
+
+/* DONE_COUNT and the opcode's metric in the control words at once. */
+static void count_now(const struct launch *l, uint op)
+{
+	atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
+	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + op_metric(op)]);
+}
+
 static void count_done(const struct launch *l, uint op)
 {
-	uint metric = op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
 	if (l->persistent) {
-		atomic_inc((volatile __global uint *)&l->control[CTRL_DONE_COUNT]);
-		atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + metric]);
+		count_now(l, op);
 	} else {
 		atomic_inc(&l->copy[COPY_COUNTS]);
-		atomic_inc(&l->copy[COPY_COUNTS + 1u + metric]);
+		atomic_inc(&l->copy[COPY_COUNTS + 1u + op_metric(op)]);
 	}
 }
 
@@ -878,6 +897,43 @@ static void run_batch(const struct launch *l, uint mode, __local struct shared *
 	flush_counts(l);
 }
 
+/* A lone launch (MODE_LONE): the slot's words and descriptors are the
+ * `lone` argument (`words`), not a ring in device memory, so the host
+ * enqueues the launch alone, without a write of the ring before it (on
+ * the H200 that write was ~5 us of host time and a command of its own
+ * before each task's kernel). One work-group runs the one chunk. Nothing
+ * reads a status back: a slot the checks refuse (the host's encoding
+ * refuses the same, so it does not happen) does not run. */
+static void run_lone(const struct launch *l, const uint *words, __local struct shared *sh,
+		     uint *turn)
+{
+	const uint lid = get_local_id(0);
+	if (lid == 0) {
+		uint fault = l->ring_words > LONE_WORDS ? FAULT_BOUNDS
+			     : words[1] != OP_RUN_VIR0 || words[4 + ARG_NCHUNKS] != 1u ? FAULT_OPCODE
+			     : slot_fault(l, words, tenant_word(l, words[2]));
+		uint nb = fault ? 0u : l->store[words[4 + ARG_PROGRAM] + PH_NBUFFERS];
+		for (uint i = 0; i < SLOT_WORDS; i++)
+			l->copy[i] = words[i];
+		for (uint i = 0; i < 4u * nb; i++)
+			l->copy[COPY_DESC + i] = words[words[4 + ARG_DESC] + i];
+		sh->word[1] = fault;
+		sh->word[2] = nb;
+	}
+	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (sh->word[1])
+		return;
+	if (l->copy[4 + ARG_ZERO]) {
+		zero_outputs(l, sh->word[2]);
+		GROUP_BARRIER(CLK_GLOBAL_MEM_FENCE);
+	}
+	struct chunk c;
+	chunk_setup(l, &c);
+	run_one(l, &c, 0u, sh, turn);
+	if (lid == 0)
+		count_now(l, OP_RUN_VIR0);
+}
+
 /* The device clock where there is one (NVIDIA: PTX %globaltimer, in ns),
  * for the resident kernel's idle exit: it must leave within ~50 us of
  * finding nothing, however long a pass of the ring takes. Elsewhere the
@@ -971,7 +1027,8 @@ static void poll_resident(const struct launch *l, uint g, uint pollers, uint idl
 }
 
 /* The megakernel. Batch (mode MODE_BATCH or MODE_BATCH_SHARED): each
- * work-group takes slots by tickets (run_batch) and returns. Resident
+ * work-group takes slots by tickets (run_batch) and returns. Lone
+ * (MODE_LONE): one slot from the `lone` arguments (run_lone). Resident
  * (MODE_RESIDENT): the first
  * work-groups poll disjoint ranges of the ring (host memory on NVIDIA:
  * one read per slot per pass), claim and copy slots and run built-ins;
@@ -988,7 +1045,7 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 			      uint mode, uint idle_spins,
 			      __global uchar *m0, __global uchar *m1, __global uchar *m2,
 			      __global uchar *m3, __global uchar *m4, __global uchar *m5,
-			      __global uchar *m6, __global uchar *m7)
+			      __global uchar *m6, __global uchar *m7, struct lone lone)
 {
 	__local struct shared sh;
 	uint turn = 0;
@@ -1016,6 +1073,10 @@ __kernel void vir0_megakernel(__global uint *ring, uint nslots, uint ring_words,
 	for (uint i = get_local_id(0); i < COUNT_WORDS; i += VIR0_WG)
 		copy[COPY_COUNTS + i] = 0u;
 	GROUP_BARRIER(CLK_LOCAL_MEM_FENCE);
+	if (mode == MODE_LONE) {
+		run_lone(&l, lone.words, &sh, &turn);
+		return;
+	}
 	if (!l.persistent) {
 		run_batch(&l, mode, &sh, &turn);
 		return;

@@ -10,5 +10,5 @@ tests_test_conformance_LDADD = tests/libprogen.la tests/libfixtures_examples.la 
 	$(VIR0_TEST_LIBS)
 if HAVE_OPENCL
 tests_test_conformance_CFLAGS += $(OPENCL_CFLAGS)
-tests_test_conformance_LDADD += libvir0_opencl.la
+tests_test_conformance_LDADD += libvir0_opencl.la $(OPENCL_LIBS)
 endif

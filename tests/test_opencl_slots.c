@@ -135,27 +135,19 @@ START_TEST(batch_of_many_slots)
 }
 END_TEST
 
-/* With pooled ring buffers forced (the GPU default): more launches in
- * flight than the pool holds (the rest make buffers of their own), rings
- * that outgrow their buffer, and a done event per launch; every output
- * is the one its own ring asked for. */
-START_TEST(pooled_ring_buffers)
+/* Launch l of pooled_ring_buffers runs slots [first, first + count):
+ * one slot at first, then ever more, so later rings need bigger buffers;
+ * then every output is checked (zeroed before, so a launch that did not
+ * run fails it). */
+static void pooled_launches(vir0_cl_device *pooled, cl_command_queue q,
+			    const struct vir0_cl_slot *slots, cl_mem mem)
 {
-	struct vir0_error err = { 0 };
-	setenv("VIR0_CL_RING_POOL", "1", 1);
-	vir0_cl_runtime *pooled_rt;
-	int status = vir0_cl_runtime_open(-1, &pooled_rt, &err);
-	unsetenv("VIR0_CL_RING_POOL");
-	ck_assert_msg(status == VIR0_OK, "%s", err.message);
-	vir0_cl_device *pooled = vir0_cl_runtime_device(pooled_rt);
-	cl_command_queue q = vir0_cl_runtime_queue(pooled_rt);
 	enum { LAUNCHES = 24 };
-	vir0_program *programs[NSLOTS];
-	struct vir0_cl_slot slots[NSLOTS];
-	struct vir0_cl_binding bindings[NSLOTS];
-	cl_mem mem = scaled_slots(pooled, q, programs, slots, bindings);
-	/* Launch l runs slots [first, first + count): one slot at first,
-	 * then ever more, so later rings need bigger buffers. */
+	struct vir0_error err = { 0 };
+	static const cl_uint zero = 0;
+	ck_assert_int_eq(clEnqueueFillBuffer(q, mem, &zero, sizeof(zero), 0, NSLOTS * N * 4, 0,
+					     NULL, NULL), CL_SUCCESS);
+	ck_assert_int_eq(clFinish(q), CL_SUCCESS);
 	cl_event done[LAUNCHES];
 	for (uint32_t l = 0; l < LAUNCHES; l++) {
 		uint32_t first = l % NSLOTS, count = l < 12 ? 1 : 2 * (l - 11);
@@ -173,6 +165,48 @@ START_TEST(pooled_ring_buffers)
 		for (uint32_t i = 0; i < N; i++)
 			ck_assert_uint_eq(out[s * N + i], i * (s + 1) + s + 1);
 	free(out);
+}
+
+/* With pooled ring buffers forced (the GPU default): more launches in
+ * flight than the pool holds (the rest make buffers of their own), rings
+ * that outgrow their buffer, and a done event per launch; every output
+ * is the one its own ring asked for. On the runtime's in-order queue
+ * (uploads without events), then on an out-of-order one where the device
+ * has it (each launch waits for its upload's event). */
+START_TEST(pooled_ring_buffers)
+{
+	struct vir0_error err = { 0 };
+	setenv("VIR0_CL_RING_POOL", "1", 1);
+	vir0_cl_runtime *pooled_rt;
+	int status = vir0_cl_runtime_open(-1, &pooled_rt, &err);
+	unsetenv("VIR0_CL_RING_POOL");
+	ck_assert_msg(status == VIR0_OK, "%s", err.message);
+	vir0_cl_device *pooled = vir0_cl_runtime_device(pooled_rt);
+	cl_command_queue q = vir0_cl_runtime_queue(pooled_rt);
+	vir0_program *programs[NSLOTS];
+	struct vir0_cl_slot slots[NSLOTS];
+	struct vir0_cl_binding bindings[NSLOTS];
+	cl_mem mem = scaled_slots(pooled, q, programs, slots, bindings);
+	pooled_launches(pooled, q, slots, mem);
+	cl_device_id device;
+	ck_assert_int_eq(clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(device), &device, NULL),
+			 CL_SUCCESS);
+	cl_command_queue_properties props = 0;
+	ck_assert_int_eq(clGetDeviceInfo(device, CL_DEVICE_QUEUE_PROPERTIES, sizeof(props),
+					 &props, NULL), CL_SUCCESS);
+	if (props & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) {
+		cl_int code;
+		const cl_queue_properties ooo_props[] = {
+			CL_QUEUE_PROPERTIES, CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE, 0
+		};
+		cl_command_queue ooo = clCreateCommandQueueWithProperties(
+			vir0_cl_runtime_context(pooled_rt), device, ooo_props, &code);
+		ck_assert_int_eq(code, CL_SUCCESS);
+		pooled_launches(pooled, ooo, slots, mem);
+		clReleaseCommandQueue(ooo);
+	} else {
+		printf("pooled_ring_buffers: no out-of-order queues on this device\n");
+	}
 	for (uint32_t s = 0; s < NSLOTS; s++)
 		vir0_program_free(programs[s]);
 	clReleaseMemObject(mem);
@@ -308,6 +342,113 @@ START_TEST(large_batches_fill_their_state)
 	large_batches(pooled, q, 0);
 	large_batches(pooled, q, 1);
 	vir0_cl_runtime_close(pooled_rt);
+}
+END_TEST
+
+static vir0_program *assembled(const char *text)
+{
+	vir0_program *p = NULL;
+	struct vir0_error err = { 0 };
+	ck_assert_msg(vir0_assemble(text, strlen(text), &p, &err) == VIR0_OK, "%s", err.message);
+	return p;
+}
+
+/* out[i] = in0[i] + ... + in{k-1}[i] + i, u32: k + 1 buffers. */
+static vir0_program *sum_of(uint32_t k)
+{
+	char text[1024];
+	int at = snprintf(text, sizeof(text), "workgroup 16 1 1\n");
+	for (uint32_t b = 0; b < k; b++)
+		at += snprintf(text + at, sizeof(text) - at, "buffer in%u u32[0] read\n", b);
+	at += snprintf(text + at, sizeof(text) - at,
+		       "buffer out u32[0] read_write output\nlet i = gid.x\nlet t = i\n");
+	for (uint32_t b = 0; b < k; b++)
+		at += snprintf(text + at, sizeof(text) - at, "t = t + in%u[i]\n", b);
+	snprintf(text + at, sizeof(text) - at, "if i < len(out) {\n\tstore out[i] = t\n}\n");
+	return assembled(text);
+}
+
+/* Enqueue `p` alone over `groups` workgroups, its buffers bound to `mem`
+ * (buffer b at b * n words, n words each; Workgroup ones to none),
+ * without a read back, and wait for it. */
+static void enqueue_alone(vir0_program *p, uint32_t groups, cl_mem mem, uint32_t n)
+{
+	struct vir0_error err = { 0 };
+	struct vir0_cl_binding b[16] = { 0 };
+	struct vir0_cl_slot slot = { .nbindings = p->nbuffers, .bindings = b,
+				     .groups = { groups, 1, 1 } };
+	ck_assert_int_eq(vir0_cl_program_load(dev, queue, p, &slot.program, &err), VIR0_OK);
+	for (uint32_t i = 0; i < p->nbuffers; i++)
+		if (p->buffers[i].access != VIR0_ACCESS_WORKGROUP)
+			b[i] = (struct vir0_cl_binding){ mem, (size_t)i * n * 4, (size_t)n * 4 };
+	ck_assert_msg(vir0_cl_enqueue(dev, queue, &slot, 1, 0, NULL, NULL, &err) == VIR0_OK, "%s",
+		      err.message);
+	ck_assert_int_eq(clFinish(queue), CL_SUCCESS);
+}
+
+/* One RUN_VIR0 slot of one chunk enqueued without a read back goes to the
+ * kernel by value (its `lone` arguments, no ring buffer): its outputs are
+ * zeroed before it runs, Workgroup memory and barriers work, a program of
+ * 8 buffers fits, one of 9 takes a ring instead; each launch counts once
+ * in DONE_COUNT and the RUN_VIR0 metric. */
+START_TEST(one_slot_launches_by_value)
+{
+	/* One chunk on PoCL (16 lanes) and GPUs alike. */
+	enum { W = 16 };
+	cl_int code;
+	cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, 9 * W * 4, NULL, &code);
+	ck_assert_int_eq(code, CL_SUCCESS);
+	uint32_t host[9 * W], out[W];
+	for (uint32_t i = 0; i < 9 * W; i++)
+		host[i] = 0xA5A5A5A5u ^ i * 2654435761u;
+	uint32_t done = control_word(VIR0_CL_CONTROL_DONE_COUNT);
+	uint32_t runs = control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_METRIC_RUN_VIR0);
+	/* Odd elements are never stored: they read back zero. */
+	vir0_program *evens = assembled("workgroup 16 1 1\nbuffer out u32[0] read_write output\n"
+					"let i = gid.x\nif (i & 1u) == 0u {\n"
+					"\tstore out[i] = i + 7u\n}\n");
+	ck_assert_int_eq(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, W * 4, host, 0, NULL, NULL),
+			 CL_SUCCESS);
+	enqueue_alone(evens, W / 16, mem, W);
+	ck_assert_int_eq(clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, W * 4, out, 0, NULL, NULL),
+			 CL_SUCCESS);
+	for (uint32_t i = 0; i < W; i++)
+		ck_assert_uint_eq(out[i], i % 2 ? 0u : i + 7u);
+	/* One workgroup reverses its block through Workgroup memory. */
+	vir0_program *reverse = assembled("workgroup 16 1 1\nbuffer in u32[0] read\n"
+					  "buffer out u32[0] read_write output\n"
+					  "buffer tile u32[16] workgroup\n"
+					  "store tile[lid.x] = in[gid.x]\nbarrier\n"
+					  "store out[gid.x] = tile[15u - lid.x]\n");
+	ck_assert_int_eq(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, 9 * W * 4, host, 0, NULL,
+					      NULL), CL_SUCCESS);
+	enqueue_alone(reverse, 1, mem, W);
+	ck_assert_int_eq(clEnqueueReadBuffer(queue, mem, CL_TRUE, W * 4, W * 4, out, 0, NULL,
+					     NULL), CL_SUCCESS);
+	for (uint32_t i = 0; i < W; i++)
+		ck_assert_uint_eq(out[i], host[W - 1 - i]);
+	/* 7 inputs and an output fill the arguments; 8 and one do not. */
+	for (uint32_t k = 7; k <= 8; k++) {
+		vir0_program *sum = sum_of(k);
+		ck_assert_int_eq(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, 9 * W * 4, host, 0,
+						      NULL, NULL), CL_SUCCESS);
+		enqueue_alone(sum, W / 16, mem, W);
+		ck_assert_int_eq(clEnqueueReadBuffer(queue, mem, CL_TRUE, (size_t)k * W * 4, W * 4,
+						     out, 0, NULL, NULL), CL_SUCCESS);
+		for (uint32_t i = 0; i < W; i++) {
+			uint32_t want = i;
+			for (uint32_t b = 0; b < k; b++)
+				want += host[b * W + i];
+			ck_assert_uint_eq(out[i], want);
+		}
+		vir0_program_free(sum);
+	}
+	ck_assert_uint_eq(control_word(VIR0_CL_CONTROL_DONE_COUNT) - done, 4);
+	ck_assert_uint_eq(control_word(VIR0_CL_CONTROL_METRICS_BASE + VIR0_CL_METRIC_RUN_VIR0) -
+			  runs, 4);
+	vir0_program_free(evens);
+	vir0_program_free(reverse);
+	clReleaseMemObject(mem);
 }
 END_TEST
 
@@ -688,6 +829,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, builtin_opcodes);
 	tcase_add_test(tc, large_batches_fill_their_state);
 	tcase_add_test(tc, faults_are_reported);
+	tcase_add_test(tc, one_slot_launches_by_value);
 	tcase_add_test(tc, resident_rounds);
 	tcase_add_test(tc, runtime_exposes_context);
 	tcase_add_test(tc, store_reuses_equal_programs);

@@ -132,5 +132,15 @@ tests_test_starpu_spec_run_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
 tests_test_starpu_spec_run_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_spec_run_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
 tests/test_starpu_spec_store.log: tests/test_starpu_spec_run$(EXEEXT) tools/vir0$(EXEEXT)
+
+# The fallback queue's lanes on real workers: a busy worker runs them by
+# priority, then arrival; a burst of shapes runs every task once, right
+# (tests/test_starpu_fallback).
+check_PROGRAMS += tests/test_starpu_fallback
+TESTS += tests/test_starpu_fallback
+tests_test_starpu_fallback_SOURCES = tests/test_starpu_fallback.c
+tests_test_starpu_fallback_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_fallback_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_fallback_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
 endif
 EXTRA_DIST += tests/test_starpu_spec_store.sh

@@ -1,15 +1,20 @@
 /* fallback.c - the queue of tasks the perf-model decision cannot place
  * yet (no model, or still calibrating) and of every VIR0 task the
- * speculation entered (route.c): one list per context, highest priority
- * first and in arrival order within a priority, from which an idle worker
- * pulls the first task it can execute and, for a VIR0 task, that does not
- * end sooner on another arch (spec_place.h: the speculation's means of
- * what a pop there runs, else the perf-model history); a task that ends
- * sooner here only because a faster arch is busy is taken when the scan
- * finds nothing it runs as fast as anywhere. StarPU's prio
- * component would hand a worker the top task whatever its archs, and the
- * worker would refuse it and push it again, over and over (measured: 17294
- * pushes for 192 tasks when CPU-only and OpenCL-only tasks share it). */
+ * speculation entered (route.c): per context, lanes of tasks
+ * (fallback_queue.h), highest priority first and in arrival order within
+ * a priority, from which an idle worker pulls the first task it can
+ * execute and, for a VIR0 task, that does not end sooner on another arch
+ * (spec_place.h: the speculation's means of what a pop there runs, else
+ * the perf-model history); a task that ends sooner here only because a
+ * faster arch is busy is taken when the pull finds nothing it runs as
+ * fast as anywhere. VIR0 tasks alike (below) share a lane, weighed at its
+ * first task: with one list, a pull that weighed 64 tasks saw only the
+ * lcg tasks waiting for the H200 and helped with them, 100x slower than
+ * the device, while vector tasks the CPU runs well waited further back.
+ * StarPU's prio component would hand a worker the top task whatever its
+ * archs, and the worker would refuse it and push it again, over and over
+ * (measured: 17294 pushes for 192 tasks when CPU-only and OpenCL-only
+ * tasks share it). */
 #include "tree.h"
 
 #include <math.h>
@@ -18,73 +23,87 @@
 
 #include <starpu_sched_component.h>
 
+#include "fallback_queue.h"
 #include "shapes.h"
 #include "spec_place.h"
 #include "speculation.h"
+#include "starpu_vir0_variant.h"
 #include "vir0_spec.h"
 
 _Static_assert(STARPU_VIR0_PLACE_ARCHS == STARPU_VIR0_SHAPE_NARCHS,
 	       "the placement's archs are the shapes'");
 
-/* Tasks a pull looks past, at most, before it gives up. */
+/* Lanes a pull looks past, at most, before it gives up. */
 #define SCAN_MAX 64u
 
 struct fallback {
 	starpu_pthread_mutex_t lock;
-	struct starpu_task_list tasks;
+	struct starpu_vir0_queue *queue;
 };
 
-/* Before the first task of lower priority: O(1) when priorities repeat. */
-static void insert_by_priority(struct starpu_task_list *list, struct starpu_task *task)
+/* The key of a task's lane. VIR0 tasks the speculation entered are alike
+ * when they agree on their shape, their plan per arch and `where`: what
+ * starpu_worker_can_execute_task_first_impl reads of a task then agrees
+ * (the codelet's can_execute reads the implementation of the worker's
+ * arch, which the plan fixes, and whether the plan is ready there; the
+ * context is the queue's), and so do the times spec_place weighs. Any
+ * other task, and one limited to a list of workers, has a zeroed key: a
+ * pull looks at such a lane task by task and takes the first it can
+ * execute, unplaced (a worker list is the application's placement). */
+struct alike {
+	uint32_t vir0, where;
+	uint8_t program_hash[16];
+	uint32_t groups[3];
+	uint64_t bytes;
+	struct starpu_vir0_plan plans[STARPU_VIR0_SHAPE_NARCHS];
+};
+
+/* Field by field into a zeroed key: the queue compares its bytes. */
+static void alike_of(struct starpu_task *task, struct alike *key)
 {
-	struct starpu_task *after = starpu_task_list_back(list);
-	while (after && after->priority < task->priority)
-		after = after->prev;
-	if (!after) {
-		starpu_task_list_push_front(list, task);
+	memset(key, 0, sizeof *key);
+	struct starpu_vir0_shape shape;
+	struct starpu_vir0_plan plans[STARPU_VIR0_SHAPE_NARCHS];
+	if (!starpu_vir0_sched_entered(task) || task->workerids_len ||
+	    starpu_vir0_task_shape(task, &shape))
 		return;
+	for (unsigned a = 0; a < STARPU_VIR0_SHAPE_NARCHS; a++)
+		if (starpu_vir0_task_get_plan(task, starpu_vir0_shape_archtypes[a], &plans[a]))
+			return;
+	key->vir0 = 1;
+	key->where = task->where;
+	memcpy(key->program_hash, shape.program_hash, sizeof key->program_hash);
+	memcpy(key->groups, shape.groups, sizeof key->groups);
+	key->bytes = shape.bytes;
+	for (unsigned a = 0; a < STARPU_VIR0_SHAPE_NARCHS; a++) {
+		key->plans[a].baseline = plans[a].baseline;
+		key->plans[a].candidate = plans[a].candidate;
+		key->plans[a].mode = plans[a].mode;
 	}
-	if (after == starpu_task_list_back(list)) {
-		starpu_task_list_push_back(list, task);
-		return;
-	}
-	task->prev = after;
-	task->next = after->next;
-	after->next->prev = task;
-	after->next = task;
 }
 
 static int fallback_push_task(struct starpu_sched_component *component, struct starpu_task *task)
 {
 	struct fallback *fallback = component->data;
+	struct alike key;
+	alike_of(task, &key);
 	STARPU_COMPONENT_MUTEX_LOCK(&fallback->lock);
-	insert_by_priority(&fallback->tasks, task);
+	int status = starpu_vir0_queue_push(fallback->queue, &key, task->priority, task);
 	STARPU_COMPONENT_MUTEX_UNLOCK(&fallback->lock);
+	if (status)
+		STARPU_ABORT_MSG("starpu-vir0: out of memory queueing a task");
 	/* Wake the workers below (blocking drivers sleep otherwise). */
 	starpu_sched_component_can_pull(component);
 	return 0;
 }
 
-/* What a pull knows of the shapes it met: few shapes, many tasks. */
-enum { SEEN_MAX = 8 };
-
 struct pull {
 	unsigned sched_ctx;
 	int workerid;
-	int started;          /* the fields below are set (at the first VIR0 task) */
+	int started;          /* the fields below are set (at the first VIR0 lane) */
 	struct starpu_vir0_place place;
 	int ids[STARPU_VIR0_PLACE_ARCHS][STARPU_NMAXWORKERS]; /* the context's workers */
-	unsigned nseen;
-	struct starpu_vir0_shape shapes[SEEN_MAX];
-	double us[SEEN_MAX][STARPU_VIR0_PLACE_ARCHS];
 };
-
-static int same_shape(const struct starpu_vir0_shape *a, const struct starpu_vir0_shape *b)
-{
-	return !memcmp(a->program_hash, b->program_hash, sizeof a->program_hash) &&
-	       a->groups[0] == b->groups[0] && a->groups[1] == b->groups[1] &&
-	       a->groups[2] == b->groups[2] && a->bytes == b->bytes;
-}
 
 /* The archs' workers and backlogs, once a pull meets a VIR0 task. */
 static void pull_start(struct pull *pull)
@@ -127,37 +146,51 @@ static double expected_us(const struct pull *pull, struct starpu_task *task, int
 	return us > 0 ? us : NAN;
 }
 
-/* What the pulling worker does with `task`, a task it can execute: a
- * VIR0 task per spec_place.h, with each arch's time from its first worker
- * that can run the task now, per shape; any other task is taken. */
-static enum starpu_vir0_place_verdict pull_takes(struct pull *pull, struct starpu_task *task,
-						 double *slowdown)
+/* What the pulling worker does with `count` alike tasks, the first
+ * `task`, which it can execute (spec_place.h), with each arch's time from
+ * its first worker that can run the task now. */
+static enum starpu_vir0_place_verdict place_lane(struct pull *pull, struct starpu_task *task,
+						 size_t count, double *slowdown)
 {
-	struct starpu_vir0_shape shape;
-	if (!starpu_vir0_sched_entered(task) || starpu_vir0_task_shape(task, &shape))
-		return STARPU_VIR0_PLACE_TAKE;
 	if (!pull->started)
 		pull_start(pull);
 	if (pull->place.here >= STARPU_VIR0_PLACE_ARCHS)
 		return STARPU_VIR0_PLACE_TAKE;
-	unsigned k = 0;
-	while (k < pull->nseen && !same_shape(&pull->shapes[k], &shape))
-		k++;
-	if (k == pull->nseen) {
-		if (k == SEEN_MAX)
-			return STARPU_VIR0_PLACE_TAKE; /* more shapes than a scan keeps */
-		pull->shapes[pull->nseen++] = shape;
-		for (unsigned a = 0; a < STARPU_VIR0_PLACE_ARCHS; a++) {
-			pull->us[k][a] = NAN;
-			if (a == pull->place.here) {
-				pull->us[k][a] = expected_us(pull, task, pull->workerid);
-				continue;
-			}
-			for (unsigned i = 0; i < pull->place.workers[a] && isnan(pull->us[k][a]); i++)
-				pull->us[k][a] = expected_us(pull, task, pull->ids[a][i]);
+	double us[STARPU_VIR0_PLACE_ARCHS];
+	for (unsigned a = 0; a < STARPU_VIR0_PLACE_ARCHS; a++) {
+		us[a] = NAN;
+		if (a == pull->place.here) {
+			us[a] = expected_us(pull, task, pull->workerid);
+			continue;
 		}
+		for (unsigned i = 0; i < pull->place.workers[a] && isnan(us[a]); i++)
+			us[a] = expected_us(pull, task, pull->ids[a][i]);
 	}
-	return starpu_vir0_place_take(&pull->place, pull->us[k], slowdown);
+	return starpu_vir0_place_take(&pull->place, us, count, slowdown);
+}
+
+/* The pull's look at a lane (starpu_vir0_queue_weigh_fn): alike VIR0
+ * tasks at their first, any other task taken where the worker can
+ * execute it. */
+static int weigh(void *arg, const struct starpu_vir0_queue *queue, unsigned lane, size_t *index,
+		 double *slowdown)
+{
+	struct pull *pull = arg;
+	const struct alike *key = starpu_vir0_queue_key(queue, lane);
+	size_t count = starpu_vir0_queue_count(queue, lane);
+	unsigned nimpl;
+	if (key->vir0) {
+		*index = 0;
+		struct starpu_task *task = starpu_vir0_queue_task(queue, lane, 0);
+		if (!starpu_worker_can_execute_task_first_impl(pull->workerid, task, &nimpl))
+			return STARPU_VIR0_QUEUE_NONE;
+		return place_lane(pull, task, count, slowdown);
+	}
+	for (*index = 0; *index < count; ++*index)
+		if (starpu_worker_can_execute_task_first_impl(
+			    pull->workerid, starpu_vir0_queue_task(queue, lane, *index), &nimpl))
+			return STARPU_VIR0_PLACE_TAKE;
+	return STARPU_VIR0_QUEUE_NONE;
 }
 
 /* Tasks were left to the other archs: their workers must look (a
@@ -178,40 +211,12 @@ static struct starpu_task *fallback_pull_task(struct starpu_sched_component *com
 	if (workerid < 0)
 		return NULL;
 	struct pull pull = { .sched_ctx = component->tree->sched_ctx_id, .workerid = workerid };
+	unsigned weighed;
 	STARPU_COMPONENT_MUTEX_LOCK(&fallback->lock);
-	struct starpu_task *task, *help = NULL;
-	double help_slowdown = INFINITY;
-	unsigned nimpl, scanned = 0;
-	for (task = starpu_task_list_begin(&fallback->tasks);
-	     task != starpu_task_list_end(&fallback->tasks); task = starpu_task_list_next(task)) {
-		if (!starpu_worker_can_execute_task_first_impl(workerid, task, &nimpl))
-			continue;
-		double slowdown;
-		enum starpu_vir0_place_verdict verdict = pull_takes(&pull, task, &slowdown);
-		/* Priority first: a task to help with outranks the lower ones. */
-		if (help && task->priority < help->priority) {
-			task = help;
-			break;
-		}
-		if (verdict == STARPU_VIR0_PLACE_TAKE)
-			break;
-		if (verdict == STARPU_VIR0_PLACE_HELP && slowdown < help_slowdown) {
-			help = task;
-			help_slowdown = slowdown;
-		}
-		/* A worker that only finds tasks better run elsewhere stops
-		 * looking: the queue may be long, and it pulls again. */
-		if (++scanned == SCAN_MAX) {
-			task = NULL;
-			break;
-		}
-	}
-	if (!task || task == starpu_task_list_end(&fallback->tasks))
-		task = help;
-	if (task)
-		starpu_task_list_erase(&fallback->tasks, task);
+	struct starpu_task *task =
+		starpu_vir0_queue_pull(fallback->queue, weigh, &pull, SCAN_MAX, &weighed);
 	STARPU_COMPONENT_MUTEX_UNLOCK(&fallback->lock);
-	if (scanned)
+	if (weighed)
 		wake_others(&pull);
 	return task;
 }
@@ -220,16 +225,18 @@ static void fallback_deinit_data(struct starpu_sched_component *component)
 {
 	struct fallback *fallback = component->data;
 	STARPU_PTHREAD_MUTEX_DESTROY(&fallback->lock);
+	starpu_vir0_queue_destroy(fallback->queue);
 	free(fallback);
 }
 
 struct starpu_sched_component *starpu_vir0_fallback_create(struct starpu_sched_tree *tree)
 {
 	struct fallback *fallback = calloc(1, sizeof *fallback);
-	if (!fallback)
+	if (fallback)
+		fallback->queue = starpu_vir0_queue_create(sizeof(struct alike));
+	if (!fallback || !fallback->queue)
 		STARPU_ABORT_MSG("starpu-vir0: out of memory creating the fallback queue");
 	STARPU_PTHREAD_MUTEX_INIT(&fallback->lock, NULL);
-	starpu_task_list_init(&fallback->tasks);
 	struct starpu_sched_component *component =
 		starpu_sched_component_create(tree, "vir0-fallback");
 	component->data = fallback;

@@ -68,6 +68,7 @@ sched_libvir0_spec_la_SOURCES = \
 	sched/spec_store_line.c sched/spec_store_line.h \
 	sched/spec_report.c sched/spec_report.h \
 	sched/spec_place.c sched/spec_place.h \
+	sched/fallback_queue.c sched/fallback_queue.h \
 	sched/spec_env.c sched/spec_env.h
 sched_libvir0_spec_la_CFLAGS = $(AM_CFLAGS) $(XXHASH_CFLAGS)
 sched_libvir0_spec_la_LIBADD = libvir0.la $(XXHASH_LIBS) -lm
@@ -77,11 +78,13 @@ endif
 
 # Unit suites: the verdict rule and the ladder; the store (fork: two
 # processes saving at once); the report's formats; the placement at a pull
-# (tests/test_spec_place); the `vir0 store` command.
+# (tests/test_spec_place); the fallback queue's lanes
+# (tests/test_fallback_queue); the `vir0 store` command.
 VIR0_SPEC_TEST_LIBS = sched/libvir0_spec.la $(VIR0_TEST_LIBS) -lm
 check_PROGRAMS += tests/test_spec_rule tests/test_spec_store tests/test_spec_report \
-	tests/test_spec_place
-TESTS += tests/test_spec_rule tests/test_spec_store tests/test_spec_report tests/test_spec_place
+	tests/test_spec_place tests/test_fallback_queue
+TESTS += tests/test_spec_rule tests/test_spec_store tests/test_spec_report tests/test_spec_place \
+	tests/test_fallback_queue
 tests_test_spec_rule_SOURCES = tests/test_spec_rule.c
 tests_test_spec_rule_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sched
 tests_test_spec_rule_CFLAGS = $(VIR0_TEST_CFLAGS)
@@ -98,6 +101,10 @@ tests_test_spec_place_SOURCES = tests/test_spec_place.c
 tests_test_spec_place_CPPFLAGS = $(tests_test_spec_rule_CPPFLAGS)
 tests_test_spec_place_CFLAGS = $(VIR0_TEST_CFLAGS)
 tests_test_spec_place_LDADD = $(VIR0_SPEC_TEST_LIBS)
+tests_test_fallback_queue_SOURCES = tests/test_fallback_queue.c
+tests_test_fallback_queue_CPPFLAGS = $(tests_test_spec_rule_CPPFLAGS)
+tests_test_fallback_queue_CFLAGS = $(VIR0_TEST_CFLAGS)
+tests_test_fallback_queue_LDADD = $(VIR0_SPEC_TEST_LIBS)
 TESTS += tests/test_store_cli.sh
 EXTRA_DIST += tests/test_store_cli.sh
 tests/test_store_cli.log: tools/vir0$(EXEEXT)
@@ -125,5 +132,15 @@ tests_test_starpu_spec_run_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
 tests_test_starpu_spec_run_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
 tests_test_starpu_spec_run_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
 tests/test_starpu_spec_store.log: tests/test_starpu_spec_run$(EXEEXT) tools/vir0$(EXEEXT)
+
+# The fallback queue's lanes on real workers: a busy worker runs them by
+# priority, then arrival; a burst of shapes runs every task once, right
+# (tests/test_starpu_fallback).
+check_PROGRAMS += tests/test_starpu_fallback
+TESTS += tests/test_starpu_fallback
+tests_test_starpu_fallback_SOURCES = tests/test_starpu_fallback.c
+tests_test_starpu_fallback_CPPFLAGS = $(tests_test_starpu_policy_CPPFLAGS)
+tests_test_starpu_fallback_CFLAGS = $(VIR0_STARPU_TEST_CFLAGS)
+tests_test_starpu_fallback_LDADD = tests/libspec_common.la $(VIR0_STARPU_TEST_LIBS)
 endif
 EXTRA_DIST += tests/test_starpu_spec_store.sh

@@ -1,9 +1,12 @@
 /* spec_place.h - whether the worker pulling a VIR0 task from the fallback
  * queue takes it, or leaves it for an arch where it ends sooner: list
  * scheduling over the queue as the worker scans it, from each arch's
- * backlog and the task's expected time there. Plain C (no StarPU). */
+ * backlog and the task's expected time there; a lane of alike tasks
+ * (fallback_queue.h) is weighed at once. Plain C (no StarPU). */
 #ifndef STARPU_VIR0_SPEC_PLACE_H
 #define STARPU_VIR0_SPEC_PLACE_H
+
+#include <stddef.h>
 
 #define STARPU_VIR0_PLACE_ARCHS 2u
 
@@ -33,13 +36,19 @@ enum starpu_vir0_place_verdict {
 	STARPU_VIR0_PLACE_HELP,
 };
 
-/* The verdict on a task expected to take us[a] microseconds on arch a;
- * *slowdown (HELP only) is us[here] over the fastest other arch's. An
- * unknown time (NaN, or not above 0) on the worker's own arch takes it
- * (running it is how it gets known), and on another arch leaves that arch
- * out. Ties take it. */
+/* The verdict on `count` (1 or more) alike tasks queued in a row, each
+ * expected to take us[a] microseconds on arch a, as if the scan met them
+ * one by one: LEAVE when every one ends sooner on another arch (each
+ * arch's backlog grows by the tasks left there), else the verdict on the
+ * first one this worker would not leave, the ones before it left: TAKE,
+ * or HELP, which counts it and the ones after it as left to the fastest
+ * arch (they would be, unless this worker takes it). *slowdown (HELP
+ * only) is us[here] over the fastest other arch's. An unknown time (NaN,
+ * or not above 0) on the worker's own arch takes it (running it is how it
+ * gets known), and on another arch leaves that arch out. Ties take it.
+ * The cost does not grow with `count`. */
 enum starpu_vir0_place_verdict starpu_vir0_place_take(struct starpu_vir0_place *place,
 						      const double us[STARPU_VIR0_PLACE_ARCHS],
-						      double *slowdown);
+						      size_t count, double *slowdown);
 
 #endif

@@ -3,7 +3,8 @@
  * for an arch that ends it sooner even after its backlog, unknown times
  * taken (running is how they get known), ties taken, tasks left to an
  * arch filling its backlog until the pulling worker helps with one, and
- * how much slower it runs them. */
+ * how much slower it runs them; a lane of alike tasks weighed at once
+ * as the same tasks one by one would be. */
 #include "spec_place.h"
 
 #include <check.h>
@@ -21,7 +22,13 @@ static double slowdown;
 static enum starpu_vir0_place_verdict take(struct starpu_vir0_place *place, double cpu_us,
 					   double gpu_us)
 {
-	return starpu_vir0_place_take(place, (double[]){ cpu_us, gpu_us }, &slowdown);
+	return starpu_vir0_place_take(place, (double[]){ cpu_us, gpu_us }, 1, &slowdown);
+}
+
+static enum starpu_vir0_place_verdict take_lane(struct starpu_vir0_place *place, double cpu_us,
+						double gpu_us, size_t count)
+{
+	return starpu_vir0_place_take(place, (double[]){ cpu_us, gpu_us }, count, &slowdown);
 }
 
 static struct starpu_vir0_place cpu_pulls(double cpu_left, double gpu_left)
@@ -104,6 +111,80 @@ START_TEST(own_backlog_counts)
 }
 END_TEST
 
+/* The H200's lcg again, 200 tasks alike in one lane: the device's 99
+ * first, then the CPU may help; every task counts on the device, as the
+ * scan one by one counted them. */
+START_TEST(a_lane_counts_all_its_tasks)
+{
+	struct starpu_vir0_place place = cpu_pulls(0, 0);
+	ck_assert_int_eq(take_lane(&place, 100000, 1000, 200), HELP);
+	ck_assert_double_eq(slowdown, 100);
+	ck_assert_double_eq_tol(place.backlog[GPU], 200000, 1e-6);
+	ck_assert_double_eq(place.backlog[CPU], 0);
+	/* 99 of them: all the device's. */
+	place = cpu_pulls(0, 0);
+	ck_assert_int_eq(take_lane(&place, 100000, 1000, 99), LEAVE);
+	ck_assert_double_eq_tol(place.backlog[GPU], 99000, 1e-6);
+	/* Two device workers: twice as many before the CPU helps. */
+	place = cpu_pulls(0, 0);
+	place.workers[GPU] = 2;
+	ck_assert_int_eq(take_lane(&place, 100000, 1000, 198), LEAVE);
+	ck_assert_int_eq(take_lane(&place, 100000, 1000, 1), HELP);
+	/* The device pulls, busy for 50 ms: the CPU ends the first 50 of
+	 * 100 tasks sooner (1 ms each), then the device takes one. */
+	place = (struct starpu_vir0_place){ .here = GPU, .workers = { 1, 1 }, .backlog = { 0, 50000 } };
+	ck_assert_int_eq(take_lane(&place, 1000, 100, 100), TAKE);
+	ck_assert_double_eq_tol(place.backlog[CPU], 50000, 1e-6);
+	place.backlog[CPU] = 0;
+	ck_assert_int_eq(take_lane(&place, 1000, 100, 30), LEAVE);
+	ck_assert_double_eq_tol(place.backlog[CPU], 30000, 1e-6);
+}
+END_TEST
+
+/* The lane's verdict and backlogs against the same tasks one by one:
+ * their first verdict other than LEAVE (a pull stops at TAKE), every one
+ * counted otherwise. */
+static void lane_as_one_by_one(struct starpu_vir0_place start, double cpu_us, double gpu_us,
+			       size_t count)
+{
+	struct starpu_vir0_place one = start, lane = start;
+	enum starpu_vir0_place_verdict first = LEAVE;
+	double first_slowdown = 0;
+	for (size_t t = 0; t < count && first != TAKE; t++) {
+		enum starpu_vir0_place_verdict v = take(&one, cpu_us, gpu_us);
+		if (first == LEAVE && v != LEAVE) {
+			first = v;
+			first_slowdown = slowdown;
+		}
+	}
+	ck_assert_int_eq(take_lane(&lane, cpu_us, gpu_us, count), first);
+	if (first == HELP)
+		ck_assert_double_eq_tol(slowdown, first_slowdown, 1e-9);
+	for (unsigned a = 0; a < STARPU_VIR0_PLACE_ARCHS; a++)
+		ck_assert_double_eq_tol(lane.backlog[a], one.backlog[a], 1e-6 * (1 + one.backlog[a]));
+}
+
+START_TEST(a_lane_is_its_tasks_one_by_one)
+{
+	const double times[] = { 1, 23, 100, 999.5, 1000, 1500, 100000, NAN };
+	const double backlogs[] = { 0, 250, 5000, 123456 };
+	const size_t counts[] = { 1, 2, 7, 64, 99, 100, 101, 1000 };
+	for (unsigned here = 0; here < 2; here++)
+		for (unsigned gpus = 1; gpus <= 3; gpus++)
+			for (unsigned c = 0; c < 8; c++)
+				for (unsigned g = 0; g < 8; g++)
+					for (unsigned b = 0; b < 4; b++)
+						for (unsigned n = 0; n < 8; n++) {
+							struct starpu_vir0_place start = {
+								.here = here, .workers = { 1, gpus },
+								.backlog = { backlogs[b], backlogs[3 - b] },
+							};
+							lane_as_one_by_one(start, times[c], times[g],
+									   counts[n]);
+						}
+}
+END_TEST
+
 static Suite *place_suite(void)
 {
 	Suite *s = suite_create("spec_place");
@@ -112,6 +193,8 @@ static Suite *place_suite(void)
 	tcase_add_test(tc, unknown_times_and_ties_are_taken);
 	tcase_add_test(tc, a_long_queue_for_the_fast_arch_lets_the_slow_one_help);
 	tcase_add_test(tc, own_backlog_counts);
+	tcase_add_test(tc, a_lane_counts_all_its_tasks);
+	tcase_add_test(tc, a_lane_is_its_tasks_one_by_one);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -163,6 +163,65 @@ START_TEST(loop_bounds_evaluated_once_in_order)
 }
 END_TEST
 
+/* Constants inside a loop that only their own statement reads become
+ * registers set once at the start (vir0/bytecode_hoist.c), one per
+ * distinct value; a constant stored into a variable, read by the loop's
+ * own instructions (an inner loop's bound) or after control flow stays
+ * where it was; partner indices follow the instructions that moved. */
+START_TEST(constants_leave_loops)
+{
+	struct vir0_bytecode *bc = fixture_lower_text(
+		"buffer a u32[0] read\n"
+		"buffer c u32[0] read_write output\n"
+		"let i = gid.x\n"
+		"let acc = a[i]\n"
+		"let last = 0u\n"
+		"loop k = 0u .. 1000u {\n"
+		"	acc = acc * 1664525u + 1013904223u\n"
+		"	acc = acc ^ 1664525u\n"
+		"	last = 9u\n"
+		"	loop j = 0u .. 3u {\n"
+		"		acc = acc + j\n"
+		"	}\n"
+		"}\n"
+		"store c[i] = acc + last\n");
+	uint32_t outer = fixture_find_op(bc, VIR0_BC_LOOP, 0);
+	uint32_t inner = fixture_find_op(bc, VIR0_BC_LOOP, outer + 1);
+	uint32_t end_inner = fixture_find_op(bc, VIR0_BC_END_LOOP, 0);
+	uint32_t end_outer = fixture_find_op(bc, VIR0_BC_END_LOOP, end_inner + 1);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, outer)), end_outer);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_outer)), outer);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, inner)), end_inner);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_inner)), inner);
+	/* The pool: the two LCG constants (1664525 once) and the inner
+	 * loop's start, which only its LOOP reads. */
+	static const uint32_t pool[] = { 1664525u, 1013904223u, 0u };
+	for (uint32_t k = 0; k < 3; k++) {
+		ck_assert_uint_eq(vir0_insn_op(insn(bc, k)), VIR0_BC_CONST);
+		ck_assert_uint_eq(vir0_insn_imm(insn(bc, k)), pool[k]);
+	}
+	ck_assert_uint_ne(vir0_insn_op(insn(bc, 3)), VIR0_BC_CONST);
+	ck_assert_uint_eq(vir0_insn_a(insn(bc, inner)), vir0_insn_dst(insn(bc, 2)));
+	/* Left in the loop: `last = 9u` (a variable, read after the loop)
+	 * and the inner bound 3 (END_LOOP reads it too). */
+	uint32_t kept = 0;
+	for (uint32_t at = outer + 1; at < end_outer; at++) {
+		const struct vir0_insn *i = insn(bc, at);
+		if (vir0_insn_op(i) != VIR0_BC_CONST)
+			continue;
+		ck_assert(vir0_insn_imm(i) == 9u || vir0_insn_imm(i) == 3u);
+		kept++;
+	}
+	ck_assert_uint_eq(kept, 2);
+	for (uint32_t at = outer + 1; at < end_outer; at++) {
+		const struct vir0_insn *i = insn(bc, at);
+		if (vir0_insn_op(i) == VIR0_BC_BINOP && vir0_insn_aux(i) == VIR0_BIN_MUL)
+			ck_assert_uint_eq(vir0_insn_b(i), vir0_insn_dst(insn(bc, 0)));
+	}
+	vir0_bytecode_free(bc);
+}
+END_TEST
+
 /* fmt §9.3: Select evaluates its condition, then both values, then picks. */
 START_TEST(select_evaluates_all_three_in_order)
 {
@@ -357,6 +416,7 @@ static Suite *bytecode_suite(void)
 	tcase_add_test(tc, every_kind_lowers_to_every_opcode);
 	tcase_add_test(tc, control_flow_partners);
 	tcase_add_test(tc, loop_bounds_evaluated_once_in_order);
+	tcase_add_test(tc, constants_leave_loops);
 	tcase_add_test(tc, select_evaluates_all_three_in_order);
 	tcase_add_test(tc, atomic_store_binop_operand_order);
 	tcase_add_test(tc, scopes_and_register_reuse);

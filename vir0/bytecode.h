@@ -137,6 +137,12 @@ int vir0_lower(const vir0_program *program, struct vir0_bytecode **out,
 	       struct vir0_error *err);
 void vir0_bytecode_free(struct vir0_bytecode *bc);
 
+/* vir0_lower without moving constants out of loops (bytecode_hoist.h):
+ * each instruction where the program's text puts it, for tests that
+ * depend on a listing. */
+int vir0_lower_as_written(const vir0_program *program, struct vir0_bytecode **out,
+			  struct vir0_error *err);
+
 /* Check that bytecode is safe to execute: opcodes, types and operator
  * codes known, registers < nregs, buffer indices < nbuffers, partner
  * indices consistent and nesting balanced, HALT last, LOOP bounds and

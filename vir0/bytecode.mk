@@ -4,6 +4,7 @@
 libvir0_la_SOURCES += \
 	vir0/bytecode.h \
 	vir0/bytecode_ops.c vir0/bytecode_ops.h \
+	vir0/bytecode_hoist.c vir0/bytecode_hoist.h \
 	vir0/lower.c vir0/lower.h \
 	vir0/lower_node.c \
 	vir0/lower_expr.c \

@@ -10,6 +10,7 @@
  * it was handed a program that skipped validation. */
 #include "lower.h"
 
+#include "bytecode_hoist.h"
 #include "error.h"
 #include "expr_type.h"
 
@@ -125,7 +126,7 @@ static int copy_buffers(struct vir0_lowering *l)
 	return VIR0_OK;
 }
 
-static int lower_program(struct vir0_lowering *l)
+static int lower_program(struct vir0_lowering *l, int hoist)
 {
 	int rc = copy_buffers(l);
 	if (!rc)
@@ -134,6 +135,8 @@ static int lower_program(struct vir0_lowering *l)
 		rc = vir0_lower_emit(l, vir0_insn_make(VIR0_BC_HALT, 0, VIR0_BC_NO_REG,
 						       VIR0_BC_NO_REG, VIR0_BC_NO_REG,
 						       VIR0_BC_NO_REG, 0, 0), NULL);
+	if (!rc && hoist && vir0_bytecode_hoist_constants(l->bc))
+		rc = vir0_lower_fail(l, VIR0_ENOMEM, "out of memory moving constants out of loops");
 	if (rc)
 		return rc;
 	/* The verifier backs the lowering: what slipped past a skipped
@@ -147,8 +150,8 @@ static int lower_program(struct vir0_lowering *l)
 	return VIR0_OK;
 }
 
-int vir0_lower(const vir0_program *program, struct vir0_bytecode **out,
-	       struct vir0_error *err)
+static int lower(const vir0_program *program, struct vir0_bytecode **out,
+		 struct vir0_error *err, int hoist)
 {
 	if (!out)
 		return vir0_error_at(err, VIR0_EARG, 0, "vir0_lower needs somewhere to put the "
@@ -164,7 +167,7 @@ int vir0_lower(const vir0_program *program, struct vir0_bytecode **out,
 	memcpy(l.bc->workgroup_size, program->workgroup_size, sizeof(l.bc->workgroup_size));
 	vir0_scope_init(&l.locals);
 	vir0_scope_init(&l.buffers);
-	int rc = lower_program(&l);
+	int rc = lower_program(&l, hoist);
 	vir0_scope_release(&l.locals);
 	vir0_scope_release(&l.buffers);
 	free(l.local_regs);
@@ -174,6 +177,18 @@ int vir0_lower(const vir0_program *program, struct vir0_bytecode **out,
 	}
 	*out = l.bc;
 	return VIR0_OK;
+}
+
+int vir0_lower(const vir0_program *program, struct vir0_bytecode **out,
+	       struct vir0_error *err)
+{
+	return lower(program, out, err, 1);
+}
+
+int vir0_lower_as_written(const vir0_program *program, struct vir0_bytecode **out,
+			  struct vir0_error *err)
+{
+	return lower(program, out, err, 0);
 }
 
 void vir0_bytecode_free(struct vir0_bytecode *bc)

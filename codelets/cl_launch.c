@@ -241,13 +241,13 @@ int cl_launch(vir0_cl_device *dev, cl_command_queue queue, struct cl_ring *ring,
 	      cl_uint nwait, const cl_event *wait, cl_event *done, cl_mem *ring_out,
 	      struct vir0_error *err)
 {
-	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
-	groups = groups ? groups : 1;
 	if (!ring_out && cl_ring_is_lone(ring)) {
 		cl_mem none = NULL;
 		return cl_launch_kernel(dev, queue, &none, 0, none, 0, ring, 1, CL_LAUNCH_LONE,
 					nwait, wait, done, err);
 	}
+	uint32_t groups = ring->chunks < dev->groups ? (uint32_t)ring->chunks : dev->groups;
+	groups = groups ? groups : 1;
 	if (!ring_out && dev->ring_pool) {
 		int launched, status = cl_ring_pool_launch(dev, queue, ring, groups, nwait, wait,
 							   done, &launched, err);

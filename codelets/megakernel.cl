@@ -151,6 +151,12 @@ static void lane_set(lanes_t *m, uint e)
 	m->w[e >> 6] |= (ulong)1 << (e & 63u);
 }
 
+/* Lane e set when `on` (0 or 1), without a branch. */
+static void lane_set_if(lanes_t *m, uint e, uint on)
+{
+	m->w[e >> 6] |= (ulong)on << (e & 63u);
+}
+
 static int lanes_any(const lanes_t *m)
 {
 	ulong any = 0;

@@ -399,8 +399,8 @@ static uint word_value(uint element, uint word)
 #define LOOP_ON(NE, REG, ON) { \
 	ON = lanes_none(); \
 	SCALAR_LANE_LOOP for (uint e = 0; e < (NE); e++) \
-		ON.w[e >> 6] |= (ulong)(lane_on(&exec, e) & \
-					loop_below(type, REG(dst, e), REG(b, e))) << (e & 63u); \
+		lane_set_if(&ON, e, lane_on(&exec, e) & \
+					    loop_below(type, REG(dst, e), REG(b, e))); \
 }
 
 /* The interpreter loop from instruction 0 to HALT (doc/bytecode.md §7.2),
@@ -553,8 +553,7 @@ static uint word_value(uint element, uint word)
 		case BC_IF: { \
 			lanes_t taken = lanes_none(); \
 			for (uint e = 0; e < (NE); e++) \
-				taken.w[e >> 6] |= (ulong)(lane_on(&exec, e) & (REG(a, e) != 0u)) \
-						   << (e & 63u); \
+				lane_set_if(&taken, e, lane_on(&exec, e) & (REG(a, e) != 0u)); \
 			lanes_t other = lanes_but(exec, &taken); \
 			PUT(depth, SAVED, &exec); \
 			PUT(depth, OTHER, &other); \

@@ -142,12 +142,7 @@ static uint slot_fault(const struct launch *l, const uint *slot, uint tenant)
 	}
 }
 
-/* DONE_COUNT and the opcode's metric (protocol step 6). The resident
- * kernel, whose host watches slots complete one by one, adds them at
- * once. A batch launch counts in __local and adds a block's counts to
- * the control words once (flush_counts), instead of two atomics per slot
- * on two words that every work-group contends for: the host reads them
- * when the launch is over. */
+/* The metrics counter of opcode `op`. */
 static uint op_metric(uint op)
 {
 	return op < 8u ? op : op == OP_RUN_VIR0 ? METRIC_RUN_VIR0 : METRIC_SHUTDOWN;
@@ -160,6 +155,12 @@ static void count_now(const struct launch *l, uint op)
 	atomic_inc((volatile __global uint *)&l->control[CTRL_METRICS_BASE + op_metric(op)]);
 }
 
+/* DONE_COUNT and the opcode's metric (protocol step 6). The resident
+ * kernel, whose host watches slots complete one by one, adds them at
+ * once. A batch launch counts in __local and adds a block's counts to
+ * the control words once (flush_counts), instead of two atomics per slot
+ * on two words that every work-group contends for: the host reads them
+ * when the launch is over. */
 static void count_done(const struct launch *l, uint op)
 {
 	if (l->persistent) {

@@ -11,7 +11,6 @@
 #include "bytecode_ops.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* Registers the program may reach with its pool: the megakernel keeps
  * programs of up to 64 registers in private memory (FAST_REGS). */

@@ -4,7 +4,9 @@
  * run as the candidate, on each arch, on whole and on partitioned vectors
  * (non-zero byte offsets on OpenCL), bit for bit against
  * vir0_run_reference; pairs: real buffers identical to the reference, two
- * positive durations, no mismatch, the order alternating; a deliberately
+ * positive durations, no mismatch, the order alternating; OpenCL pairs
+ * among other tasks, of a program whose registers stay in private memory
+ * and of one whose do not; a deliberately
  * wrong variant caught by the pair check while the real results stay
  * right; a JIT variant refused by can_execute until its compile is done,
  * then run; plans, implementation indices, footprints and the
@@ -503,6 +505,128 @@ START_TEST(pairs_opencl)
 }
 END_TEST
 
+/* ---- pairs beside other tasks ----------------------------------------- */
+
+/* OpenCL pairs among tasks that run alone, on independent buffers (so
+ * that StarPU's OpenCL pipeline holds several at once). Both programs read
+ * x = a[i] + c[i] and write c[i]: an LCG loop whose registers stay in
+ * private memory, and a program of more registers than that (the
+ * megakernel keeps them in the device's scratch, which all its launches
+ * share). */
+#define MANY_REGISTERS 72u
+enum { BESIDE_N = 256, BESIDE_CHAINS = 6, BESIDE_ROUNDS = 3 };
+
+static const char lcg_steps[] =
+	"workgroup 64 1 1\n"
+	"buffer a u32[0] read\n"
+	"buffer c u32[0] read_write\n"
+	"let i = gid.x\n"
+	"if i < len(c) {\n"
+	"	let x = a[i] + c[i]\n"
+	"	loop k = 0u .. 64u {\n"
+	"		x = x * 1664525u + 1013904223u\n"
+	"	}\n"
+	"	store c[i] = x\n"
+	"}\n";
+
+static uint32_t lcg_expect(uint32_t x)
+{
+	for (int k = 0; k < 64; k++)
+		x = x * 1664525u + 1013904223u;
+	return x;
+}
+
+static starpu_vir0_program *load_many_registers(void)
+{
+	char text[8192];
+	size_t used = (size_t)snprintf(text, sizeof(text),
+				       "workgroup 64 1 1\nbuffer a u32[0] read\n"
+				       "buffer c u32[0] read_write\nlet i = gid.x\n"
+				       "if i < len(c) {\nlet x = a[i] + c[i]\nlet s0 = x * 3u\n");
+	for (uint32_t k = 1; k < MANY_REGISTERS; k++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "let v%u = x * %uu\nlet s%u = s%u ^ v%u\n", k, 2 * k + 3,
+					 k, k - 1, k);
+	/* A loop, so that launches running at once would overlap. */
+	snprintf(text + used, sizeof(text) - used,
+		 "let acc = s%u\nloop r = 0u .. 256u {\nacc = acc * 1664525u + x\n}\n"
+		 "store c[i] = acc\n}\n", MANY_REGISTERS - 1);
+	return load_text(text);
+}
+
+static uint32_t many_registers_expect(uint32_t x)
+{
+	uint32_t s = 0;
+	for (uint32_t k = 0; k < MANY_REGISTERS; k++)
+		s ^= x * (2 * k + 3);
+	for (int r = 0; r < 256; r++)
+		s = s * 1664525u + x;
+	return s;
+}
+
+/* Chains of tasks on independent buffers, pairs (interpreter against
+ * itself, and against the JIT) between tasks run alone: every result
+ * right, every pair's sample given before its task ended, none a
+ * mismatch. */
+static void pairs_beside(starpu_vir0_program *program, uint32_t (*expect)(uint32_t))
+{
+	static uint32_t a[BESIDE_N], c[BESIDE_CHAINS][BESIDE_N], want[BESIDE_CHAINS][BESIDE_N];
+	const struct starpu_vir0_plan plans[BESIDE_ROUNDS] = {
+		{ 0, 0, STARPU_VIR0_PLAN_PAIR },
+		{ 0, 0, STARPU_VIR0_PLAN_BASELINE },
+		{ 0, STARPU_VIR0_VARIANT_JIT, STARPU_VIR0_PLAN_PAIR },
+	};
+	int worker = fixture_starpu_worker_of(STARPU_OPENCL_WORKER);
+	starpu_data_handle_t ha, hc[BESIDE_CHAINS];
+	for (int i = 0; i < BESIDE_N; i++)
+		a[i] = (uint32_t)i * 2654435761u;
+	for (int j = 0; j < BESIDE_CHAINS; j++)
+		for (int i = 0; i < BESIDE_N; i++) {
+			c[j][i] = want[j][i] = (uint32_t)(j * 1000 + i);
+			for (int r = 0; r < BESIDE_ROUNDS; r++)
+				want[j][i] = expect(a[i] + want[j][i]);
+		}
+	starpu_vector_data_register(&ha, STARPU_MAIN_RAM, (uintptr_t)a, BESIDE_N, 4);
+	for (int j = 0; j < BESIDE_CHAINS; j++)
+		starpu_vector_data_register(&hc[j], STARPU_MAIN_RAM, (uintptr_t)c[j], BESIDE_N, 4);
+	static struct plan_at_push push[BESIDE_ROUNDS][BESIDE_CHAINS];
+	const uint32_t groups[3] = { BESIDE_N / 64, 1, 1 };
+	clear_samples();
+	for (int r = 0; r < BESIDE_ROUNDS; r++)
+		for (int j = 0; j < BESIDE_CHAINS; j++) {
+			starpu_data_handle_t h[2] = { ha, hc[j] };
+			submit_planned(make_task(program, groups, h), worker, &plans[r], &push[r][j]);
+		}
+	ck_assert_int_eq(starpu_task_wait_for_all(), 0);
+	starpu_data_unregister(ha);
+	for (int j = 0; j < BESIDE_CHAINS; j++) {
+		starpu_data_unregister(hc[j]);
+		for (int i = 0; i < BESIDE_N; i++)
+			ck_assert_msg(c[j][i] == want[j][i], "chain %d: c[%d] = %u, expected %u", j,
+				      i, c[j][i], want[j][i]);
+	}
+	ck_assert_int_eq(nsamples, 2 * BESIDE_CHAINS);
+	for (int k = 0; k < nsamples; k++) {
+		const struct starpu_vir0_sample *s = &samples[k];
+		ck_assert(!s->mismatch && s->baseline_ns > 0 && s->candidate_ns > 0);
+		ck_assert_int_eq(s->arch, STARPU_OPENCL_WORKER);
+	}
+}
+
+START_TEST(pairs_beside_other_tasks)
+{
+	fixture_starpu_start(1, 1);
+	starpu_vir0_set_sample_hook(keep_sample, samples);
+	starpu_vir0_program *lcg = load_text(lcg_steps), *many = load_many_registers();
+	pairs_beside(lcg, lcg_expect);
+	pairs_beside(many, many_registers_expect);
+	starpu_vir0_set_sample_hook(NULL, NULL);
+	starpu_vir0_program_release(many);
+	starpu_vir0_program_release(lcg);
+	fixture_starpu_stop();
+}
+END_TEST
+
 /* ---- a wrong variant -------------------------------------------------- */
 
 /* vector_add with one invocation in 7 adding 1 more: wrong from element 3
@@ -772,6 +896,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, pairs_cpu);
 	tcase_add_test(tc, candidates_opencl);
 	tcase_add_test(tc, pairs_opencl);
+	tcase_add_test(tc, pairs_beside_other_tasks);
 	tcase_add_test(tc, partitioned_variants);
 	tcase_add_test(tc, jit_refused_until_ready);
 	suite_add_tcase(s, tc);

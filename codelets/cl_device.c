@@ -406,6 +406,7 @@ int vir0_cl_scratch_reserve(vir0_cl_device *dev, size_t item_words, struct vir0_
 				    bytes, words);
 	release_mem(dev->scratch);
 	dev->scratch = scratch;
+	cl_arg_forget(dev, ARG_SCRATCH);
 	dev->scratch_item_words = words;
 	return VIR0_OK;
 }

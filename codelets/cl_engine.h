@@ -128,10 +128,21 @@ struct vir0_cl_device {
 	unsigned ring_next;          /* the pooled buffer to look at first */
 	/* The megakernel's scalar and __local-size arguments as last set
 	 * (cl_launch.c sets only those that changed), one bit each in
-	 * args_set. */
+	 * args_set; and its buffer arguments that are NULL or the device's
+	 * own (control, store, scratch), whose bits cl_arg_forget clears when
+	 * the device replaces the buffer. */
 	cl_uint args[ARG_MEM0];
+	cl_mem mem_args[ARG_MEM0];
 	uint32_t args_set;
 };
+
+/* The device replaced the buffer of argument `index` (lock held): set it
+ * again at the next launch, even if the new buffer's handle is the old
+ * one's (a released buffer's handle may come back as another's). */
+static inline void cl_arg_forget(vir0_cl_device *dev, enum cl_kernel_arg index)
+{
+	dev->args_set &= ~(1u << index);
+}
 
 /* Make sure the scratch holds `item_words` words per work-item of every
  * work-group of a launch (lock held). */

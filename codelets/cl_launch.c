@@ -48,6 +48,26 @@ static int set_scalar(vir0_cl_device *dev, enum cl_kernel_arg index, cl_uint val
 	return VIR0_OK;
 }
 
+/* Set buffer argument `index` to `mem` unless it holds that already and
+ * may be kept: NULL, or a buffer of the device's own (`owned`), whose
+ * replacement clears the bit (cl_arg_forget). Buffers handed in (a ring,
+ * a state) are set every time: their handles may be released and come
+ * back as other buffers'. */
+static int set_mem(vir0_cl_device *dev, enum cl_kernel_arg index, cl_mem mem, int owned,
+		   struct vir0_error *err)
+{
+	uint32_t bit = 1u << index;
+	int keep = owned || !mem;
+	if (keep && dev->args_set & bit && dev->mem_args[index] == mem)
+		return VIR0_OK;
+	dev->args_set &= ~bit;
+	SET_ARG(index, sizeof(cl_mem), mem ? &mem : NULL);
+	dev->mem_args[index] = mem;
+	if (keep)
+		dev->args_set |= bit;
+	return VIR0_OK;
+}
+
 /* The `lone` argument: the ring's words of a lone launch, zero-padded
  * (each launch), else zeros once: a kernel runs only with every argument
  * set. */
@@ -90,18 +110,27 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		       : ring->chunks > ring->nslots ? MODE_BATCH_SHARED : MODE_BATCH;
 	cl_uint spins = dev->idle_spins;
 	if (svm) {
+		cl_arg_forget(dev, ARG_RING);
 		cl_int code = clSetKernelArgSVMPointer(dev->kernel, ARG_RING, ring_arg);
 		if (code != CL_SUCCESS)
 			return vir0_cl_fail(err, "clSetKernelArgSVMPointer", code, "the ring");
 	} else {
-		SET_ARG(ARG_RING, sizeof(cl_mem), ring_arg);
+		status = set_mem(dev, ARG_RING, *(cl_mem *)ring_arg, 0, err);
 	}
-	/* The cl_mem arguments are set every time: a released buffer's
-	 * handle may come back as another buffer's. */
-	SET_ARG(ARG_STATE, sizeof(cl_mem), &state);
-	SET_ARG(ARG_CONTROL, sizeof(cl_mem), &dev->control);
-	SET_ARG(ARG_STORE, sizeof(cl_mem), dev->store ? &dev->store : NULL);
-	SET_ARG(ARG_SCRATCH, sizeof(cl_mem), &dev->scratch);
+	const struct {
+		enum cl_kernel_arg index;
+		cl_mem mem;
+		int owned;
+	} mems[] = {
+		{ ARG_STATE, state, 0 },
+		{ ARG_CONTROL, dev->control, 1 },
+		{ ARG_STORE, dev->store, 1 },
+		{ ARG_SCRATCH, dev->scratch, 1 },
+	};
+	for (size_t i = 0; i < sizeof(mems) / sizeof(mems[0]) && status == VIR0_OK; i++)
+		status = set_mem(dev, mems[i].index, mems[i].mem, mems[i].owned, err);
+	if (status)
+		return status;
 	const struct {
 		enum cl_kernel_arg index;
 		cl_uint value;

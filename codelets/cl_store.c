@@ -99,6 +99,7 @@ static int store_reserve(vir0_cl_device *dev, cl_command_queue queue, size_t wor
 	if (dev->store)
 		clReleaseMemObject(dev->store);
 	dev->store = grown;
+	cl_arg_forget(dev, ARG_STORE);
 	dev->store_capacity = capacity;
 	return VIR0_OK;
 }

@@ -128,11 +128,11 @@ struct vir0_cl_device {
 	unsigned ring_next;          /* the pooled buffer to look at first */
 	/* The megakernel's scalar and __local-size arguments as last set
 	 * (cl_launch.c sets only those that changed), one bit each in
-	 * args_set; and its buffer arguments that are NULL or the device's
-	 * own (control, store, scratch), whose bits cl_arg_forget clears when
-	 * the device replaces the buffer. */
+	 * args_set; and its buffer arguments, kept set while NULL or the
+	 * device's own (control, store, scratch), whose bits cl_arg_forget
+	 * clears when the device replaces the buffer. */
 	cl_uint args[ARG_MEM0];
-	cl_mem mem_args[ARG_MEM0];
+	cl_mem mem_args[ARG_MEM0 + VIR0_CL_MAX_MEMS];
 	uint32_t args_set;
 };
 

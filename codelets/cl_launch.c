@@ -155,19 +155,13 @@ int cl_launch_kernel(vir0_cl_device *dev, cl_command_queue queue, void *ring_arg
 		if (status)
 			return status;
 	}
-	/* The ring's buffers are set every time too, but an unused one stays
-	 * NULL from launch to launch (its bit in args_set): a tiny task binds
-	 * 3 of the 8. */
+	/* The ring's buffers are handed in, set every time, but an unused one
+	 * stays NULL from launch to launch: a tiny task binds 3 of the 8. */
 	_Static_assert(ARG_MEM0 + VIR0_CL_MAX_MEMS <= 32, "args_set has a bit per argument");
-	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS; m++) {
-		uint32_t null_bit = 1u << (ARG_MEM0 + m);
-		if (m >= ring->nmems && dev->args_set & null_bit)
-			continue;
-		dev->args_set &= ~null_bit;
-		SET_ARG(ARG_MEM0 + m, sizeof(cl_mem), m < ring->nmems ? &ring->mems[m] : NULL);
-		if (m >= ring->nmems)
-			dev->args_set |= null_bit;
-	}
+	for (uint32_t m = 0; m < VIR0_CL_MAX_MEMS && status == VIR0_OK; m++)
+		status = set_mem(dev, ARG_MEM0 + m, m < ring->nmems ? ring->mems[m] : NULL, 0, err);
+	if (status)
+		return status;
 	status = set_lone(dev, ring, how == CL_LAUNCH_LONE, err);
 	if (status)
 		return status;

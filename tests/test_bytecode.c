@@ -92,6 +92,25 @@ START_TEST(every_kind_lowers_to_every_opcode)
 }
 END_TEST
 
+/* The first two loops of `bc`, the second inside the first: their LOOP
+ * and END_LOOP instructions, each of which names its partner. */
+struct nested_loops {
+	uint32_t outer, inner, end_inner, end_outer;
+};
+
+static struct nested_loops find_nested_loops(const struct vir0_bytecode *bc)
+{
+	uint32_t outer = fixture_find_op(bc, VIR0_BC_LOOP, 0);
+	uint32_t inner = fixture_find_op(bc, VIR0_BC_LOOP, outer + 1);
+	uint32_t end_inner = fixture_find_op(bc, VIR0_BC_END_LOOP, 0);
+	uint32_t end_outer = fixture_find_op(bc, VIR0_BC_END_LOOP, end_inner + 1);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, outer)), end_outer);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_outer)), outer);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, inner)), end_inner);
+	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_inner)), inner);
+	return (struct nested_loops){ outer, inner, end_inner, end_outer };
+}
+
 START_TEST(control_flow_partners)
 {
 	struct vir0_bytecode *bc = fixture_lower_text(
@@ -102,21 +121,16 @@ START_TEST(control_flow_partners)
 		"		if a < b { store out[0u] = a }\n"
 		"	}\n"
 		"}\n");
-	uint32_t outer = fixture_find_op(bc, VIR0_BC_LOOP, 0);
-	uint32_t inner = fixture_find_op(bc, VIR0_BC_LOOP, outer + 1);
+	struct nested_loops loops = find_nested_loops(bc);
+	uint32_t outer = loops.outer, inner = loops.inner;
+	uint32_t end_inner = loops.end_inner, end_outer = loops.end_outer;
 	uint32_t if1 = fixture_find_op(bc, VIR0_BC_IF, 0);
 	uint32_t if2 = fixture_find_op(bc, VIR0_BC_IF, if1 + 1);
 	uint32_t else1 = fixture_find_op(bc, VIR0_BC_ELSE, 0);
 	uint32_t end1 = fixture_find_op(bc, VIR0_BC_END_IF, 0);
 	uint32_t end2 = fixture_find_op(bc, VIR0_BC_END_IF, end1 + 1);
-	uint32_t end_inner = fixture_find_op(bc, VIR0_BC_END_LOOP, 0);
-	uint32_t end_outer = fixture_find_op(bc, VIR0_BC_END_LOOP, end_inner + 1);
 	ck_assert(outer < inner && inner < if1 && if1 < else1 && else1 < end1 && end1 < if2 &&
 		  if2 < end2 && end2 < end_inner && end_inner < end_outer);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, outer)), end_outer);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_outer)), outer);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, inner)), end_inner);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_inner)), inner);
 	ck_assert_uint_eq(vir0_insn_imm(insn(bc, if1)), else1);
 	ck_assert_uint_eq(vir0_insn_imm(insn(bc, else1)), end1);
 	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end1)), if1);
@@ -185,14 +199,8 @@ START_TEST(constants_leave_loops)
 		"	}\n"
 		"}\n"
 		"store c[i] = acc + last\n");
-	uint32_t outer = fixture_find_op(bc, VIR0_BC_LOOP, 0);
-	uint32_t inner = fixture_find_op(bc, VIR0_BC_LOOP, outer + 1);
-	uint32_t end_inner = fixture_find_op(bc, VIR0_BC_END_LOOP, 0);
-	uint32_t end_outer = fixture_find_op(bc, VIR0_BC_END_LOOP, end_inner + 1);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, outer)), end_outer);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_outer)), outer);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, inner)), end_inner);
-	ck_assert_uint_eq(vir0_insn_imm(insn(bc, end_inner)), inner);
+	struct nested_loops loops = find_nested_loops(bc);
+	uint32_t outer = loops.outer, inner = loops.inner, end_outer = loops.end_outer;
 	/* The pool: the two LCG constants (1664525 once) and the inner
 	 * loop's start, which only its LOOP reads. */
 	static const uint32_t pool[] = { 1664525u, 1013904223u, 0u };

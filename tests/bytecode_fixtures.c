@@ -21,11 +21,15 @@ vir0_program *fixture_assemble(const char *text)
 	return p;
 }
 
-struct vir0_bytecode *fixture_lower(const vir0_program *p)
+/* `p` lowered by `lower` (vir0_lower or vir0_lower_as_written), then
+ * verified. */
+static struct vir0_bytecode *lower_with(const vir0_program *p,
+					int (*lower)(const vir0_program *, struct vir0_bytecode **,
+						     struct vir0_error *))
 {
 	struct vir0_bytecode *bc = NULL;
 	struct vir0_error err;
-	int rc = vir0_lower(p, &bc, &err);
+	int rc = lower(p, &bc, &err);
 	ck_assert_msg(rc == VIR0_OK, "vir0_lower: %s: %s", vir0_status_name(rc), err.message);
 	rc = vir0_bytecode_verify(bc, &err);
 	if (rc != VIR0_OK) {
@@ -36,15 +40,33 @@ struct vir0_bytecode *fixture_lower(const vir0_program *p)
 	return bc;
 }
 
-struct vir0_bytecode *fixture_lower_text(const char *text)
+struct vir0_bytecode *fixture_lower(const vir0_program *p)
+{
+	return lower_with(p, vir0_lower);
+}
+
+static struct vir0_bytecode *lower_text_with(const char *text,
+					     int (*lower)(const vir0_program *,
+							  struct vir0_bytecode **,
+							  struct vir0_error *))
 {
 	struct vir0_error err;
 	vir0_program *p = fixture_assemble(text);
 	int rc = vir0_validate(p, &err);
 	ck_assert_msg(rc == VIR0_OK, "validate: %s: %s", err.path, err.message);
-	struct vir0_bytecode *bc = fixture_lower(p);
+	struct vir0_bytecode *bc = lower_with(p, lower);
 	vir0_program_free(p);
 	return bc;
+}
+
+struct vir0_bytecode *fixture_lower_text(const char *text)
+{
+	return lower_text_with(text, vir0_lower);
+}
+
+struct vir0_bytecode *fixture_lower_text_as_written(const char *text)
+{
+	return lower_text_with(text, vir0_lower_as_written);
 }
 
 struct vir0_bytecode *fixture_bytecode_copy(const struct vir0_bytecode *bc)

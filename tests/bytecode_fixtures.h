@@ -20,8 +20,10 @@ vir0_program *fixture_assemble(const char *text);
  * vir0_bytecode_verify succeed. */
 struct vir0_bytecode *fixture_lower(const vir0_program *p);
 
-/* A .vir0s text assembled, validated and lowered as fixture_lower does. */
+/* A .vir0s text assembled, validated and lowered as fixture_lower does;
+ * the same with vir0_lower_as_written (constants left in loops). */
 struct vir0_bytecode *fixture_lower_text(const char *text);
+struct vir0_bytecode *fixture_lower_text_as_written(const char *text);
 
 /* A deep copy to corrupt; free it with vir0_bytecode_free. */
 struct vir0_bytecode *fixture_bytecode_copy(const struct vir0_bytecode *bc);

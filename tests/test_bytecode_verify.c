@@ -43,12 +43,7 @@ static const char base_text[] =
 /* As written: the listing above, constants left in the loop. */
 static struct vir0_bytecode *lower_base(void)
 {
-	vir0_program *p = fixture_assemble(base_text);
-	struct vir0_error err;
-	ck_assert_msg(vir0_validate(p, &err) == VIR0_OK, "%s", err.message);
-	struct vir0_bytecode *bc = NULL;
-	ck_assert_msg(vir0_lower_as_written(p, &bc, &err) == VIR0_OK, "%s", err.message);
-	vir0_program_free(p);
+	struct vir0_bytecode *bc = fixture_lower_text_as_written(base_text);
 	ck_assert_uint_eq(bc->ninsns, 20);
 	ck_assert_uint_eq(bc->nregs, 7);
 	ck_assert_uint_eq(vir0_insn_op(&bc->insns[12]), VIR0_BC_LOOP);

@@ -135,6 +135,113 @@ START_TEST(return_before_a_barrier_sets_done)
 }
 END_TEST
 
+/* The tiled matmul's f32 operands all come from loads, constants and f32
+ * operations: none is canonicalised again (emit_opencl_canon.c); only
+ * the loads from the caller's buffers canonicalise what they read. */
+START_TEST(canonical_registers_are_read_as_they_are)
+{
+	vir0_program *p = fixture_example("matmul_tiled");
+	char *source;
+	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
+	ck_assert_ptr_null(strstr(source, "vir0_f32_in("));
+	ck_assert_ptr_nonnull(strstr(source, "vir0_f32_out(as_float(r"));
+	unsigned canons = 0;
+	for (const char *at = source; (at = strstr(at, "vir0_f32_canon(")); at++)
+		canons++;
+	ck_assert_uint_eq(canons, 2);
+	free(source);
+	vir0_program_free(p);
+}
+END_TEST
+
+enum { NO = VIR0_BC_NO_REG };
+
+static struct vir0_insn constant(unsigned type, unsigned dst, uint32_t imm)
+{
+	return vir0_insn_make(VIR0_BC_CONST, type, dst, NO, NO, NO, 0, imm);
+}
+
+static struct vir0_insn f32_binop(unsigned op, unsigned dst, unsigned a, unsigned b)
+{
+	return vir0_insn_make(VIR0_BC_BINOP, VIR0_TYPE_F32, dst, a, b, NO, op, 0);
+}
+
+static struct vir0_insn control(unsigned op, uint32_t imm)
+{
+	return vir0_insn_make(op, 0, NO, NO, NO, NO, 0, imm);
+}
+
+/* The kernel of `insns` (ending in HALT) over one read-write f32 buffer. */
+static char *emit_insns(struct vir0_insn *insns, uint32_t n, uint32_t nregs)
+{
+	struct vir0_bc_buffer buffer = { VIR0_TYPE_F32, VIR0_ACCESS_READ_WRITE, 1, 0 };
+	struct vir0_bytecode bc = {
+		.insns = insns, .ninsns = n, .nregs = nregs, .max_nesting = 1,
+		.workgroup_size = { 1, 1, 1 }, .buffers = &buffer, .nbuffers = 1,
+	};
+	struct vir0_error err = { 0 };
+	char *source = NULL;
+	if (vir0_emit_opencl_bytecode(&bc, &source, &err))
+		ck_abort_msg("emit: %s", err.message);
+	return source;
+}
+
+/* Bits an integer operation wrote are canonicalised when an f32 operation
+ * or an f32 store reads them (0x00000001 is a subnormal as a float); a
+ * float constant's are not. */
+START_TEST(integer_bits_read_as_f32_are_canonicalised)
+{
+	struct vir0_insn insns[] = {
+		constant(VIR0_TYPE_U32, 0, 1u),
+		f32_binop(VIR0_BIN_MUL, 1, 0, 0),
+		constant(VIR0_TYPE_F32, 2, 0x3F800000u),
+		f32_binop(VIR0_BIN_MUL, 3, 2, 2),
+		constant(VIR0_TYPE_U32, 4, 0u),
+		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 4, 3, NO, 0, 0),
+		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 4, 0, NO, 0, 0),
+		control(VIR0_BC_HALT, 0),
+	};
+	char *source = emit_insns(insns, 8, 5);
+	ck_assert_ptr_nonnull(strstr(source, "r1 = vir0_f32_out(vir0_f32_in(r0) * vir0_f32_in(r0));"));
+	ck_assert_ptr_nonnull(strstr(source, "r3 = vir0_f32_out(as_float(r2) * as_float(r2));"));
+	ck_assert_ptr_nonnull(strstr(source, "b0[r4] = r3;"));
+	ck_assert_ptr_nonnull(strstr(source, "b0[r4] = vir0_f32_canon(r0);"));
+	free(source);
+}
+END_TEST
+
+/* r0 holds a float constant when the loop starts, but the loop's body
+ * ends by writing an id into it: the back edge brings integer bits to the
+ * body's first read, and so does the way out; a branch that writes one
+ * does the same where the branches meet. */
+START_TEST(loop_back_edges_and_branches_bring_integer_bits)
+{
+	struct vir0_insn insns[] = {
+		constant(VIR0_TYPE_F32, 0, 0x3F800000u),
+		constant(VIR0_TYPE_U32, 1, 0u),
+		constant(VIR0_TYPE_U32, 2, 4u),
+		vir0_insn_make(VIR0_BC_LOOP, VIR0_TYPE_U32, 3, 1, 2, NO, 0, 7),
+		f32_binop(VIR0_BIN_ADD, 4, 0, 0),
+		vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, 0, NO, NO, NO, VIR0_BC_ID_LOCAL, 0),
+		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 1, 4, NO, 0, 0),
+		vir0_insn_make(VIR0_BC_END_LOOP, VIR0_TYPE_U32, 3, NO, 2, NO, 0, 3),
+		f32_binop(VIR0_BIN_SUB, 5, 0, 0),
+		constant(VIR0_TYPE_F32, 0, 0x40000000u),
+		vir0_insn_make(VIR0_BC_IF, VIR0_TYPE_U32, NO, 2, NO, NO, 0, 12),
+		vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, 0, NO, NO, NO, VIR0_BC_ID_LOCAL, 0),
+		control(VIR0_BC_END_IF, 10),
+		f32_binop(VIR0_BIN_DIV, 6, 0, 0),
+		control(VIR0_BC_HALT, 0),
+	};
+	char *source = emit_insns(insns, 15, 7);
+	ck_assert_ptr_nonnull(strstr(source, "r4 = vir0_f32_out(vir0_f32_in(r0) + vir0_f32_in(r0));"));
+	ck_assert_ptr_nonnull(strstr(source, "r5 = vir0_f32_out(vir0_f32_in(r0) - vir0_f32_in(r0));"));
+	ck_assert_ptr_nonnull(strstr(source, "r6 = vir0_f32_out(vir0_f32_in(r0) / vir0_f32_in(r0));"));
+	ck_assert_ptr_nonnull(strstr(source, "b0[r1] = r4;"));
+	free(source);
+}
+END_TEST
+
 START_TEST(invalid_programs_are_refused)
 {
 	vir0_program *p = vir0_program_new();
@@ -190,6 +297,9 @@ int main(void)
 	tcase_add_test(tc, vector_add_kernel_reads_like_the_program);
 	tcase_add_test(tc, barriers_and_workgroup_memory_map_to_local);
 	tcase_add_test(tc, return_before_a_barrier_sets_done);
+	tcase_add_test(tc, canonical_registers_are_read_as_they_are);
+	tcase_add_test(tc, integer_bits_read_as_f32_are_canonicalised);
+	tcase_add_test(tc, loop_back_edges_and_branches_bring_integer_bits);
 	tcase_add_test(tc, invalid_programs_are_refused);
 	tcase_add_loop_test(tc, examples_agree_with_the_reference, 0,
 			    fixture_example_case_count());

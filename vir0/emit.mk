@@ -4,5 +4,6 @@
 # codelets/jit.mk.
 libvir0_la_SOURCES += \
 	vir0/emit_opencl.c vir0/emit_opencl.h \
+	vir0/emit_opencl_canon.c \
 	vir0/emit_opencl_insn.c \
 	vir0/emit_opencl_ops.c

@@ -96,10 +96,15 @@ int vir0_emit_opencl_bytecode(const struct vir0_bytecode *bc, char **out,
 		.p = &p, .bc = bc, .depth = 1,
 		.done_flag = (bc->flags & VIR0_BC_HAS_BARRIER) && (bc->flags & VIR0_BC_HAS_RETURN),
 	};
+	if (vir0_emit_canon_init(&s.canon, bc))
+		return vir0_error_at(err, VIR0_ENOMEM, 0, "out of memory emitting OpenCL C");
 	emit_signature(&p, bc);
 	emit_prologue(&p, bc, s.done_flag);
-	for (uint32_t i = 0; i < bc->ninsns && !p.status; i++)
+	for (uint32_t i = 0; i < bc->ninsns && !p.status; i++) {
 		vir0_emit_insn(&s, i);
+		vir0_emit_canon_after(&s.canon, bc, &bc->insns[i]);
+	}
+	vir0_emit_canon_free(&s.canon);
 	vir0_print_text(&p, "}\n", 2);
 	if (p.status) {
 		free(p.data);

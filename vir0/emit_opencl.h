@@ -18,7 +18,7 @@
 
 /* Bumped whenever the emitted code changes, so cached binaries of older
  * emitters are not reused. */
-#define VIR0_EMIT_OPENCL_VERSION 1u
+#define VIR0_EMIT_OPENCL_VERSION 2u
 #define VIR0_EMIT_OPENCL_KERNEL "vir0_jit"
 
 /* Lower `program` (which must pass vir0_validate) and emit its kernel.
@@ -30,19 +30,46 @@ int vir0_emit_opencl_bytecode(const struct vir0_bytecode *bc, char **out,
 
 /* ---- inside the emitter (emit_opencl*.c) ----------------------------- */
 
+/* Registers known to hold canonical f32 bits (fmt §9.2), which f32
+ * operations and stores then read as they are (emit_opencl_canon.c). */
+struct vir0_emit_canon {
+	uint8_t *now;     /* per register: canonical at the current instruction */
+	uint32_t nregs;
+	struct vir0_emit_canon_walk *walk; /* NULL: nothing known */
+};
+
+/* Runs the analysis to its fixpoint and readies `now` for instruction 0. */
+int vir0_emit_canon_init(struct vir0_emit_canon *c, const struct vir0_bytecode *bc);
+/* Update `now` past `insn`, the instruction just emitted, in order. */
+void vir0_emit_canon_after(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
+			   const struct vir0_insn *insn);
+void vir0_emit_canon_free(struct vir0_emit_canon *c);
+
 /* What every instruction's emission needs to know. */
 struct vir0_emit_state {
 	struct vir0_printer *p;
 	const struct vir0_bytecode *bc;
+	struct vir0_emit_canon canon;
 	int done_flag;     /* RETURN sets `done` instead of returning (barriers) */
 	unsigned depth;    /* current indentation */
 };
 
-/* The OpenCL C expression of an operator on registers `a` (and `b`), with
- * the result as a uint; VIR0_EINVALID for a non-core pair. */
-int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a, unsigned b);
-int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a);
-int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a);
+/* An instruction's operand registers, and which of them hold canonical
+ * f32 bits (bit i for reg[i]). */
+struct vir0_emit_operands {
+	unsigned reg[3];
+	unsigned canonical;
+};
+
+/* The OpenCL C expression of an operator on the operands, with the result
+ * as a uint; VIR0_EINVALID for a non-core pair. */
+int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type,
+		    const struct vir0_emit_operands *o);
+int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type,
+		   const struct vir0_emit_operands *o);
+int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to,
+		   const struct vir0_emit_operands *o);
+int vir0_emit_fma(struct vir0_printer *p, const struct vir0_emit_operands *o);
 /* The template ("@a" for the operand) of a Cast, "@a" itself when the bits
  * pass unchanged; NULL for a non-core pair. */
 const char *vir0_emit_cast_template(unsigned from, unsigned to);

@@ -28,11 +28,18 @@ static void print_len(struct vir0_emit_state *s, unsigned index)
 		vir0_print_fmt(s->p, "b%u_len", index);
 }
 
-/* fmt §1.5: the value a Load of element b<i>[r<a>] gives. */
+/* fmt §1.5: the value a Load of element b<i>[r<a>] gives. A Workgroup
+ * buffer of f32 holds only canonical bits (zeroed, then written by stores,
+ * which canonicalise; atomics need integer elements), so its loads need no
+ * canonicalising. */
 static void print_load(struct vir0_emit_state *s, unsigned index, unsigned a)
 {
-	switch (buffer(s, index)->element) {
-	case VIR0_TYPE_F32: vir0_print_fmt(s->p, "vir0_f32_canon(b%u[r%u])", index, a); break;
+	const struct vir0_bc_buffer *b = buffer(s, index);
+	switch (b->element) {
+	case VIR0_TYPE_F32:
+		vir0_print_fmt(s->p, b->access == VIR0_ACCESS_WORKGROUP ? "b%u[r%u]" :
+				     "vir0_f32_canon(b%u[r%u])", index, a);
+		break;
 	case VIR0_TYPE_BOOL: vir0_print_fmt(s->p, "(uint)(b%u[r%u] != 0u)", index, a); break;
 	case VIR0_TYPE_I8: case VIR0_TYPE_I16: case VIR0_TYPE_I32:
 		vir0_print_fmt(s->p, "(uint)(int)b%u[r%u]", index, a);
@@ -46,7 +53,9 @@ static void print_stored(struct vir0_emit_state *s, unsigned index, unsigned v)
 {
 	uint8_t element = buffer(s, index)->element;
 	switch (element) {
-	case VIR0_TYPE_F32: vir0_print_fmt(s->p, "vir0_f32_canon(r%u)", v); break;
+	case VIR0_TYPE_F32:
+		vir0_print_fmt(s->p, s->canon.now[v] ? "r%u" : "vir0_f32_canon(r%u)", v);
+		break;
 	case VIR0_TYPE_BOOL: vir0_print_fmt(s->p, "(uint)(r%u != 0u)", v); break;
 	default: vir0_print_fmt(s->p, "(%s)r%u", vir0_emit_storage_type(element), v); break;
 	}
@@ -81,11 +90,26 @@ static int emit_atomic(struct vir0_emit_state *s, const struct vir0_insn *insn)
 	return s->p->status;
 }
 
+/* The instruction's operand registers, with which of them are canonical
+ * here (VIR0_BC_NO_REG in an unused field is never read). */
+static struct vir0_emit_operands operands(const struct vir0_emit_state *s,
+					  const struct vir0_insn *insn)
+{
+	struct vir0_emit_operands o = {
+		{ vir0_insn_a(insn), vir0_insn_b(insn), vir0_insn_c(insn) }, 0u
+	};
+	for (unsigned k = 0; k < 3; k++)
+		if (o.reg[k] < s->canon.nregs && s->canon.now[o.reg[k]])
+			o.canonical |= 1u << k;
+	return o;
+}
+
 static int emit_value(struct vir0_emit_state *s, const struct vir0_insn *insn)
 {
 	struct vir0_printer *p = s->p;
 	unsigned dst = vir0_insn_dst(insn), a = vir0_insn_a(insn), aux = vir0_insn_aux(insn);
 	unsigned type = vir0_insn_type(insn);
+	struct vir0_emit_operands o = operands(s, insn);
 	static const char *const id_function[] = { "get_global_id", "get_group_id", "get_local_id" };
 	int rc = VIR0_OK;
 
@@ -93,16 +117,13 @@ static int emit_value(struct vir0_emit_state *s, const struct vir0_insn *insn)
 	switch (vir0_insn_op(insn)) {
 	case VIR0_BC_CONST: vir0_print_fmt(p, "0x%08xu", vir0_insn_imm(insn)); break;
 	case VIR0_BC_MOV: vir0_print_fmt(p, "r%u", a); break;
-	case VIR0_BC_BINOP: rc = vir0_emit_binop(p, aux, type, a, vir0_insn_b(insn)); break;
-	case VIR0_BC_UNOP: rc = vir0_emit_unop(p, aux, type, a); break;
-	case VIR0_BC_CAST: rc = vir0_emit_cast(p, type, aux, a); break;
+	case VIR0_BC_BINOP: rc = vir0_emit_binop(p, aux, type, &o); break;
+	case VIR0_BC_UNOP: rc = vir0_emit_unop(p, aux, type, &o); break;
+	case VIR0_BC_CAST: rc = vir0_emit_cast(p, type, aux, &o); break;
 	case VIR0_BC_SELECT:
 		vir0_print_fmt(p, "r%u != 0u ? r%u : r%u", a, vir0_insn_b(insn), vir0_insn_c(insn));
 		break;
-	case VIR0_BC_FMA:
-		vir0_print_fmt(p, "vir0_f32_fma(r%u, r%u, r%u)", a, vir0_insn_b(insn),
-			       vir0_insn_c(insn));
-		break;
+	case VIR0_BC_FMA: rc = vir0_emit_fma(p, &o); break;
 	case VIR0_BC_ID:
 		vir0_print_fmt(p, "(uint)%s(%u)", id_function[aux], vir0_insn_imm(insn));
 		break;

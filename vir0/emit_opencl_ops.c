@@ -8,7 +8,9 @@
 
 #include <string.h>
 
-/* Templates: "@a" and "@b" stand for the operand registers. */
+/* Templates: "@a", "@b" and "@c" stand for the operand registers; "@A",
+ * "@B" and "@C" for the operand as a float (vir0_ops.cl's vir0_f32_in, or
+ * a plain as_float where the register is known canonical). */
 static const char *const binop_u32[VIR0_BIN_LAST + 1] = {
 	[VIR0_BIN_ADD] = "@a + @b", [VIR0_BIN_WRAPPING_ADD] = "@a + @b",
 	[VIR0_BIN_SUB] = "@a - @b", [VIR0_BIN_WRAPPING_SUB] = "@a - @b",
@@ -41,8 +43,8 @@ static const char *const binop_i32[VIR0_BIN_LAST + 1] = {
 };
 
 static const char *const binop_f32[VIR0_BIN_LAST + 1] = {
-	[VIR0_BIN_ADD] = "vir0_f32_add(@a, @b)", [VIR0_BIN_SUB] = "vir0_f32_sub(@a, @b)",
-	[VIR0_BIN_MUL] = "vir0_f32_mul(@a, @b)", [VIR0_BIN_DIV] = "vir0_f32_div(@a, @b)",
+	[VIR0_BIN_ADD] = "vir0_f32_out(@A + @B)", [VIR0_BIN_SUB] = "vir0_f32_out(@A - @B)",
+	[VIR0_BIN_MUL] = "vir0_f32_out(@A * @B)", [VIR0_BIN_DIV] = "vir0_f32_out(@A / @B)",
 	[VIR0_BIN_MIN] = "vir0_f32_min(@a, @b)", [VIR0_BIN_MAX] = "vir0_f32_max(@a, @b)",
 	[VIR0_BIN_EQ] = "vir0_f32_eq(@a, @b)", [VIR0_BIN_NE] = "(uint)!vir0_f32_eq(@a, @b)",
 	[VIR0_BIN_LT] = "vir0_f32_lt(@a, @b)", [VIR0_BIN_GT] = "vir0_f32_gt(@a, @b)",
@@ -63,9 +65,9 @@ static const char *const unop_int[VIR0_UN_LAST + 1] = {
 
 static const char *const unop_f32[VIR0_UN_LAST + 1] = {
 	[VIR0_UN_NEGATE] = "vir0_f32_negate(@a)", [VIR0_UN_ABS] = "vir0_f32_abs(@a)",
-	[VIR0_UN_SQRT] = "vir0_f32_sqrt(@a)", [VIR0_UN_FLOOR] = "vir0_f32_floor(@a)",
-	[VIR0_UN_CEIL] = "vir0_f32_ceil(@a)", [VIR0_UN_ROUND] = "vir0_f32_round(@a)",
-	[VIR0_UN_TRUNC] = "vir0_f32_trunc(@a)", [VIR0_UN_SIGN] = "vir0_f32_sign(@a)",
+	[VIR0_UN_SQRT] = "vir0_f32_out(sqrt(@A))", [VIR0_UN_FLOOR] = "vir0_f32_out(floor(@A))",
+	[VIR0_UN_CEIL] = "vir0_f32_out(ceil(@A))", [VIR0_UN_ROUND] = "vir0_f32_out(round(@A))",
+	[VIR0_UN_TRUNC] = "vir0_f32_out(trunc(@A))", [VIR0_UN_SIGN] = "vir0_f32_sign(@a)",
 	[VIR0_UN_IS_NAN] = "(uint)vir0_f32_is_nan(vir0_f32_canon(@a))",
 	[VIR0_UN_IS_INF] = "vir0_f32_is_inf(@a)", [VIR0_UN_IS_FINITE] = "vir0_f32_is_finite(@a)",
 };
@@ -74,8 +76,9 @@ static const char *const unop_bool[VIR0_UN_LAST + 1] = {
 	[VIR0_UN_LOGICAL_NOT] = "(uint)!@a",
 };
 
-/* Write `template` with its placeholders replaced by r<a> and r<b>. */
-static void expand(struct vir0_printer *p, const char *template, unsigned a, unsigned b)
+/* Write `template` with its placeholders replaced by the operands. */
+static void expand(struct vir0_printer *p, const char *template,
+		   const struct vir0_emit_operands *o)
 {
 	for (const char *t = template; *t;) {
 		const char *at = strchr(t, '@');
@@ -84,23 +87,30 @@ static void expand(struct vir0_printer *p, const char *template, unsigned a, uns
 			return;
 		}
 		vir0_print_text(p, t, (size_t)(at - t));
-		vir0_print_fmt(p, "r%u", at[1] == 'a' ? a : b);
+		int as_float = at[1] >= 'A' && at[1] <= 'C';
+		unsigned k = (unsigned)(at[1] - (as_float ? 'A' : 'a'));
+		if (!as_float)
+			vir0_print_fmt(p, "r%u", o->reg[k]);
+		else
+			vir0_print_fmt(p, "%s(r%u)", o->canonical >> k & 1u ? "as_float" : "vir0_f32_in",
+				       o->reg[k]);
 		t = at + 2;
 	}
 }
 
 static int emit_template(struct vir0_printer *p, const char *template, const char *what,
-			 unsigned op, unsigned type, unsigned a, unsigned b)
+			 unsigned op, unsigned type, const struct vir0_emit_operands *o)
 {
 	if (!template)
 		return vir0_print_fail(p, VIR0_EINVALID,
 				       "%s 0x%02x on type 0x%02x is not core VIR0: emit only "
 				       "bytecode from vir0_lower", what, op, type);
-	expand(p, template, a, b);
+	expand(p, template, o);
 	return p->status;
 }
 
-int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a, unsigned b)
+int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type,
+		    const struct vir0_emit_operands *o)
 {
 	const char *template = NULL;
 	if (op <= VIR0_BIN_LAST) {
@@ -114,10 +124,11 @@ int vir0_emit_binop(struct vir0_printer *p, unsigned op, unsigned type, unsigned
 	}
 	/* The u32 table holds rows i32 lacks (shifts, saturation): the
 	 * verifier already refused those pairs, so reaching them is a bug. */
-	return emit_template(p, template, "BinOp", op, type, a, b);
+	return emit_template(p, template, "BinOp", op, type, o);
 }
 
-int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned a)
+int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type,
+		   const struct vir0_emit_operands *o)
 {
 	const char *template = NULL;
 	if (op <= VIR0_UN_LAST) {
@@ -128,7 +139,7 @@ int vir0_emit_unop(struct vir0_printer *p, unsigned op, unsigned type, unsigned 
 		default: break;
 		}
 	}
-	return emit_template(p, template, "UnOp", op, type, a, a);
+	return emit_template(p, template, "UnOp", op, type, o);
 }
 
 static int is_value_type(unsigned type)
@@ -155,7 +166,15 @@ const char *vir0_emit_cast_template(unsigned from, unsigned to)
 	return template;
 }
 
-int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to, unsigned a)
+int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to,
+		   const struct vir0_emit_operands *o)
 {
-	return emit_template(p, vir0_emit_cast_template(from, to), "Cast from", from, to, a, a);
+	return emit_template(p, vir0_emit_cast_template(from, to), "Cast from", from, to, o);
+}
+
+/* fmt §9.5: one rounding (OpenCL's fma is correctly rounded, like C's). */
+int vir0_emit_fma(struct vir0_printer *p, const struct vir0_emit_operands *o)
+{
+	expand(p, "vir0_f32_out(fma(@A, @B, @C))", o);
+	return p->status;
 }

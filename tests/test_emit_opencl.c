@@ -46,6 +46,11 @@ static void print_program(const vir0_program *program)
 	free(text);
 }
 
+static void assert_has(const char *source, const char *line)
+{
+	ck_assert_msg(strstr(source, line), "the kernel lacks \"%s\":\n%s", line, source);
+}
+
 /* Reference and JIT on copies of `inputs`; 1 when the buffers agree. */
 static int agree(const vir0_program *program, const uint32_t groups[3],
 		 const struct vir0_binding *inputs, const char *label)
@@ -78,14 +83,14 @@ START_TEST(vector_add_kernel_reads_like_the_program)
 	vir0_program *p = fixture_example("vector_add");
 	char *source;
 	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
-	ck_assert_ptr_nonnull(strstr(source, "reqd_work_group_size(64, 1, 1)"));
-	ck_assert_ptr_nonnull(strstr(source, "void vir0_jit("));
-	ck_assert_ptr_nonnull(strstr(source, "__global const uint *b0, ulong b0_off, uint b0_len"));
-	ck_assert_ptr_nonnull(strstr(source, "__global uint *b2, ulong b2_off, uint b2_len"));
-	ck_assert_ptr_nonnull(strstr(source, "r0 = (uint)get_global_id(0);"));
-	ck_assert_ptr_nonnull(strstr(source, "if (r1 != 0u) {"));
-	ck_assert_ptr_nonnull(strstr(source, "r1 = r0 < b0_len ? (uint)b0[r0] : 0u;"));
-	ck_assert_ptr_nonnull(strstr(source, "if (r0 < b2_len) b2[r0] = (uint)r1;"));
+	assert_has(source, "reqd_work_group_size(64, 1, 1)");
+	assert_has(source, "void vir0_jit(");
+	assert_has(source, "__global const uint *b0, ulong b0_off, uint b0_len");
+	assert_has(source, "__global uint *b2, ulong b2_off, uint b2_len");
+	assert_has(source, "r0 = (uint)get_global_id(0);");
+	assert_has(source, "if (r1 != 0u) {");
+	assert_has(source, "r1 = r0 < b0_len ? (uint)b0[r0] : 0u;");
+	assert_has(source, "if (r0 < b2_len) b2[r0] = (uint)r1;");
 	/* No interpretation: no dispatcher call, no instruction array. */
 	ck_assert_ptr_null(strstr(source, "vir0_eval_"));
 	ck_assert_ptr_null(strstr(source, "return;"));
@@ -99,8 +104,8 @@ START_TEST(barriers_and_workgroup_memory_map_to_local)
 	vir0_program *p = fixture_example("prefix_sum");
 	char *source;
 	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
-	ck_assert_ptr_nonnull(strstr(source, "__local "));
-	ck_assert_ptr_nonnull(strstr(source, "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);"));
+	assert_has(source, "__local ");
+	assert_has(source, "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);");
 	free(source);
 	vir0_program_free(p);
 }
@@ -122,8 +127,8 @@ START_TEST(return_before_a_barrier_sets_done)
 							     vir0_lit_u32(p, 7))), 0);
 	char *source;
 	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
-	ck_assert_ptr_nonnull(strstr(source, "done = 1u;"));
-	ck_assert_ptr_nonnull(strstr(source, "if (!done && "));
+	assert_has(source, "done = 1u;");
+	assert_has(source, "if (!done && ");
 	ck_assert_ptr_null(strstr(source, "return;"));
 	free(source);
 
@@ -144,7 +149,7 @@ START_TEST(canonical_registers_are_read_as_they_are)
 	char *source;
 	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
 	ck_assert_ptr_null(strstr(source, "vir0_f32_in("));
-	ck_assert_ptr_nonnull(strstr(source, "vir0_f32_out(as_float(r"));
+	assert_has(source, "vir0_f32_out(as_float(r");
 	unsigned canons = 0;
 	for (const char *at = source; (at = strstr(at, "vir0_f32_canon(")); at++)
 		canons++;
@@ -164,6 +169,16 @@ static struct vir0_insn constant(unsigned type, unsigned dst, uint32_t imm)
 static struct vir0_insn f32_binop(unsigned op, unsigned dst, unsigned a, unsigned b)
 {
 	return vir0_insn_make(VIR0_BC_BINOP, VIR0_TYPE_F32, dst, a, b, NO, op, 0);
+}
+
+static struct vir0_insn store_f32(unsigned index, unsigned value)
+{
+	return vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, index, value, NO, 0, 0);
+}
+
+static struct vir0_insn local_id(unsigned dst)
+{
+	return vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, dst, NO, NO, NO, VIR0_BC_ID_LOCAL, 0);
 }
 
 static struct vir0_insn control(unsigned op, uint32_t imm)
@@ -197,15 +212,15 @@ START_TEST(integer_bits_read_as_f32_are_canonicalised)
 		constant(VIR0_TYPE_F32, 2, 0x3F800000u),
 		f32_binop(VIR0_BIN_MUL, 3, 2, 2),
 		constant(VIR0_TYPE_U32, 4, 0u),
-		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 4, 3, NO, 0, 0),
-		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 4, 0, NO, 0, 0),
+		store_f32(4, 3),
+		store_f32(4, 0),
 		control(VIR0_BC_HALT, 0),
 	};
 	char *source = emit_insns(insns, 8, 5);
-	ck_assert_ptr_nonnull(strstr(source, "r1 = vir0_f32_out(vir0_f32_in(r0) * vir0_f32_in(r0));"));
-	ck_assert_ptr_nonnull(strstr(source, "r3 = vir0_f32_out(as_float(r2) * as_float(r2));"));
-	ck_assert_ptr_nonnull(strstr(source, "b0[r4] = r3;"));
-	ck_assert_ptr_nonnull(strstr(source, "b0[r4] = vir0_f32_canon(r0);"));
+	assert_has(source, "r1 = vir0_f32_out(vir0_f32_in(r0) * vir0_f32_in(r0));");
+	assert_has(source, "r3 = vir0_f32_out(as_float(r2) * as_float(r2));");
+	assert_has(source, "b0[r4] = r3;");
+	assert_has(source, "b0[r4] = vir0_f32_canon(r0);");
 	free(source);
 }
 END_TEST
@@ -222,22 +237,22 @@ START_TEST(loop_back_edges_and_branches_bring_integer_bits)
 		constant(VIR0_TYPE_U32, 2, 4u),
 		vir0_insn_make(VIR0_BC_LOOP, VIR0_TYPE_U32, 3, 1, 2, NO, 0, 7),
 		f32_binop(VIR0_BIN_ADD, 4, 0, 0),
-		vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, 0, NO, NO, NO, VIR0_BC_ID_LOCAL, 0),
-		vir0_insn_make(VIR0_BC_STORE, VIR0_TYPE_F32, NO, 1, 4, NO, 0, 0),
+		local_id(0),
+		store_f32(1, 4),
 		vir0_insn_make(VIR0_BC_END_LOOP, VIR0_TYPE_U32, 3, NO, 2, NO, 0, 3),
 		f32_binop(VIR0_BIN_SUB, 5, 0, 0),
 		constant(VIR0_TYPE_F32, 0, 0x40000000u),
 		vir0_insn_make(VIR0_BC_IF, VIR0_TYPE_U32, NO, 2, NO, NO, 0, 12),
-		vir0_insn_make(VIR0_BC_ID, VIR0_TYPE_U32, 0, NO, NO, NO, VIR0_BC_ID_LOCAL, 0),
+		local_id(0),
 		control(VIR0_BC_END_IF, 10),
 		f32_binop(VIR0_BIN_DIV, 6, 0, 0),
 		control(VIR0_BC_HALT, 0),
 	};
 	char *source = emit_insns(insns, 15, 7);
-	ck_assert_ptr_nonnull(strstr(source, "r4 = vir0_f32_out(vir0_f32_in(r0) + vir0_f32_in(r0));"));
-	ck_assert_ptr_nonnull(strstr(source, "r5 = vir0_f32_out(vir0_f32_in(r0) - vir0_f32_in(r0));"));
-	ck_assert_ptr_nonnull(strstr(source, "r6 = vir0_f32_out(vir0_f32_in(r0) / vir0_f32_in(r0));"));
-	ck_assert_ptr_nonnull(strstr(source, "b0[r1] = r4;"));
+	assert_has(source, "r4 = vir0_f32_out(vir0_f32_in(r0) + vir0_f32_in(r0));");
+	assert_has(source, "r5 = vir0_f32_out(vir0_f32_in(r0) - vir0_f32_in(r0));");
+	assert_has(source, "r6 = vir0_f32_out(vir0_f32_in(r0) / vir0_f32_in(r0));");
+	assert_has(source, "b0[r1] = r4;");
 	free(source);
 }
 END_TEST

@@ -11,7 +11,8 @@
  * An entry (words): ninsns, nregs, max_nesting, flags, workgroup_size[3],
  * nbuffers, one word per buffer (element | access << 8 | is_output << 16),
  * padding to a multiple of 4 words, then the instructions (4 words each,
- * doc/bytecode.md §3), so the kernel fetches an instruction as a uint4. */
+ * doc/bytecode.md §3, a common BINOP with a device opcode of its own),
+ * so the kernel fetches an instruction as a uint4. */
 #include "cl_engine.h"
 
 #include "cl_error.h"
@@ -22,6 +23,34 @@
 #include <string.h>
 
 #define STORE_INITIAL_WORDS 16384u
+
+/* The binary operations the megakernel runs as device opcodes of their
+ * own, from CL_DEVICE_BINOPS on, in this order (megakernel_interp.cl,
+ * BINOP_CASES): one dispatch per instruction instead of two. */
+#define CL_DEVICE_BINOPS 21u
+static const struct {
+	uint8_t type, op;
+} device_binops[] = {
+	{ VIR0_TYPE_U32, VIR0_BIN_ADD }, { VIR0_TYPE_U32, VIR0_BIN_SUB },
+	{ VIR0_TYPE_U32, VIR0_BIN_MUL }, { VIR0_TYPE_U32, VIR0_BIN_BIT_AND },
+	{ VIR0_TYPE_U32, VIR0_BIN_BIT_XOR }, { VIR0_TYPE_U32, VIR0_BIN_SHL },
+	{ VIR0_TYPE_U32, VIR0_BIN_SHR }, { VIR0_TYPE_U32, VIR0_BIN_LT },
+	{ VIR0_TYPE_I32, VIR0_BIN_LT }, { VIR0_TYPE_F32, VIR0_BIN_ADD },
+	{ VIR0_TYPE_F32, VIR0_BIN_MUL },
+};
+
+/* A BINOP of the table above gets its device opcode. */
+static void device_opcode(struct vir0_insn *insn)
+{
+	if (vir0_insn_op(insn) != VIR0_BC_BINOP)
+		return;
+	for (uint32_t k = 0; k < sizeof(device_binops) / sizeof(device_binops[0]); k++)
+		if (device_binops[k].type == vir0_insn_type(insn) &&
+		    device_binops[k].op == vir0_insn_aux(insn)) {
+			insn->word[0] = (insn->word[0] & ~0xFFu) | (CL_DEVICE_BINOPS + k);
+			return;
+		}
+}
 
 static uint32_t *encode_entry(const struct vir0_bytecode *bc, uint32_t *words)
 {
@@ -41,6 +70,8 @@ static uint32_t *encode_entry(const struct vir0_bytecode *bc, uint32_t *words)
 						 (uint32_t)bc->buffers[i].access << 8 |
 						 (uint32_t)bc->buffers[i].is_output << 16;
 	memcpy(&w[head], bc->insns, (size_t)bc->ninsns * sizeof(*bc->insns));
+	for (uint32_t i = 0; i < bc->ninsns; i++)
+		device_opcode((struct vir0_insn *)&w[head + 4u * i]);
 	return w;
 }
 

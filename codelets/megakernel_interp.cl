@@ -301,31 +301,30 @@ static int group_atomic(volatile __global uint *words, uint op, uint element, ui
 		if (lane_on(&exec, e)) \
 			REG(dst, e) = (EXPR);
 
-/* A binary operation with type and operator known where it is written,
- * so the compiler folds vir0_eval_binop's two switches away: the common
- * ones are dispatched once per instruction instead of once per lane. */
-#define BINOP_CASE(NE, REG, LANES, TYPE, OP) \
-	case (TYPE) << 8 | (OP): \
+/* The common binary operations, each a device opcode of its own from
+ * BC_DEVICE_BINOPS on (cl_store.c rewrites a BINOP's opcode byte at
+ * upload, in this order), with type and operator known where written: one
+ * dispatch picks the operation (a second switch on type and operator was
+ * a second branch tree per instruction), and the compiler folds
+ * vir0_eval_binop's switches away. The others stay BC_BINOP. */
+#define BC_DEVICE_BINOPS 21u
+#define BINOP_CASE(NE, REG, LANES, K, TYPE, OP) \
+	case BC_DEVICE_BINOPS + (K): \
 		LANES(NE, REG, vir0_eval_binop((OP), (TYPE), REG(a, e), REG(b, e))); \
 		break;
 
-#define BINOP_LANES(NE, REG, LANES) \
-	switch (type << 8 | aux) { \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_ADD) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SUB) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_MUL) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_BIT_AND) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_BIT_XOR) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SHL) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_SHR) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_U32, VIR0_BIN_LT) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_I32, VIR0_BIN_LT) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_F32, VIR0_BIN_ADD) \
-	BINOP_CASE(NE, REG, LANES, VIR0_TYPE_F32, VIR0_BIN_MUL) \
-	default: \
-		LANES(NE, REG, vir0_eval_binop(aux, type, REG(a, e), REG(b, e))); \
-		break; \
-	}
+#define BINOP_CASES(NE, REG, LANES) \
+	BINOP_CASE(NE, REG, LANES, 0u, VIR0_TYPE_U32, VIR0_BIN_ADD) \
+	BINOP_CASE(NE, REG, LANES, 1u, VIR0_TYPE_U32, VIR0_BIN_SUB) \
+	BINOP_CASE(NE, REG, LANES, 2u, VIR0_TYPE_U32, VIR0_BIN_MUL) \
+	BINOP_CASE(NE, REG, LANES, 3u, VIR0_TYPE_U32, VIR0_BIN_BIT_AND) \
+	BINOP_CASE(NE, REG, LANES, 4u, VIR0_TYPE_U32, VIR0_BIN_BIT_XOR) \
+	BINOP_CASE(NE, REG, LANES, 5u, VIR0_TYPE_U32, VIR0_BIN_SHL) \
+	BINOP_CASE(NE, REG, LANES, 6u, VIR0_TYPE_U32, VIR0_BIN_SHR) \
+	BINOP_CASE(NE, REG, LANES, 7u, VIR0_TYPE_U32, VIR0_BIN_LT) \
+	BINOP_CASE(NE, REG, LANES, 8u, VIR0_TYPE_I32, VIR0_BIN_LT) \
+	BINOP_CASE(NE, REG, LANES, 9u, VIR0_TYPE_F32, VIR0_BIN_ADD) \
+	BINOP_CASE(NE, REG, LANES, 10u, VIR0_TYPE_F32, VIR0_BIN_MUL)
 
 /* Element loads of the common element types, with the type known where
  * written (load_global's switch folds away); the others go through the
@@ -437,8 +436,9 @@ static uint word_value(uint element, uint word)
 			LANES(NE, REG, REG(a, e)); \
 			break; \
 		case BC_BINOP: \
-			BINOP_LANES(NE, REG, LANES) \
+			LANES(NE, REG, vir0_eval_binop(aux, type, REG(a, e), REG(b, e))); \
 			break; \
+		BINOP_CASES(NE, REG, LANES) \
 		case BC_UNOP: \
 			LANES(NE, REG, vir0_eval_unop(aux, type, REG(a, e))); \
 			break; \

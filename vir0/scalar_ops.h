@@ -18,7 +18,6 @@
 #define VIR0_F32_CANONICAL_NAN 0x7FC00000u
 #define VIR0_F32_SIGN 0x80000000u
 #define VIR0_F32_EXPONENT 0x7F800000u
-#define VIR0_F32_MANTISSA 0x007FFFFFu
 
 static inline float vir0_f32_from_bits(uint32_t bits)
 {

@@ -25,6 +25,12 @@
  * did before this analysis (a pathological program, not a slow one). */
 #define CANON_STATE_MAX (16u << 20)
 
+/* And past this much work walking to the fixpoint: a walk costs about
+ * ninsns plus nregs per block instruction, and a chain of copies written
+ * backwards in a loop takes one walk per copy, so a verified program of a
+ * few MB could otherwise keep the emitter busy for most of an hour. */
+#define CANON_WORK_MAX ((size_t)256u << 20)
+
 struct canon_frame {
 	uint8_t *saved;   /* IF: the state before it; LOOP: the head's */
 	uint8_t *then_end;
@@ -148,6 +154,16 @@ void vir0_emit_canon_after(struct vir0_emit_canon *c, const struct vir0_bytecode
 	}
 }
 
+static void walk_free(struct vir0_emit_canon *c)
+{
+	if (c->walk) {
+		free(c->walk->frames);
+		free(c->walk->store);
+		free(c->walk);
+	}
+	c->walk = NULL;
+}
+
 static int walk_alloc(struct vir0_emit_canon *c, const struct vir0_bytecode *bc)
 {
 	uint32_t loops = 0;
@@ -188,8 +204,20 @@ int vir0_emit_canon_init(struct vir0_emit_canon *c, const struct vir0_bytecode *
 	}
 	if (!c->walk)
 		return VIR0_OK;
+	size_t blocks = 0, work = 0;
+	for (uint32_t i = 0; i < bc->ninsns; i++) {
+		unsigned op = vir0_insn_op(&bc->insns[i]);
+		blocks += op >= VIR0_BC_IF && op <= VIR0_BC_END_LOOP;
+	}
+	size_t walk_cost = bc->ninsns + (blocks + 1u) * c->nregs;
 	/* Each repeat clears at least one back edge flag, so this ends. */
 	do {
+		work += walk_cost;
+		if (work > CANON_WORK_MAX) {
+			walk_free(c);
+			memset(c->now, 0, c->nregs); /* analysis off: nothing known */
+			return VIR0_OK;
+		}
 		walk_start(c);
 		for (uint32_t i = 0; i < bc->ninsns; i++)
 			vir0_emit_canon_after(c, bc, &bc->insns[i]);
@@ -200,11 +228,7 @@ int vir0_emit_canon_init(struct vir0_emit_canon *c, const struct vir0_bytecode *
 
 void vir0_emit_canon_free(struct vir0_emit_canon *c)
 {
-	if (c->walk) {
-		free(c->walk->frames);
-		free(c->walk->store);
-		free(c->walk);
-	}
+	walk_free(c);
 	free(c->now);
 	c->walk = NULL;
 	c->now = NULL;

@@ -230,6 +230,5 @@ void vir0_emit_canon_free(struct vir0_emit_canon *c)
 {
 	walk_free(c);
 	free(c->now);
-	c->walk = NULL;
 	c->now = NULL;
 }

@@ -347,6 +347,28 @@ START_TEST(flushed_nan_bits_are_canonicalised_where_they_show)
 }
 END_TEST
 
+/* A SELECT meets its two values as a join meets two paths: a flushed
+ * NaN chosen against unknown (integer) bits must not come out as unknown,
+ * which claims exact bits, for an integer operation would then read its
+ * device-made NaN bits raw. Found by a lockstep fuzzer of the emitted
+ * semantics (flushed NaNs given random bits). */
+START_TEST(a_select_of_flushed_and_unknown_canonicalises_the_flushed_value)
+{
+	struct vir0_insn insns[] = {
+		constant(VIR0_TYPE_F32, 0, 0xBF800000u),
+		vir0_insn_make(VIR0_BC_UNOP, VIR0_TYPE_F32, 1, 0, NO, NO, VIR0_UN_SQRT, 0),
+		local_id(2),
+		vir0_insn_make(VIR0_BC_SELECT, VIR0_TYPE_U32, 3, 2, 1, 2, 0, 0),
+		u32_add(4, 3, 3),
+		store_f32(2, 4),
+		control(VIR0_BC_HALT, 0),
+	};
+	char *source = emit_insns(insns, 7, 5);
+	assert_has(source, "r1 = vir0_f32_canon(r1);\n\tr3 = r2 != 0u ? r1 : r2;");
+	free(source);
+}
+END_TEST
+
 START_TEST(invalid_programs_are_refused)
 {
 	vir0_program *p = vir0_program_new();
@@ -406,6 +428,7 @@ int main(void)
 	tcase_add_test(tc, integer_bits_read_as_f32_are_canonicalised);
 	tcase_add_test(tc, loop_back_edges_and_branches_bring_integer_bits);
 	tcase_add_test(tc, flushed_nan_bits_are_canonicalised_where_they_show);
+	tcase_add_test(tc, a_select_of_flushed_and_unknown_canonicalises_the_flushed_value);
 	tcase_add_test(tc, a_slow_fixpoint_gives_the_analysis_up);
 	tcase_add_test(tc, invalid_programs_are_refused);
 	tcase_add_loop_test(tc, examples_agree_with_the_reference, 0,

@@ -18,7 +18,7 @@
 
 /* Bumped whenever the emitted code changes, so cached binaries of older
  * emitters are not reused. */
-#define VIR0_EMIT_OPENCL_VERSION 3u
+#define VIR0_EMIT_OPENCL_VERSION 4u
 #define VIR0_EMIT_OPENCL_KERNEL "vir0_jit"
 
 /* Lower `program` (which must pass vir0_validate) and emit its kernel.

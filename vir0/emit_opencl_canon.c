@@ -14,7 +14,8 @@
  * operation, an index, a loop bound: never in a validated program, whose
  * types keep them apart; an f32 store canonicalises what it writes), and
  * at the end of a path into a join where another path brings unknown bits
- * (an integer there could not be canonicalised after the join).
+ * (an integer there could not be canonicalised after the join), and
+ * before a SELECT whose other value is unknown (the same meet).
  *
  * A forward dataflow over the structured bytecode: registers start at 0u
  * (canonical); paths meet at END_IF (the two branches, or the branch and
@@ -127,9 +128,10 @@ int vir0_emit_reads_bits(const struct vir0_bytecode *bc, const struct vir0_insn 
 	case VIR0_BC_END_LOOP:
 		return k == 1; /* the bound, read again by the loop's test */
 	default:
-		/* MOV and SELECT's values carry their state along; a flushed
-		 * NaN is as nonzero as the canonical one for IF and for
-		 * SELECT's condition. */
+		/* MOV and SELECT's values carry their state along (a SELECT
+		 * of flushed and unknown canonicalises first, see
+		 * vir0_emit_canon_before); a flushed NaN is as nonzero as the
+		 * canonical one for IF and for SELECT's condition. */
 		return 0;
 	}
 }
@@ -187,6 +189,16 @@ unsigned vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_byt
 		if (reg[k] < c->nregs && c->now[reg[k]] == VIR0_EMIT_F32_FLUSHED &&
 		    vir0_emit_reads_bits(bc, insn, k))
 			canonicalise(c, reg[k]);
+	/* A SELECT meets its two values as a join meets its paths: where one
+	 * is flushed and the other unknown, the lesser state (unknown) would
+	 * claim exact bits for a flushed NaN, so the flushed one is made
+	 * canonical first, as path_end does. */
+	if (vir0_insn_op(insn) == VIR0_BC_SELECT)
+		for (unsigned k = 1; k < 3; k++)
+			if (reg[k] < c->nregs && reg[3 - k] < c->nregs &&
+			    c->now[reg[k]] == VIR0_EMIT_F32_FLUSHED &&
+			    c->now[reg[3 - k]] == VIR0_EMIT_F32_UNKNOWN)
+				canonicalise(c, reg[k]);
 	struct canon_frame *f = w->depth ? &w->frames[w->depth - 1] : NULL;
 	switch (vir0_insn_op(insn)) {
 	case VIR0_BC_IF: /* the entry is a path into END_IF unless there is an ELSE */

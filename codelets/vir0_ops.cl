@@ -101,6 +101,16 @@ uint vir0_f32_canon(uint bits)
 float vir0_f32_in(uint bits) { return as_float(vir0_f32_canon(bits)); }
 uint vir0_f32_out(float value) { return vir0_f32_canon(as_uint(value)); }
 
+/* Half of vir0_f32_out, for the JIT: the subnormal flush, a NaN's bits
+ * left as the device made them. Any NaN operand gives a NaN, so the JIT
+ * makes an arithmetic result's NaN canonical only where its bits could
+ * show (vir0/emit_opencl_canon.c). */
+uint vir0_f32_flush(float value)
+{
+	uint bits = as_uint(value);
+	return (bits & ~VIR0_F32_SIGN) < 0x00800000u ? bits & VIR0_F32_SIGN : bits;
+}
+
 /* ---- integers (§9.4) --------------------------------------------------- */
 
 uint vir0_u32_div(uint a, uint b) { return b ? a / b : 0xFFFFFFFFu; }

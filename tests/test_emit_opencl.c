@@ -141,19 +141,21 @@ START_TEST(return_before_a_barrier_sets_done)
 END_TEST
 
 /* The tiled matmul's f32 operands all come from loads, constants and f32
- * operations: none is canonicalised again (emit_opencl_canon.c); only
- * the loads from the caller's buffers canonicalise what they read. */
+ * operations: none is canonicalised again, and the products and sums are
+ * only flushed (emit_opencl_canon.c); the loads from the caller's buffers
+ * and the store of the result canonicalise. */
 START_TEST(canonical_registers_are_read_as_they_are)
 {
 	vir0_program *p = fixture_example("matmul_tiled");
 	char *source;
 	ck_assert_int_eq(vir0_emit_opencl(p, &source, NULL), VIR0_OK);
 	ck_assert_ptr_null(strstr(source, "vir0_f32_in("));
-	assert_has(source, "vir0_f32_out(as_float(r");
+	assert_has(source, "vir0_f32_flush(as_float(r");
+	ck_assert_ptr_null(strstr(source, "vir0_f32_out("));
 	unsigned canons = 0;
 	for (const char *at = source; (at = strstr(at, "vir0_f32_canon(")); at++)
 		canons++;
-	ck_assert_uint_eq(canons, 2);
+	ck_assert_uint_eq(canons, 3);
 	free(source);
 	vir0_program_free(p);
 }
@@ -203,7 +205,8 @@ static char *emit_insns(struct vir0_insn *insns, uint32_t n, uint32_t nregs)
 
 /* Bits an integer operation wrote are canonicalised when an f32 operation
  * or an f32 store reads them (0x00000001 is a subnormal as a float); a
- * float constant's are not. */
+ * float constant's are not, and an arithmetic result's NaN is made
+ * canonical when it is stored. */
 START_TEST(integer_bits_read_as_f32_are_canonicalised)
 {
 	struct vir0_insn insns[] = {
@@ -212,14 +215,16 @@ START_TEST(integer_bits_read_as_f32_are_canonicalised)
 		constant(VIR0_TYPE_F32, 2, 0x3F800000u),
 		f32_binop(VIR0_BIN_MUL, 3, 2, 2),
 		constant(VIR0_TYPE_U32, 4, 0u),
+		store_f32(4, 2),
 		store_f32(4, 3),
 		store_f32(4, 0),
 		control(VIR0_BC_HALT, 0),
 	};
-	char *source = emit_insns(insns, 8, 5);
-	assert_has(source, "r1 = vir0_f32_out(vir0_f32_in(r0) * vir0_f32_in(r0));");
-	assert_has(source, "r3 = vir0_f32_out(as_float(r2) * as_float(r2));");
-	assert_has(source, "b0[r4] = r3;");
+	char *source = emit_insns(insns, 9, 5);
+	assert_has(source, "r1 = vir0_f32_flush(vir0_f32_in(r0) * vir0_f32_in(r0));");
+	assert_has(source, "r3 = vir0_f32_flush(as_float(r2) * as_float(r2));");
+	assert_has(source, "b0[r4] = r2;");
+	assert_has(source, "b0[r4] = vir0_f32_canon(r3);");
 	assert_has(source, "b0[r4] = vir0_f32_canon(r0);");
 	free(source);
 }
@@ -249,10 +254,10 @@ START_TEST(loop_back_edges_and_branches_bring_integer_bits)
 		control(VIR0_BC_HALT, 0),
 	};
 	char *source = emit_insns(insns, 15, 7);
-	assert_has(source, "r4 = vir0_f32_out(vir0_f32_in(r0) + vir0_f32_in(r0));");
-	assert_has(source, "r5 = vir0_f32_out(vir0_f32_in(r0) - vir0_f32_in(r0));");
-	assert_has(source, "r6 = vir0_f32_out(vir0_f32_in(r0) / vir0_f32_in(r0));");
-	assert_has(source, "b0[r1] = r4;");
+	assert_has(source, "r4 = vir0_f32_flush(vir0_f32_in(r0) + vir0_f32_in(r0));");
+	assert_has(source, "r5 = vir0_f32_flush(vir0_f32_in(r0) - vir0_f32_in(r0));");
+	assert_has(source, "r6 = vir0_f32_flush(vir0_f32_in(r0) / vir0_f32_in(r0));");
+	assert_has(source, "b0[r1] = vir0_f32_canon(r4);");
 	free(source);
 }
 END_TEST
@@ -294,6 +299,73 @@ START_TEST(a_slow_fixpoint_gives_the_analysis_up)
 	ck_assert_msg(strstr(source, line), "the kernel lacks \"%s\"", line);
 	free(source);
 	free(insns);
+}
+END_TEST
+
+static struct vir0_insn u32_add(unsigned dst, unsigned a, unsigned b)
+{
+	return vir0_insn_make(VIR0_BC_BINOP, VIR0_TYPE_U32, dst, a, b, NO, VIR0_BIN_ADD, 0);
+}
+
+/* A flushed result (its NaN with whatever bits the device gave it) is
+ * made canonical in place where its bits could show: before an integer
+ * operation reads it, and at the end of its path into a join where the
+ * other path brings integer bits (the branch of an IF, a loop's back
+ * edge); a loop whose entry brings a canonical value keeps its flushed
+ * sum as it is. */
+START_TEST(flushed_nan_bits_are_canonicalised_where_they_show)
+{
+	struct vir0_insn insns[] = {
+		constant(VIR0_TYPE_F32, 0, 0x3F800000u),
+		f32_binop(VIR0_BIN_ADD, 1, 0, 0),
+		u32_add(2, 1, 1),
+		vir0_insn_make(VIR0_BC_IF, VIR0_TYPE_U32, NO, 2, NO, NO, 0, 5),
+		f32_binop(VIR0_BIN_MUL, 3, 0, 0),
+		control(VIR0_BC_ELSE, 7),
+		local_id(3),
+		control(VIR0_BC_END_IF, 3),
+		u32_add(4, 3, 3),
+		constant(VIR0_TYPE_U32, 5, 0u),
+		local_id(6),
+		vir0_insn_make(VIR0_BC_LOOP, VIR0_TYPE_U32, 7, 5, 2, NO, 0, 14),
+		f32_binop(VIR0_BIN_ADD, 0, 0, 0),
+		f32_binop(VIR0_BIN_MUL, 6, 0, 0),
+		vir0_insn_make(VIR0_BC_END_LOOP, VIR0_TYPE_U32, 7, NO, 2, NO, 0, 11),
+		store_f32(5, 0),
+		store_f32(5, 6),
+		control(VIR0_BC_HALT, 0),
+	};
+	char *source = emit_insns(insns, 18, 8);
+	assert_has(source, "r1 = vir0_f32_canon(r1);\n\tr2 = r1 + r1;");
+	assert_has(source, "r3 = vir0_f32_canon(r3);\n\t} else {");
+	assert_has(source, "r6 = vir0_f32_canon(r6);\n\t\tr7 += 1u;");
+	assert_has(source, "r0 = vir0_f32_flush(as_float(r0) + as_float(r0));");
+	ck_assert_ptr_null(strstr(source, "r0 = vir0_f32_canon(r0);"));
+	assert_has(source, "b0[r5] = vir0_f32_canon(r0);");
+	assert_has(source, "b0[r5] = vir0_f32_canon(r6);");
+	free(source);
+}
+END_TEST
+
+/* A SELECT meets its two values as a join meets two paths: a flushed
+ * NaN chosen against unknown (integer) bits must not come out as unknown,
+ * which claims exact bits, for an integer operation would then read its
+ * device-made NaN bits raw. Found by a lockstep fuzzer of the emitted
+ * semantics (flushed NaNs given random bits). */
+START_TEST(a_select_of_flushed_and_unknown_canonicalises_the_flushed_value)
+{
+	struct vir0_insn insns[] = {
+		constant(VIR0_TYPE_F32, 0, 0xBF800000u),
+		vir0_insn_make(VIR0_BC_UNOP, VIR0_TYPE_F32, 1, 0, NO, NO, VIR0_UN_SQRT, 0),
+		local_id(2),
+		vir0_insn_make(VIR0_BC_SELECT, VIR0_TYPE_U32, 3, 2, 1, 2, 0, 0),
+		u32_add(4, 3, 3),
+		store_f32(2, 4),
+		control(VIR0_BC_HALT, 0),
+	};
+	char *source = emit_insns(insns, 7, 5);
+	assert_has(source, "r1 = vir0_f32_canon(r1);\n\tr3 = r2 != 0u ? r1 : r2;");
+	free(source);
 }
 END_TEST
 
@@ -355,6 +427,8 @@ int main(void)
 	tcase_add_test(tc, canonical_registers_are_read_as_they_are);
 	tcase_add_test(tc, integer_bits_read_as_f32_are_canonicalised);
 	tcase_add_test(tc, loop_back_edges_and_branches_bring_integer_bits);
+	tcase_add_test(tc, flushed_nan_bits_are_canonicalised_where_they_show);
+	tcase_add_test(tc, a_select_of_flushed_and_unknown_canonicalises_the_flushed_value);
 	tcase_add_test(tc, a_slow_fixpoint_gives_the_analysis_up);
 	tcase_add_test(tc, invalid_programs_are_refused);
 	tcase_add_loop_test(tc, examples_agree_with_the_reference, 0,

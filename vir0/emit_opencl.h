@@ -18,7 +18,7 @@
 
 /* Bumped whenever the emitted code changes, so cached binaries of older
  * emitters are not reused. */
-#define VIR0_EMIT_OPENCL_VERSION 2u
+#define VIR0_EMIT_OPENCL_VERSION 4u
 #define VIR0_EMIT_OPENCL_KERNEL "vir0_jit"
 
 /* Lower `program` (which must pass vir0_validate) and emit its kernel.
@@ -30,20 +30,40 @@ int vir0_emit_opencl_bytecode(const struct vir0_bytecode *bc, char **out,
 
 /* ---- inside the emitter (emit_opencl*.c) ----------------------------- */
 
-/* Registers known to hold canonical f32 bits (fmt §9.2), which f32
- * operations and stores then read as they are (emit_opencl_canon.c). */
+/* What the emitter knows of a register's bits as an f32 (fmt §9.2),
+ * ordered: where paths meet, the lesser wins (emit_opencl_canon.c).
+ * Unknown and canonical registers hold the reference's bits exactly. */
+enum vir0_emit_f32 {
+	VIR0_EMIT_F32_UNKNOWN = 0,   /* any bits */
+	VIR0_EMIT_F32_FLUSHED = 1,   /* an f32 with no subnormal, a NaN with any bits */
+	VIR0_EMIT_F32_CANONICAL = 2, /* one NaN, no subnormal */
+};
+
 struct vir0_emit_canon {
-	uint8_t *now;     /* per register: canonical at the current instruction */
+	uint8_t *now;      /* per register, at the current instruction */
 	uint32_t nregs;
-	struct vir0_emit_canon_walk *walk; /* NULL: nothing known */
+	uint32_t *fixed;   /* registers vir0_emit_canon_before canonicalised */
+	uint32_t nfixed;
+	struct vir0_emit_canon_walk *walk; /* NULL: analysis off, nothing known */
 };
 
 /* Runs the analysis to its fixpoint and readies `now` for instruction 0. */
 int vir0_emit_canon_init(struct vir0_emit_canon *c, const struct vir0_bytecode *bc);
+/* Before emitting `insn`: the flushed registers to canonicalise in place
+ * first (c->fixed, c->nfixed, also returned), now canonical in `now`. */
+unsigned vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
+				const struct vir0_insn *insn);
 /* Update `now` past `insn`, the instruction just emitted, in order. */
 void vir0_emit_canon_after(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
 			   const struct vir0_insn *insn);
+/* Whether f32 arithmetic may leave its results flushed (analysis on). */
+int vir0_emit_canon_flushes(const struct vir0_emit_canon *c);
 void vir0_emit_canon_free(struct vir0_emit_canon *c);
+/* Whether `insn` reads operand k (0: a, 1: b, 2: c) as raw bits, where a
+ * flushed NaN's bits would show: integer and bool operations, indices,
+ * loop bounds, stores of narrow elements. */
+int vir0_emit_reads_bits(const struct vir0_bytecode *bc, const struct vir0_insn *insn,
+			 unsigned k);
 
 /* What every instruction's emission needs to know. */
 struct vir0_emit_state {
@@ -54,11 +74,14 @@ struct vir0_emit_state {
 	unsigned depth;    /* current indentation */
 };
 
-/* An instruction's operand registers, and which of them hold canonical
- * f32 bits (bit i for reg[i]). */
+/* An instruction's operand registers, which of them f32 arithmetic reads
+ * with a plain as_float (bit i for reg[i]: flushed or canonical), and
+ * whether its f32 results may stay flushed ("@F" in the templates:
+ * vir0_f32_flush, else vir0_f32_out). */
 struct vir0_emit_operands {
 	unsigned reg[3];
-	unsigned canonical;
+	unsigned as_float;
+	int flush;
 };
 
 /* The OpenCL C expression of an operator on the operands, with the result

@@ -54,7 +54,8 @@ static void print_stored(struct vir0_emit_state *s, unsigned index, unsigned v)
 	uint8_t element = buffer(s, index)->element;
 	switch (element) {
 	case VIR0_TYPE_F32:
-		vir0_print_fmt(s->p, s->canon.now[v] ? "r%u" : "vir0_f32_canon(r%u)", v);
+		vir0_print_fmt(s->p, s->canon.now[v] == VIR0_EMIT_F32_CANONICAL ? "r%u" :
+				     "vir0_f32_canon(r%u)", v);
 		break;
 	case VIR0_TYPE_BOOL: vir0_print_fmt(s->p, "(uint)(r%u != 0u)", v); break;
 	default: vir0_print_fmt(s->p, "(%s)r%u", vir0_emit_storage_type(element), v); break;
@@ -90,17 +91,19 @@ static int emit_atomic(struct vir0_emit_state *s, const struct vir0_insn *insn)
 	return s->p->status;
 }
 
-/* The instruction's operand registers, with which of them are canonical
- * here (VIR0_BC_NO_REG in an unused field is never read). */
+/* The instruction's operand registers, with which of them f32
+ * arithmetic reads as they are (VIR0_BC_NO_REG in an unused field is
+ * never read). */
 static struct vir0_emit_operands operands(const struct vir0_emit_state *s,
 					  const struct vir0_insn *insn)
 {
 	struct vir0_emit_operands o = {
-		{ vir0_insn_a(insn), vir0_insn_b(insn), vir0_insn_c(insn) }, 0u
+		{ vir0_insn_a(insn), vir0_insn_b(insn), vir0_insn_c(insn) }, 0u,
+		vir0_emit_canon_flushes(&s->canon),
 	};
 	for (unsigned k = 0; k < 3; k++)
-		if (o.reg[k] < s->canon.nregs && s->canon.now[o.reg[k]])
-			o.canonical |= 1u << k;
+		if (o.reg[k] < s->canon.nregs && s->canon.now[o.reg[k]] >= VIR0_EMIT_F32_FLUSHED)
+			o.as_float |= 1u << k;
 	return o;
 }
 
@@ -173,11 +176,25 @@ static int is_self_copy(const struct vir0_insn *insn)
 	return copy && vir0_insn_dst(insn) == vir0_insn_a(insn);
 }
 
+/* Flushed registers whose NaN bits could show from here on, made
+ * canonical in place (emit_opencl_canon.c says which and why). */
+static void print_canonicalised(struct vir0_emit_state *s, const struct vir0_insn *insn)
+{
+	vir0_emit_canon_before(&s->canon, s->bc, insn);
+	for (uint32_t i = 0; i < s->canon.nfixed; i++) {
+		indent(s);
+		vir0_print_fmt(s->p, "r%u = vir0_f32_canon(r%u);\n", s->canon.fixed[i],
+			       s->canon.fixed[i]);
+	}
+}
+
 int vir0_emit_insn(struct vir0_emit_state *s, uint32_t index)
 {
 	const struct vir0_insn *insn = &s->bc->insns[index];
 	struct vir0_printer *p = s->p;
 	unsigned op = vir0_insn_op(insn);
+
+	print_canonicalised(s, insn);
 
 	if (op == VIR0_BC_ELSE || op == VIR0_BC_END_IF || op == VIR0_BC_END_LOOP) {
 		if (op == VIR0_BC_END_LOOP) {

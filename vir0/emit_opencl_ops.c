@@ -10,7 +10,11 @@
 
 /* Templates: "@a", "@b" and "@c" stand for the operand registers; "@A",
  * "@B" and "@C" for the operand as a float (vir0_ops.cl's vir0_f32_in, or
- * a plain as_float where the register is known canonical). */
+ * a plain as_float where the register is known flushed or canonical);
+ * "@F" for what makes an arithmetic result an f32 register value
+ * (vir0_f32_flush where the analysis allows, else vir0_f32_out). A
+ * comparison of floats ignores a NaN's bits, so it reads them as floats
+ * too. */
 static const char *const binop_u32[VIR0_BIN_LAST + 1] = {
 	[VIR0_BIN_ADD] = "@a + @b", [VIR0_BIN_WRAPPING_ADD] = "@a + @b",
 	[VIR0_BIN_SUB] = "@a - @b", [VIR0_BIN_WRAPPING_SUB] = "@a - @b",
@@ -43,12 +47,12 @@ static const char *const binop_i32[VIR0_BIN_LAST + 1] = {
 };
 
 static const char *const binop_f32[VIR0_BIN_LAST + 1] = {
-	[VIR0_BIN_ADD] = "vir0_f32_out(@A + @B)", [VIR0_BIN_SUB] = "vir0_f32_out(@A - @B)",
-	[VIR0_BIN_MUL] = "vir0_f32_out(@A * @B)", [VIR0_BIN_DIV] = "vir0_f32_out(@A / @B)",
+	[VIR0_BIN_ADD] = "@F(@A + @B)", [VIR0_BIN_SUB] = "@F(@A - @B)",
+	[VIR0_BIN_MUL] = "@F(@A * @B)", [VIR0_BIN_DIV] = "@F(@A / @B)",
 	[VIR0_BIN_MIN] = "vir0_f32_min(@a, @b)", [VIR0_BIN_MAX] = "vir0_f32_max(@a, @b)",
-	[VIR0_BIN_EQ] = "vir0_f32_eq(@a, @b)", [VIR0_BIN_NE] = "(uint)!vir0_f32_eq(@a, @b)",
-	[VIR0_BIN_LT] = "vir0_f32_lt(@a, @b)", [VIR0_BIN_GT] = "vir0_f32_gt(@a, @b)",
-	[VIR0_BIN_LE] = "vir0_f32_le(@a, @b)", [VIR0_BIN_GE] = "vir0_f32_ge(@a, @b)",
+	[VIR0_BIN_EQ] = "(uint)(@A == @B)", [VIR0_BIN_NE] = "(uint)!(@A == @B)",
+	[VIR0_BIN_LT] = "(uint)(@A < @B)", [VIR0_BIN_GT] = "(uint)(@A > @B)",
+	[VIR0_BIN_LE] = "(uint)(@A <= @B)", [VIR0_BIN_GE] = "(uint)(@A >= @B)",
 };
 
 static const char *const binop_bool[VIR0_BIN_LAST + 1] = {
@@ -65,9 +69,9 @@ static const char *const unop_int[VIR0_UN_LAST + 1] = {
 
 static const char *const unop_f32[VIR0_UN_LAST + 1] = {
 	[VIR0_UN_NEGATE] = "vir0_f32_negate(@a)", [VIR0_UN_ABS] = "vir0_f32_abs(@a)",
-	[VIR0_UN_SQRT] = "vir0_f32_out(sqrt(@A))", [VIR0_UN_FLOOR] = "vir0_f32_out(floor(@A))",
-	[VIR0_UN_CEIL] = "vir0_f32_out(ceil(@A))", [VIR0_UN_ROUND] = "vir0_f32_out(round(@A))",
-	[VIR0_UN_TRUNC] = "vir0_f32_out(trunc(@A))", [VIR0_UN_SIGN] = "vir0_f32_sign(@a)",
+	[VIR0_UN_SQRT] = "@F(sqrt(@A))", [VIR0_UN_FLOOR] = "@F(floor(@A))",
+	[VIR0_UN_CEIL] = "@F(ceil(@A))", [VIR0_UN_ROUND] = "@F(round(@A))",
+	[VIR0_UN_TRUNC] = "@F(trunc(@A))", [VIR0_UN_SIGN] = "vir0_f32_sign(@a)",
 	[VIR0_UN_IS_NAN] = "(uint)vir0_f32_is_nan(vir0_f32_canon(@a))",
 	[VIR0_UN_IS_INF] = "vir0_f32_is_inf(@a)", [VIR0_UN_IS_FINITE] = "vir0_f32_is_finite(@a)",
 };
@@ -89,10 +93,12 @@ static void expand(struct vir0_printer *p, const char *template,
 		vir0_print_text(p, t, (size_t)(at - t));
 		int as_float = at[1] >= 'A' && at[1] <= 'C';
 		unsigned k = (unsigned)(at[1] - (as_float ? 'A' : 'a'));
-		if (!as_float)
+		if (at[1] == 'F')
+			vir0_print_fmt(p, "%s", o->flush ? "vir0_f32_flush" : "vir0_f32_out");
+		else if (!as_float)
 			vir0_print_fmt(p, "r%u", o->reg[k]);
 		else
-			vir0_print_fmt(p, "%s(r%u)", o->canonical >> k & 1u ? "as_float" : "vir0_f32_in",
+			vir0_print_fmt(p, "%s(r%u)", o->as_float >> k & 1u ? "as_float" : "vir0_f32_in",
 				       o->reg[k]);
 		t = at + 2;
 	}
@@ -175,6 +181,6 @@ int vir0_emit_cast(struct vir0_printer *p, unsigned from, unsigned to,
 /* fmt §9.5: one rounding (OpenCL's fma is correctly rounded, like C's). */
 int vir0_emit_fma(struct vir0_printer *p, const struct vir0_emit_operands *o)
 {
-	expand(p, "vir0_f32_out(fma(@A, @B, @C))", o);
+	expand(p, "@F(fma(@A, @B, @C))", o);
 	return p->status;
 }

@@ -50,9 +50,9 @@ struct vir0_emit_canon {
 /* Runs the analysis to its fixpoint and readies `now` for instruction 0. */
 int vir0_emit_canon_init(struct vir0_emit_canon *c, const struct vir0_bytecode *bc);
 /* Before emitting `insn`: the flushed registers to canonicalise in place
- * first (c->fixed, c->nfixed, also returned), now canonical in `now`. */
-unsigned vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
-				const struct vir0_insn *insn);
+ * first (c->fixed, c->nfixed), now canonical in `now`. */
+void vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
+			    const struct vir0_insn *insn);
 /* Update `now` past `insn`, the instruction just emitted, in order. */
 void vir0_emit_canon_after(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
 			   const struct vir0_insn *insn);

@@ -177,14 +177,14 @@ static uint8_t *block_state(uint8_t *states, uint32_t block, uint32_t n)
 	return &states[(size_t)block * n];
 }
 
-unsigned vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
-				const struct vir0_insn *insn)
+void vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,
+			    const struct vir0_insn *insn)
 {
 	struct vir0_emit_canon_walk *w = c->walk;
 	unsigned reg[3] = { vir0_insn_a(insn), vir0_insn_b(insn), vir0_insn_c(insn) };
 	c->nfixed = 0;
 	if (!w)
-		return 0; /* analysis off: nothing is ever flushed */
+		return; /* analysis off: nothing is ever flushed */
 	for (unsigned k = 0; k < 3; k++)
 		if (reg[k] < c->nregs && c->now[reg[k]] == VIR0_EMIT_F32_FLUSHED &&
 		    vir0_emit_reads_bits(bc, insn, k))
@@ -215,7 +215,6 @@ unsigned vir0_emit_canon_before(struct vir0_emit_canon *c, const struct vir0_byt
 	default:
 		break;
 	}
-	return c->nfixed;
 }
 
 void vir0_emit_canon_after(struct vir0_emit_canon *c, const struct vir0_bytecode *bc,

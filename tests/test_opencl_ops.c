@@ -111,6 +111,21 @@ static const char test_kernels[] =
 	"	(void)combos;\n"
 	"	out[t] = vir0_f32_fma(v[t / (n * n)], v[t / n % n], v[t % n]);\n"
 	"}\n"
+	"/* The JIT's form of f32 arithmetic: operands canonical, results only\n"
+	" * flushed of subnormals, canonicalised where they are stored. A result\n"
+	" * read back as it is, times 2^24, so a subnormal the flush let through\n"
+	" * would come out normal. */\n"
+	"__kernel void flushed(__global const uint *combos, __global const uint *v,\n"
+	"                      uint n, __global uint *out)\n"
+	"{\n"
+	"	uint pair = get_global_id(0), combo = get_global_id(1);\n"
+	"	float a = vir0_f32_in(v[pair / n]), b = vir0_f32_in(v[pair % n]);\n"
+	"	uint op = combos[2 * combo];\n"
+	"	float r = op == VIR0_BIN_ADD ? a + b : op == VIR0_BIN_SUB ? a - b\n"
+	"		: op == VIR0_BIN_MUL ? a * b : a / b;\n"
+	"	float flushed = as_float(vir0_f32_flush(r));\n"
+	"	out[combo * n * n + pair] = vir0_f32_canon(vir0_f32_flush(flushed * 0x1p24f));\n"
+	"}\n"
 	"__kernel void constants(__global uint *out)\n"
 	"{\n"
 	"	uint i = 0;\n"
@@ -328,6 +343,32 @@ START_TEST(fma_matches_host)
 }
 END_TEST
 
+#define TWO_TO_24 0x4B800000u
+
+START_TEST(flushed_arithmetic_matches_host)
+{
+	static const uint32_t combos[] = {
+		VIR0_BIN_ADD, VIR0_TYPE_F32, VIR0_BIN_SUB, VIR0_TYPE_F32,
+		VIR0_BIN_MUL, VIR0_TYPE_F32, VIR0_BIN_DIV, VIR0_TYPE_F32,
+	};
+	uint32_t ncombos = sizeof(combos) / sizeof(combos[0]) / 2;
+	size_t pairs = NVALUES * NVALUES;
+	uint32_t *out = run("flushed", combos, ncombos, pairs, NVALUES, ncombos * pairs);
+	unsigned mismatches = 0;
+	for (uint32_t c = 0; c < ncombos; c++)
+		for (size_t p = 0; p < pairs; p++) {
+			uint32_t a = values[p / NVALUES], b = values[p % NVALUES];
+			uint32_t r = vir0_eval_binop((uint8_t)combos[2 * c], VIR0_TYPE_F32, a, b);
+			uint32_t want = vir0_eval_binop(VIR0_BIN_MUL, VIR0_TYPE_F32, r, TWO_TO_24);
+			if (out[c * pairs + p] != want)
+				mismatches = report(mismatches, "flushed", combos[2 * c],
+						    VIR0_TYPE_F32, a, b, out[c * pairs + p], want);
+		}
+	free(out);
+	ck_assert_uint_eq(mismatches, 0);
+}
+END_TEST
+
 START_TEST(constants_match_vir0_h)
 {
 	cl_int status;
@@ -366,6 +407,7 @@ int main(void)
 	tcase_add_test(tc, casts_match_host);
 	tcase_add_test(tc, atomic_new_values_match_host);
 	tcase_add_test(tc, fma_matches_host);
+	tcase_add_test(tc, flushed_arithmetic_matches_host);
 	suite_add_tcase(s, tc);
 	return fixture_cl_run(s);
 }
